@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from essaim.api.api import api
+
+admin.site.site_header = "Essaim — back-office"
+admin.site.site_title = "Essaim"
+admin.site.index_title = "Administration de la plateforme"
+
+urlpatterns = [
+    path("", include("essaim.core.urls")),
+    path("compte/", include("essaim.accounts.urls")),
+    path("territoire/", include("essaim.territory.urls")),
+    path("api/v1/", api.urls),
+    path("back-office/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,1 @@
+"""Essaim: socially and environmentally responsible public procurement for a territory."""

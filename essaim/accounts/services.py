@@ -1,0 +1,288 @@
+"""Writes about people and organisations. Keyword-only, atomic, audited; emails sent on commit."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from essaim.core.audit import log_action
+from essaim.core.errors import DomainError
+
+from .models import ApiToken, Invitation, Membership, Organisation, User, hash_token
+from .validators import clean_siren, clean_siret
+
+FACILITATOR_GROUP = "Animation territoriale"
+# Apps whose models facilitators administer in the back office.
+FACILITATOR_APPS = ("core", "accounts", "territory", "directory", "sourcing", "events", "insight", "cooperation")
+
+
+class AccountError(DomainError):
+    pass
+
+
+def facilitator_group() -> Group:
+    group, _ = Group.objects.get_or_create(name=FACILITATOR_GROUP)
+    group.permissions.set(Permission.objects.filter(content_type__app_label__in=FACILITATOR_APPS))
+    return group
+
+
+def _sync_staff_status(user: User) -> None:
+    """Facilitators (members of a territory team) get the back office; nobody else does (but superusers)."""
+    is_facilitator = user.memberships.filter(organisation__kind=Organisation.Kind.TERRITORY).exists()
+    group = facilitator_group()
+    if is_facilitator:
+        user.groups.add(group)
+    else:
+        user.groups.remove(group)
+    staff = is_facilitator or user.is_superuser
+    if user.is_staff != staff:
+        user.is_staff = staff
+        user.save(update_fields=["is_staff"])
+
+
+@transaction.atomic
+def organisation_create(
+    *,
+    actor: User | None,
+    kind: str,
+    name: str,
+    siret: str = "",
+    siren: str = "",
+    buyer_category: str = "",
+    commune_id: str | None = None,
+    website: str = "",
+    description: str = "",
+) -> Organisation:
+    if kind not in Organisation.Kind.values:
+        raise AccountError("Type d'organisation inconnu.", field="kind")
+    if not name.strip():
+        raise AccountError("Le nom de l'organisation est obligatoire.", field="name")
+    try:
+        siret = clean_siret(siret) if siret else ""
+        siren = clean_siren(siren) if siren else (siret[:9] if siret else "")
+    except ValidationError as exc:
+        raise AccountError(exc.messages[0], field="siret") from exc
+    if siret and Organisation.objects.filter(siret=siret).exists():
+        raise AccountError("Une organisation avec ce SIRET existe déjà.", field="siret")
+    if kind != Organisation.Kind.BUYER:
+        buyer_category = ""
+    elif not buyer_category:
+        raise AccountError("Précisez la catégorie d'acheteur.", field="buyer_category")
+    organisation = Organisation.objects.create(
+        kind=kind,
+        name=name.strip(),
+        siret=siret,
+        siren=siren,
+        buyer_category=buyer_category,
+        commune_id=commune_id,
+        website=website,
+        description=description,
+    )
+    log_action(actor=actor, action="organisation.created", target=organisation, organisation_id=organisation.pk)
+    return organisation
+
+
+@transaction.atomic
+def membership_add(*, actor: User | None, organisation: Organisation, user: User, role: str) -> Membership:
+    if role not in Membership.Role.values:
+        raise AccountError("Rôle inconnu.", field="role")
+    membership, created = Membership.objects.get_or_create(
+        user=user, organisation=organisation, defaults={"role": role}
+    )
+    if not created and membership.role != role:
+        membership.role = role
+        membership.save(update_fields=["role", "updated_at"])
+    _sync_staff_status(user)
+    log_action(
+        actor=actor,
+        action="membership.added" if created else "membership.role_changed",
+        target=organisation,
+        organisation_id=organisation.pk,
+        data={"user": user.email, "role": role},
+    )
+    return membership
+
+
+def _ensure_other_admin(membership: Membership) -> None:
+    if membership.role != Membership.Role.ADMIN:
+        return
+    others = Membership.objects.filter(organisation=membership.organisation, role=Membership.Role.ADMIN).exclude(
+        pk=membership.pk
+    )
+    if not others.exists():
+        raise AccountError("L'organisation doit garder au moins un administrateur.")
+
+
+@transaction.atomic
+def membership_set_role(*, actor: User, membership: Membership, role: str) -> Membership:
+    if role not in Membership.Role.values:
+        raise AccountError("Rôle inconnu.", field="role")
+    if role != membership.role and role == Membership.Role.MEMBER:
+        _ensure_other_admin(membership)
+    membership.role = role
+    membership.save(update_fields=["role", "updated_at"])
+    log_action(
+        actor=actor,
+        action="membership.role_changed",
+        target=membership.organisation,
+        organisation_id=membership.organisation_id,
+        data={"user": membership.user.email, "role": role},
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, actor: User, membership: Membership) -> None:
+    _ensure_other_admin(membership)
+    user, organisation = membership.user, membership.organisation
+    membership.delete()
+    _sync_staff_status(user)
+    log_action(
+        actor=actor,
+        action="membership.removed",
+        target=organisation,
+        organisation_id=organisation.pk,
+        data={"user": user.email},
+    )
+
+
+@transaction.atomic
+def invitation_create(
+    *, actor: User, organisation: Organisation, email: str, role: str, accept_url_builder: Any
+) -> Invitation:
+    """Invite `email` to `organisation`. `accept_url_builder(token)` makes the absolute link for the email."""
+    email = email.strip().lower()
+    if role not in Membership.Role.values:
+        raise AccountError("Rôle inconnu.", field="role")
+    if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
+        raise AccountError("Cette personne est déjà membre de l'organisation.", field="email")
+    now = timezone.now()
+    # A new invitation replaces the pending ones for the same address.
+    Invitation.objects.filter(
+        organisation=organisation, email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
+    ).update(revoked_at=now)
+    raw = Invitation.new_token()
+    invitation = Invitation.objects.create(
+        organisation=organisation,
+        email=email,
+        role=role,
+        token_hash=hash_token(raw),
+        invited_by=actor,
+        expires_at=now + timedelta(days=settings.INVITATION_VALIDITY_DAYS),
+    )
+    log_action(
+        actor=actor, action="invitation.created", target=organisation, organisation_id=organisation.pk,
+        data={"email": email, "role": role},
+    )
+    context = {
+        "invitation": invitation,
+        "accept_url": accept_url_builder(raw),
+        "brand": settings.ESSAIM_BRAND,
+        "inviter": actor,
+    }
+    subject = f"Invitation à rejoindre {organisation.name} sur {settings.ESSAIM_BRAND['short_name']}"
+    body = render_to_string("accounts/emails/invitation.txt", context)
+    transaction.on_commit(lambda: send_mail(subject, body, None, [email]))
+    return invitation
+
+
+def invitation_for_token(raw_token: str) -> Invitation | None:
+    return (
+        Invitation.objects.select_related("organisation").filter(token_hash=hash_token(raw_token)).first()
+    )
+
+
+@transaction.atomic
+def invitation_accept(
+    *, raw_token: str, user: User | None = None, full_name: str = "", password: str = ""
+) -> Membership:
+    """Accept an invitation: as the logged-in `user`, or by creating the account of the invited email."""
+    invitation = (
+        Invitation.objects.select_for_update().select_related("organisation").filter(
+            token_hash=hash_token(raw_token)
+        ).first()
+    )
+    if invitation is None:
+        raise AccountError("Ce lien d'invitation n'est pas valide.")
+    if invitation.accepted_at is not None:
+        raise AccountError("Cette invitation a déjà été acceptée.")
+    if invitation.revoked_at is not None:
+        raise AccountError("Cette invitation a été annulée.")
+    if invitation.expires_at <= timezone.now():
+        raise AccountError("Cette invitation a expiré : demandez-en une nouvelle.")
+    if user is None:
+        if User.objects.filter(email__iexact=invitation.email).exists():
+            raise AccountError("Un compte existe déjà pour cette adresse : connectez-vous pour accepter.")
+        user = User.objects.create_user(email=invitation.email, password=password, full_name=full_name.strip())
+    elif user.email.lower() != invitation.email.lower():
+        raise AccountError(
+            f"Cette invitation est destinée à {invitation.email}. Connectez-vous avec cette adresse."
+        )
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at", "updated_at"])
+    membership = membership_add(
+        actor=user, organisation=invitation.organisation, user=user, role=invitation.role
+    )
+    log_action(
+        actor=user, action="invitation.accepted", target=invitation.organisation,
+        organisation_id=invitation.organisation_id, data={"email": invitation.email},
+    )
+    return membership
+
+
+@transaction.atomic
+def invitation_revoke(*, actor: User, invitation: Invitation) -> None:
+    if invitation.accepted_at is not None:
+        raise AccountError("Cette invitation a déjà été acceptée.")
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at", "updated_at"])
+    log_action(
+        actor=actor, action="invitation.revoked", target=invitation.organisation,
+        organisation_id=invitation.organisation_id, data={"email": invitation.email},
+    )
+
+
+@transaction.atomic
+def api_token_create(*, actor: User, organisation: Organisation, name: str) -> tuple[ApiToken, str]:
+    """Create a token; the raw value is returned once and never stored."""
+    if not name.strip():
+        raise AccountError("Donnez un nom au jeton.", field="name")
+    raw = "ess_" + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        organisation=organisation,
+        name=name.strip(),
+        prefix=raw[4:12],
+        token_hash=hashlib.sha256(raw.encode()).hexdigest(),
+        created_by=actor,
+    )
+    log_action(actor=actor, action="api_token.created", target=token, organisation_id=organisation.pk)
+    return token, raw
+
+
+@transaction.atomic
+def api_token_revoke(*, actor: User, token: ApiToken) -> None:
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at", "updated_at"])
+    log_action(actor=actor, action="api_token.revoked", target=token, organisation_id=token.organisation_id)
+
+
+def api_token_authenticate(raw: str) -> ApiToken | None:
+    token = (
+        ApiToken.objects.select_related("organisation")
+        .filter(token_hash=hashlib.sha256(raw.encode()).hexdigest(), revoked_at__isnull=True)
+        .first()
+    )
+    if token is not None and token.organisation.is_active:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+        return token
+    return None

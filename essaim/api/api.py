@@ -1,0 +1,54 @@
+"""The typed HTTP API (django-ninja): OpenAPI schema at /api/v1/openapi.json, docs at /api/v1/docs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+from ninja.security import HttpBearer
+
+from essaim.accounts.services import api_token_authenticate
+from essaim.core.errors import DomainError, NotFoundError, PermissionDeniedError
+
+
+class OrganisationToken(HttpBearer):
+    """`Authorization: Bearer ess_…`: a token created by an organisation's administrator."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        api_token = api_token_authenticate(token)
+        if api_token is None:
+            return None
+        request.api_organisation = api_token.organisation  # type: ignore[attr-defined]
+        return api_token
+
+
+api = NinjaAPI(
+    auth=[OrganisationToken()],
+    title="Essaim API",
+    version="1.0.0",
+    description="API de la plateforme Essaim : annuaire de l'ESS, territoires, besoins et indicateurs.",
+    urls_namespace="api",
+    docs_url="/docs",
+)
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request: HttpRequest, exc: DomainError) -> Any:
+    status = 404 if isinstance(exc, NotFoundError) else 403 if isinstance(exc, PermissionDeniedError) else 400
+    return api.create_response(request, {"detail": exc.message}, status=status)
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> Any:
+    return api.create_response(request, {"detail": "Requête invalide.", "errors": exc.errors}, status=422)
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> Any:
+    return api.create_response(request, {"detail": "Jeton d'API absent ou invalide."}, status=401)
+
+
+api.add_router("/territory/", "essaim.territory.api.router")
+api.add_router("/organisations/", "essaim.accounts.api.router")

@@ -1,0 +1,27 @@
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from .colors import readable_text_on
+
+
+def brand(request: HttpRequest) -> dict[str, Any]:
+    config = settings.ESSAIM_BRAND
+    return {
+        "brand": {**config, "accent_text_color": readable_text_on(config["accent_color"])},
+    }
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    from .navigation import available_entries
+
+    authenticated = request.user.is_authenticated
+    current = request.path
+    return {
+        "main_navigation": [
+            {"url": url, "label": label, "current": current.startswith(url)}
+            for url, label, public in available_entries()
+            if public or authenticated
+        ]
+    }

@@ -1,0 +1,63 @@
+"""Shared models: a timestamped base, the audit log, and messages sent through the contact form."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class AuditLog(models.Model):
+    """Who did what to which object, when. Every state change of the domain is recorded here."""
+
+    created_at = models.DateTimeField("date", auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="auteur", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    organisation_id = models.BigIntegerField("organisation", null=True, blank=True, db_index=True)
+    action = models.CharField("action", max_length=80, db_index=True)
+    content_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.SET_NULL)
+    object_id = models.CharField(max_length=64, blank=True)
+    object_repr = models.CharField("objet", max_length=200, blank=True)
+    data = models.JSONField("détails", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "entrée du journal"
+        verbose_name_plural = "journal d'audit"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
+
+
+class ContactMessage(TimeStampedModel):
+    """A message sent through the contact form (accessibility problems and others). Kept, then emailed."""
+
+    class Topic(models.TextChoices):
+        ACCESSIBILITY = "accessibilite", "Problème d'accessibilité"
+        PERSONAL_DATA = "donnees", "Données personnelles"
+        OTHER = "autre", "Autre question"
+
+    topic = models.CharField("sujet", max_length=20, choices=Topic.choices, default=Topic.ACCESSIBILITY)
+    name = models.CharField("nom", max_length=120)
+    email = models.EmailField("adresse électronique")
+    page_url = models.CharField("page concernée", max_length=500, blank=True)
+    message = models.TextField("message", max_length=5000)
+    handled = models.BooleanField("traité", default=False)
+
+    class Meta:
+        verbose_name = "message de contact"
+        verbose_name_plural = "messages de contact"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_topic_display()} — {self.name}"

@@ -1,0 +1,56 @@
+"""Public pages of the platform (home, legal pages, accessibility) and the personal dashboard."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from .forms import ContactForm
+from .selectors import home_key_figures
+from .services import contact_message_create
+
+
+@login_not_required
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/home.html", {"figures": home_key_figures()})
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/dashboard.html")
+
+
+@login_not_required
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/accessibility.html")
+
+
+@login_not_required
+def legal_notices(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/legal_notices.html")
+
+
+@login_not_required
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/privacy.html")
+
+
+@login_not_required
+def sitemap(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/sitemap.html")
+
+
+@login_not_required
+def contact(request: HttpRequest) -> HttpResponse:
+    initial = {"page_url": request.GET.get("page", "")[:500]}
+    if request.user.is_authenticated:
+        initial.update({"name": request.user.get_full_name(), "email": request.user.email})  # type: ignore[union-attr]
+    form = ContactForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        if form.is_valid():
+            contact_message_create(**form.cleaned_data)
+            messages.success(request, "Merci, votre message a bien été envoyé. Nous vous répondrons sous 5 jours ouvrés.")
+            return redirect("core:contact")
+        return render(request, "core/contact.html", {"form": form}, status=400)
+    return render(request, "core/contact.html", {"form": form})

@@ -1,0 +1,120 @@
+"""French administrative geography and perimeters (from @etalab/decoupage-administratif)."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Region(models.Model):
+    code = models.CharField("code INSEE", max_length=3, primary_key=True)
+    name = models.CharField("nom", max_length=100)
+
+    class Meta:
+        verbose_name = "région"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Departement(models.Model):
+    code = models.CharField("code INSEE", max_length=3, primary_key=True)
+    name = models.CharField("nom", max_length=100)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="departements")
+
+    class Meta:
+        verbose_name = "département"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class Commune(models.Model):
+    code = models.CharField("code INSEE", max_length=5, primary_key=True)
+    name = models.CharField("nom", max_length=100, db_index=True)
+    departement = models.ForeignKey(Departement, on_delete=models.PROTECT, related_name="communes")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="communes")
+    siren = models.CharField("SIREN", max_length=9, blank=True, db_index=True)
+    postal_codes = models.JSONField("codes postaux", default=list, blank=True)
+    population = models.PositiveIntegerField("population", null=True, blank=True)
+    is_arrondissement = models.BooleanField("arrondissement municipal", default=False)
+
+    class Meta:
+        verbose_name = "commune"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Epci(models.Model):
+    """An EPCI (métropole, CU, CA, CC) or an EPT of the Métropole du Grand Paris."""
+
+    siren = models.CharField("SIREN", max_length=9, primary_key=True)
+    name = models.CharField("nom", max_length=200)
+    kind = models.CharField("type", max_length=5)  # ME, CU, CA, CC, MET69, EPT
+    population = models.PositiveIntegerField("population", null=True, blank=True)
+    communes = models.ManyToManyField(Commune, related_name="epcis", blank=True)
+
+    class Meta:
+        verbose_name = "EPCI / EPT"
+        verbose_name_plural = "EPCI / EPT"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Perimeter(models.Model):
+    """A place a structure works in or a need is carried out in.
+
+    Codes: "national", "reg:11", "dep:94", "epci:200058014" (EPCI and EPT alike) and the bare INSEE code
+    of a commune ("94081"). Membership rows (`PerimeterCommune`) list the communes inside each perimeter,
+    so "which perimeters contain commune X" and "is X inside P" are one query each.
+    """
+
+    class Kind(models.TextChoices):
+        NATIONAL = "national", "France entière"
+        REGION = "region", "Région"
+        DEPARTEMENT = "departement", "Département"
+        EPCI = "epci", "EPCI / EPT"
+        COMMUNE = "commune", "Commune"
+
+    # Rank of each kind from the narrowest (0) to the widest; matching ranks places with it.
+    KIND_RANK = {Kind.COMMUNE: 0, Kind.EPCI: 1, Kind.DEPARTEMENT: 2, Kind.REGION: 3, Kind.NATIONAL: 4}
+
+    code = models.CharField("code", max_length=20, unique=True)
+    kind = models.CharField("type", max_length=12, choices=Kind.choices, db_index=True)
+    name = models.CharField("nom", max_length=200, db_index=True)
+    population = models.PositiveIntegerField("population", null=True, blank=True)
+    communes = models.ManyToManyField(Commune, through="PerimeterCommune", related_name="perimeters")
+
+    class Meta:
+        verbose_name = "périmètre"
+        ordering = ["kind", "name"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        if self.kind == self.Kind.DEPARTEMENT:
+            return f"{self.name} ({self.code.split(':', 1)[1]})"
+        return self.name
+
+    @property
+    def rank(self) -> int:
+        return self.KIND_RANK[self.Kind(self.kind)]
+
+
+class PerimeterCommune(models.Model):
+    perimeter = models.ForeignKey(Perimeter, on_delete=models.CASCADE, related_name="memberships")
+    commune = models.ForeignKey(Commune, on_delete=models.CASCADE, related_name="perimeter_memberships")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["commune", "perimeter"], name="perimeter_commune_unique")]
+        indexes = [models.Index(fields=["perimeter", "commune"])]
+
+    def __str__(self) -> str:
+        return f"{self.commune_id} ∈ {self.perimeter_id}"
