@@ -36,7 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "django_filters",
-    "rules.apps.AutodiscoverRulesConfig",
+    "rules",
     "axes",
     "django_tasks",
     "django_tasks_db",
@@ -185,7 +185,9 @@ ESSAIM_BRAND = {
     "primary_color": os.environ.get("BRAND_PRIMARY_COLOR", "#1f5c4a"),
     "accent_color": os.environ.get("BRAND_ACCENT_COLOR", "#f2b705"),
     "contact_email": os.environ.get("BRAND_CONTACT_EMAIL", "contact@essaim.localhost"),
-    "publisher": os.environ.get("BRAND_PUBLISHER", "Établissement Public Territorial Grand-Orly Seine Bièvre"),
+    "publisher": os.environ.get(
+        "BRAND_PUBLISHER", "Établissement Public Territorial Grand-Orly Seine Bièvre"
+    ),
 }
 
 # --- Analytics store (DuckDB), never the transactional database.

@@ -19,3 +19,5 @@ ALLOWED_HOSTS = ["*"]
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 if "DATABASE_URL" not in os.environ:
     DATABASES["default"] = {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

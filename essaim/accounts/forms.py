@@ -23,7 +23,9 @@ class EmailAuthenticationForm(AuthenticationForm):
 
 
 class InvitationForm(forms.Form):
-    email = forms.EmailField(label="Adresse électronique", widget=forms.EmailInput(attrs={"autocomplete": "off"}))
+    email = forms.EmailField(
+        label="Adresse électronique", widget=forms.EmailInput(attrs={"autocomplete": "off"})
+    )
     role = forms.ChoiceField(label="Rôle", choices=Membership.Role.choices, initial=Membership.Role.MEMBER)
 
 
@@ -34,7 +36,9 @@ class RoleForm(forms.Form):
 class AcceptInvitationForm(forms.Form):
     """Creates the account of an invited person."""
 
-    full_name = forms.CharField(label="Nom complet", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    full_name = forms.CharField(
+        label="Nom complet", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
     password1 = forms.CharField(
         label="Mot de passe",
         strip=False,
@@ -60,11 +64,15 @@ class AcceptInvitationForm(forms.Form):
             from .models import User
 
             try:
-                password_validation.validate_password(p1, User(email=self.email, full_name=cleaned.get("full_name", "")))
+                password_validation.validate_password(
+                    p1, User(email=self.email, full_name=cleaned.get("full_name", ""))
+                )
             except forms.ValidationError as exc:
                 self.add_error("password1", exc)
         return cleaned
 
 
 class ApiTokenForm(forms.Form):
-    name = forms.CharField(label="Nom du jeton", max_length=100, help_text="Par exemple : « Logiciel de marchés ».")
+    name = forms.CharField(
+        label="Nom du jeton", max_length=100, help_text="Par exemple : « Logiciel de marchés »."
+    )

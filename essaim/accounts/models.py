@@ -87,7 +87,9 @@ class Organisation(TimeStampedModel):
     name = models.CharField("nom", max_length=200)
     siret = models.CharField("SIRET", max_length=14, blank=True, db_index=True)
     siren = models.CharField("SIREN", max_length=9, blank=True, db_index=True)
-    buyer_category = models.CharField("catégorie d'acheteur", max_length=30, choices=BuyerCategory.choices, blank=True)
+    buyer_category = models.CharField(
+        "catégorie d'acheteur", max_length=30, choices=BuyerCategory.choices, blank=True
+    )
     commune = models.ForeignKey(
         "territory.Commune", verbose_name="commune", null=True, blank=True, on_delete=models.SET_NULL
     )
@@ -100,9 +102,12 @@ class Organisation(TimeStampedModel):
         verbose_name_plural = "organisations"
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["siret"], condition=~models.Q(siret=""), name="organisation_siret_unique"),
+            models.UniqueConstraint(
+                fields=["siret"], condition=~models.Q(siret=""), name="organisation_siret_unique"
+            ),
             models.CheckConstraint(
-                condition=models.Q(buyer_category="") | models.Q(kind="buyer"), name="buyer_category_only_for_buyers"
+                condition=models.Q(buyer_category="") | models.Q(kind="buyer"),
+                name="buyer_category_only_for_buyers",
             ),
         ]
 
@@ -137,7 +142,9 @@ class Invitation(TimeStampedModel):
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField("adresse électronique")
-    role = models.CharField("rôle", max_length=10, choices=Membership.Role.choices, default=Membership.Role.MEMBER)
+    role = models.CharField(
+        "rôle", max_length=10, choices=Membership.Role.choices, default=Membership.Role.MEMBER
+    )
     token_hash = models.CharField(max_length=64, unique=True)
     invited_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     expires_at = models.DateTimeField("expire le")

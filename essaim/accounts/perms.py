@@ -15,7 +15,9 @@ def _memberships(user: Any) -> dict[int, Membership]:
         return {}
     cache = getattr(user, "_essaim_memberships", None)
     if cache is None:
-        cache = {m.organisation_id: m for m in Membership.objects.filter(user=user).select_related("organisation")}
+        cache = {
+            m.organisation_id: m for m in Membership.objects.filter(user=user).select_related("organisation")
+        }
         user._essaim_memberships = cache
     return cache
 

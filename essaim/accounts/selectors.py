@@ -31,12 +31,14 @@ def organisation_with_members(organisation_id: int) -> Organisation:
     return (
         Organisation.objects.select_related("commune")
         .prefetch_related(
-            Prefetch("memberships", queryset=Membership.objects.select_related("user").order_by("user__email")),
+            Prefetch(
+                "memberships", queryset=Membership.objects.select_related("user").order_by("user__email")
+            ),
             Prefetch(
                 "invitations",
-                queryset=Invitation.objects.filter(accepted_at__isnull=True, revoked_at__isnull=True).order_by(
-                    "-created_at"
-                ),
+                queryset=Invitation.objects.filter(
+                    accepted_at__isnull=True, revoked_at__isnull=True
+                ).order_by("-created_at"),
             ),
         )
         .get(pk=organisation_id)

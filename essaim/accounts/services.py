@@ -23,7 +23,16 @@ from .validators import clean_siren, clean_siret
 
 FACILITATOR_GROUP = "Animation territoriale"
 # Apps whose models facilitators administer in the back office.
-FACILITATOR_APPS = ("core", "accounts", "territory", "directory", "sourcing", "events", "insight", "cooperation")
+FACILITATOR_APPS = (
+    "core",
+    "accounts",
+    "territory",
+    "directory",
+    "sourcing",
+    "events",
+    "insight",
+    "cooperation",
+)
 
 
 class AccountError(DomainError):
@@ -88,7 +97,9 @@ def organisation_create(
         website=website,
         description=description,
     )
-    log_action(actor=actor, action="organisation.created", target=organisation, organisation_id=organisation.pk)
+    log_action(
+        actor=actor, action="organisation.created", target=organisation, organisation_id=organisation.pk
+    )
     return organisation
 
 
@@ -116,9 +127,9 @@ def membership_add(*, actor: User | None, organisation: Organisation, user: User
 def _ensure_other_admin(membership: Membership) -> None:
     if membership.role != Membership.Role.ADMIN:
         return
-    others = Membership.objects.filter(organisation=membership.organisation, role=Membership.Role.ADMIN).exclude(
-        pk=membership.pk
-    )
+    others = Membership.objects.filter(
+        organisation=membership.organisation, role=Membership.Role.ADMIN
+    ).exclude(pk=membership.pk)
     if not others.exists():
         raise AccountError("L'organisation doit garder au moins un administrateur.")
 
@@ -181,7 +192,10 @@ def invitation_create(
         expires_at=now + timedelta(days=settings.INVITATION_VALIDITY_DAYS),
     )
     log_action(
-        actor=actor, action="invitation.created", target=organisation, organisation_id=organisation.pk,
+        actor=actor,
+        action="invitation.created",
+        target=organisation,
+        organisation_id=organisation.pk,
         data={"email": email, "role": role},
     )
     context = {
@@ -197,9 +211,7 @@ def invitation_create(
 
 
 def invitation_for_token(raw_token: str) -> Invitation | None:
-    return (
-        Invitation.objects.select_related("organisation").filter(token_hash=hash_token(raw_token)).first()
-    )
+    return Invitation.objects.select_related("organisation").filter(token_hash=hash_token(raw_token)).first()
 
 
 @transaction.atomic
@@ -208,9 +220,10 @@ def invitation_accept(
 ) -> Membership:
     """Accept an invitation: as the logged-in `user`, or by creating the account of the invited email."""
     invitation = (
-        Invitation.objects.select_for_update().select_related("organisation").filter(
-            token_hash=hash_token(raw_token)
-        ).first()
+        Invitation.objects.select_for_update()
+        .select_related("organisation")
+        .filter(token_hash=hash_token(raw_token))
+        .first()
     )
     if invitation is None:
         raise AccountError("Ce lien d'invitation n'est pas valide.")
@@ -223,7 +236,9 @@ def invitation_accept(
     if user is None:
         if User.objects.filter(email__iexact=invitation.email).exists():
             raise AccountError("Un compte existe déjà pour cette adresse : connectez-vous pour accepter.")
-        user = User.objects.create_user(email=invitation.email, password=password, full_name=full_name.strip())
+        user = User.objects.create_user(
+            email=invitation.email, password=password, full_name=full_name.strip()
+        )
     elif user.email.lower() != invitation.email.lower():
         raise AccountError(
             f"Cette invitation est destinée à {invitation.email}. Connectez-vous avec cette adresse."
@@ -234,8 +249,11 @@ def invitation_accept(
         actor=user, organisation=invitation.organisation, user=user, role=invitation.role
     )
     log_action(
-        actor=user, action="invitation.accepted", target=invitation.organisation,
-        organisation_id=invitation.organisation_id, data={"email": invitation.email},
+        actor=user,
+        action="invitation.accepted",
+        target=invitation.organisation,
+        organisation_id=invitation.organisation_id,
+        data={"email": invitation.email},
     )
     return membership
 
@@ -247,8 +265,11 @@ def invitation_revoke(*, actor: User, invitation: Invitation) -> None:
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at", "updated_at"])
     log_action(
-        actor=actor, action="invitation.revoked", target=invitation.organisation,
-        organisation_id=invitation.organisation_id, data={"email": invitation.email},
+        actor=actor,
+        action="invitation.revoked",
+        target=invitation.organisation,
+        organisation_id=invitation.organisation_id,
+        data={"email": invitation.email},
     )
 
 

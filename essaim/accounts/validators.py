@@ -19,7 +19,8 @@ def clean_siret(value: str) -> str:
         raise ValidationError("Un SIRET ne contient que des chiffres.", code="invalid_format") from exc
     except stdnum_exceptions.InvalidChecksum as exc:
         raise ValidationError(
-            "Ce SIRET n'est pas valide (clé de contrôle incorrecte) : vérifiez les chiffres.", code="invalid_checksum"
+            "Ce SIRET n'est pas valide (clé de contrôle incorrecte) : vérifiez les chiffres.",
+            code="invalid_checksum",
         ) from exc
 
 
@@ -33,7 +34,8 @@ def clean_siren(value: str) -> str:
         raise ValidationError("Un SIREN ne contient que des chiffres.", code="invalid_format") from exc
     except stdnum_exceptions.InvalidChecksum as exc:
         raise ValidationError(
-            "Ce SIREN n'est pas valide (clé de contrôle incorrecte) : vérifiez les chiffres.", code="invalid_checksum"
+            "Ce SIREN n'est pas valide (clé de contrôle incorrecte) : vérifiez les chiffres.",
+            code="invalid_checksum",
         ) from exc
 
 

@@ -21,7 +21,9 @@ from .selectors import organisation_with_members
 
 
 def organisation_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/organisation_list.html", {"memberships": request.organisations.memberships})  # type: ignore[attr-defined]
+    return render(
+        request, "accounts/organisation_list.html", {"memberships": request.organisations.memberships}
+    )  # type: ignore[attr-defined]
 
 
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -67,7 +69,12 @@ def organisation_invite(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "accounts/organisation_detail.html",
-        {"organisation": organisation, "can_manage": True, "invitation_form": form, "role_choices": Membership.Role.choices},
+        {
+            "organisation": organisation,
+            "can_manage": True,
+            "invitation_form": form,
+            "role_choices": Membership.Role.choices,
+        },
         status=400,
     )
 
@@ -81,7 +88,9 @@ def membership_role(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "Rôle inconnu.")
     else:
         try:
-            services.membership_set_role(actor=request.user, membership=membership, role=form.cleaned_data["role"])  # type: ignore[arg-type]
+            services.membership_set_role(
+                actor=request.user, membership=membership, role=form.cleaned_data["role"]
+            )  # type: ignore[arg-type]
             messages.success(request, f"Rôle de {membership.user} mis à jour.")
         except DomainError as error:
             report_domain_error(request, error)
@@ -136,7 +145,9 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             messages.success(request, f"Bienvenue dans {membership.organisation} !")
             return redirect("accounts:organisation_detail", pk=membership.organisation_id)
     status = 400 if request.method == "POST" else 200
-    return render(request, "accounts/invitation_accept.html", {"invitation": invitation, "form": form}, status=status)
+    return render(
+        request, "accounts/invitation_accept.html", {"invitation": invitation, "form": form}, status=status
+    )
 
 
 @require_POST
@@ -168,7 +179,9 @@ def api_tokens(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             try:
                 _, new_token = services.api_token_create(
-                    actor=request.user, organisation=organisation, name=form.cleaned_data["name"]  # type: ignore[arg-type]
+                    actor=request.user,
+                    organisation=organisation,
+                    name=form.cleaned_data["name"],  # type: ignore[arg-type]
                 )
                 form = ApiTokenForm()
             except DomainError as error:
@@ -176,7 +189,11 @@ def api_tokens(request: HttpRequest, pk: int) -> HttpResponse:
                 status = 400
         else:
             status = 400
-    tokens = ApiToken.objects.filter(organisation=organisation).select_related("created_by").order_by("-created_at")
+    tokens = (
+        ApiToken.objects.filter(organisation=organisation)
+        .select_related("created_by")
+        .order_by("-created_at")
+    )
     return render(
         request,
         "accounts/api_tokens.html",

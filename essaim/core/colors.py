@@ -31,4 +31,8 @@ def contrast_ratio(foreground: str, background: str) -> float:
 
 def readable_text_on(background: str) -> str:
     """Black or white, whichever contrasts more with `background`."""
-    return "#ffffff" if contrast_ratio("#ffffff", background) >= contrast_ratio("#111111", background) else "#111111"
+    return (
+        "#ffffff"
+        if contrast_ratio("#ffffff", background) >= contrast_ratio("#111111", background)
+        else "#111111"
+    )

@@ -11,8 +11,12 @@ from .models import ContactMessage
 
 
 @transaction.atomic
-def contact_message_create(*, topic: str, name: str, email: str, page_url: str, message: str) -> ContactMessage:
-    contact = ContactMessage.objects.create(topic=topic, name=name, email=email, page_url=page_url, message=message)
+def contact_message_create(
+    *, topic: str, name: str, email: str, page_url: str, message: str
+) -> ContactMessage:
+    contact = ContactMessage.objects.create(
+        topic=topic, name=name, email=email, page_url=page_url, message=message
+    )
     log_action(actor=None, action="contact.received", target=contact, data={"topic": topic})
     subject = f"[{settings.ESSAIM_BRAND['short_name']}] {contact.get_topic_display()} — {name}"
     body = f"De : {name} <{email}>\nPage : {page_url or '—'}\n\n{message}"

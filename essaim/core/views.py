@@ -50,7 +50,9 @@ def contact(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             contact_message_create(**form.cleaned_data)
-            messages.success(request, "Merci, votre message a bien été envoyé. Nous vous répondrons sous 5 jours ouvrés.")
+            messages.success(
+                request, "Merci, votre message a bien été envoyé. Nous vous répondrons sous 5 jours ouvrés."
+            )
             return redirect("core:contact")
         return render(request, "core/contact.html", {"form": form}, status=400)
     return render(request, "core/contact.html", {"form": form})

@@ -24,7 +24,11 @@ def form_field(field: BoundField, **attrs: Any) -> dict[str, Any]:
         widget_attrs["aria-invalid"] = "true"
     if field.field.required:
         widget_attrs["required"] = True
-    return {"field": field, "widget": field.as_widget(attrs=widget_attrs), "is_checkbox": field.widget_type == "checkbox"}
+    return {
+        "field": field,
+        "widget": field.as_widget(attrs=widget_attrs),
+        "is_checkbox": field.widget_type == "checkbox",
+    }
 
 
 @register.inclusion_tag("includes/form_errors.html")

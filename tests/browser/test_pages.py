@@ -1,0 +1,94 @@
+"""Every page, opened in chromium as a role allowed to see it, passes axe-core with no serious or critical
+violation, has a unique title, a skip link and one main landmark."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import axe_violations, login_as
+from tests.core.test_url_permissions import EXPECTED, OK
+
+# The role used to open each page: the first one of these that gets a 200.
+ROLE_PREFERENCE = ["anonymous", "buyer_admin", "facilitator", "supplier", "partner", "superuser"]
+
+
+def pages_to_scan() -> list[tuple[str, str]]:
+    scans = []
+    for name, (_, expected) in sorted(EXPECTED.items()):
+        role = next((r for r in ROLE_PREFERENCE if expected.get(r) == OK), None)
+        if role is not None:
+            scans.append((name, role))
+    return scans
+
+
+@pytest.mark.parametrize(("name", "role"), pages_to_scan())
+def test_page_is_accessible(name: str, role: str, page: Page, client, world, samples) -> None:  # noqa: ANN001
+    build_kwargs = EXPECTED[name][0]
+    if role != "anonymous":
+        login_as(page, client, world.users[role])
+    response = page.goto(reverse(name, kwargs=build_kwargs(samples) if build_kwargs else None))
+    assert response is not None and response.status == OK
+    assert page.locator("main#contenu").count() == 1
+    assert page.locator("a.skip-link[href='#contenu']").count() == 1
+    assert re.search(r"\S+ — ", page.title()), f"no page title on {name}"
+    assert page.locator("h1").count() == 1, f"{name} must have exactly one h1"
+    violations = axe_violations(page)
+    assert violations == [], violations
+
+
+def test_page_titles_are_unique(page: Page, client, world, samples) -> None:  # noqa: ANN001
+    titles: dict[str, str] = {}
+    login_as(page, client, world.users["buyer_admin"])
+    for name, role in pages_to_scan():
+        if role not in ("anonymous", "buyer_admin") or name.startswith("accounts:password_reset_c"):
+            continue
+        build_kwargs = EXPECTED[name][0]
+        url = reverse(name, kwargs=build_kwargs(samples) if build_kwargs else None)
+        page.goto(url)
+        if not page.url.endswith(url):
+            continue  # redirected (e.g. the login page for a logged-in person)
+        title = page.title()
+        assert title not in titles, f"{name} and {titles.get(title)} share the title {title!r}"
+        titles[title] = name
+
+
+def test_login_form_shows_errors_next_to_fields_and_logs_in(page: Page, world) -> None:  # noqa: ANN001
+    page.goto(reverse("accounts:login"))
+    page.get_by_label("Adresse électronique").fill("acheteur@exemple.fr")
+    page.get_by_label("Mot de passe").fill("pas-le-bon")
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("alert")).to_contain_text("Adresse électronique ou mot de passe incorrect")
+    assert axe_violations(page) == []
+    page.get_by_label("Mot de passe").fill("mot-de-passe-solide-2026")
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Bonjour")
+    expect(page.locator("#contenu")).to_contain_text("Ville de Vitry-sur-Seine")
+
+
+def test_contact_form_errors_are_tied_to_their_fields(page: Page, world) -> None:  # noqa: ANN001
+    page.goto(reverse("core:contact"))
+    page.get_by_label("Adresse électronique").fill("pas-une-adresse")
+    page.get_by_role("button", name="Envoyer le message").click()
+    email = page.get_by_label("Adresse électronique")
+    assert email.get_attribute("aria-invalid") == "true"
+    described = email.get_attribute("aria-describedby") or ""
+    assert "id_email-errors" in described
+    expect(page.locator("#id_email-errors")).to_contain_text("adresse de courriel valide")
+    assert page.title().startswith("Erreur")
+    assert axe_violations(page) == []
+
+
+def test_layout_holds_at_320_pixels_and_focus_is_visible(page: Page, world) -> None:  # noqa: ANN001
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto(reverse("core:home"))
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"horizontal scroll of {overflow}px at 320px"
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.className")
+    assert "skip-link" in focused
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"

@@ -1,0 +1,107 @@
+"""Fixtures shared by every test: one person per role, and helpers for the browser tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth.tokens import default_token_generator
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from essaim.accounts.models import Invitation, Membership, Organisation, User, hash_token
+from essaim.accounts.services import api_token_create, membership_add
+from tests.accounts.factories import BuyerFactory, OrganisationFactory, UserFactory
+from tests.territory_support import make_small_territory
+
+ROLES = (
+    "anonymous",
+    "facilitator",
+    "buyer",
+    "buyer_admin",
+    "other_buyer",
+    "supplier",
+    "partner",
+    "superuser",
+)
+
+
+@dataclass
+class World:
+    """A small territory: two buyers, a supplier, a partner, the territory team; one person per role."""
+
+    territory_team: Organisation
+    buyer_org: Organisation
+    other_buyer_org: Organisation
+    supplier_org: Organisation
+    partner_org: Organisation
+    users: dict[str, User | None]
+
+
+def _member(organisation: Organisation, role: str = Membership.Role.MEMBER, **user_fields: object) -> User:
+    user = UserFactory(**user_fields)
+    membership_add(actor=None, organisation=organisation, user=user, role=role)
+    user.refresh_from_db()
+    return user
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    team = OrganisationFactory(kind=Organisation.Kind.TERRITORY, name="Mission ESS du territoire")
+    buyer_org = BuyerFactory(name="Ville de Vitry-sur-Seine")
+    other_buyer_org = BuyerFactory(name="Ville d'Ivry-sur-Seine")
+    supplier_org = OrganisationFactory(kind=Organisation.Kind.SUPPLIER, name="Rejoué")
+    partner_org = OrganisationFactory(kind=Organisation.Kind.PARTNER, name="CRESS Île-de-France")
+    users: dict[str, User | None] = {
+        "anonymous": None,
+        "facilitator": _member(team, Membership.Role.ADMIN, email="animatrice@exemple.fr"),
+        "buyer": _member(buyer_org, email="acheteur@exemple.fr"),
+        "buyer_admin": _member(buyer_org, Membership.Role.ADMIN, email="admin.vitry@exemple.fr"),
+        "other_buyer": _member(other_buyer_org, Membership.Role.ADMIN, email="acheteuse@ivry.fr"),
+        "supplier": _member(supplier_org, Membership.Role.ADMIN, email="contact@rejoue.fr"),
+        "partner": _member(partner_org, Membership.Role.ADMIN, email="contact@cress.fr"),
+        "superuser": User.objects.create_superuser(
+            email="admin@exemple.fr", password="mot-de-passe-solide-2026"
+        ),
+    }
+    return World(team, buyer_org, other_buyer_org, supplier_org, partner_org, users)
+
+
+@pytest.fixture
+def client_as(client, world):  # noqa: ANN001, ANN201
+    """`client_as("buyer")` returns the test client logged in as that role (anonymous: logged out)."""
+
+    def login(role: str):  # noqa: ANN202
+        client.logout()
+        user = world.users[role]
+        if user is not None:
+            client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return login
+
+
+@pytest.fixture
+def samples(world: World) -> dict[str, object]:
+    """One object of each kind, belonging to the buyer organisation, for URLs that take an identifier."""
+    make_small_territory()
+    buyer = world.users["buyer"]
+    raw_invitation = Invitation.new_token()
+    invitation = Invitation.objects.create(
+        organisation=world.buyer_org,
+        email="invitee@exemple.fr",
+        token_hash=hash_token(raw_invitation),
+        expires_at="2099-01-01T00:00:00Z",
+    )
+    token, _ = api_token_create(
+        actor=world.users["buyer_admin"], organisation=world.buyer_org, name="Logiciel"
+    )
+    return {
+        "org": world.buyer_org,
+        "membership": Membership.objects.get(user=buyer, organisation=world.buyer_org),
+        "invitation": invitation,
+        "invitation_token": raw_invitation,
+        "token": token,
+        "uid": urlsafe_base64_encode(force_bytes(buyer.pk)),
+        "reset_token": default_token_generator.make_token(buyer),
+    }
