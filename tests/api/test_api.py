@@ -1,0 +1,65 @@
+"""The API: its schema, token authentication, and a schemathesis run so that no request ever gets a 500."""
+
+from __future__ import annotations
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+from django.core.handlers.wsgi import WSGIHandler
+from schemathesis.checks import not_a_server_error
+
+from essaim.accounts.services import api_token_create
+from tests.territory_support import make_small_territory
+
+
+@pytest.fixture
+def api_schema(db):  # noqa: ANN001, ANN201
+    make_small_territory()
+    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", WSGIHandler())
+
+
+@pytest.fixture
+def token_header(world):  # noqa: ANN001, ANN201
+    _, raw = api_token_create(actor=world.users["buyer_admin"], organisation=world.buyer_org, name="Tests")
+    return {"Authorization": f"Bearer {raw}"}
+
+
+def test_no_request_gets_a_server_error(api_schema, token_header) -> None:  # noqa: ANN001
+    """Every operation of the schema, fed with schemathesis-generated requests (valid and not)."""
+    operations = [result.ok() for result in api_schema.get_all_operations()]
+    assert len(operations) >= 2
+    for operation in operations:
+
+        @given(case=operation.as_strategy())
+        @settings(max_examples=40, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+        def check(case) -> None:  # noqa: ANN001
+            response = case.call(headers=token_header)
+            case.validate_response(response, checks=[not_a_server_error])
+            assert response.status_code < 500
+
+        check()
+
+
+@pytest.mark.django_db
+def test_schema_and_docs_are_served(client) -> None:  # noqa: ANN001
+    schema_json = client.get("/api/v1/openapi.json").json()
+    assert schema_json["info"]["title"] == "Essaim API"
+    assert "/api/v1/organisations/me" in schema_json["paths"]
+    assert client.get("/api/v1/docs").status_code == 200
+
+
+@pytest.mark.django_db
+def test_token_acts_for_its_organisation_only(client, token_header, world) -> None:  # noqa: ANN001
+    response = client.get("/api/v1/organisations/me", headers=token_header)
+    assert response.status_code == 200
+    assert response.json()["name"] == "Ville de Vitry-sur-Seine"
+    assert client.get("/api/v1/organisations/me").status_code == 401
+    assert client.get("/api/v1/organisations/me", headers={"Authorization": "Bearer faux"}).status_code == 401
+
+
+@pytest.mark.django_db
+def test_public_territory_search_validates_its_parameters(client) -> None:  # noqa: ANN001
+    make_small_territory()
+    response = client.get("/api/v1/territory/communes", {"q": "Vitry"})
+    assert response.status_code == 200 and response.json()[0]["code"] == "94081"
+    assert client.get("/api/v1/territory/communes", {"limit": "beaucoup"}).status_code == 422
