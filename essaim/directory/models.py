@@ -25,7 +25,12 @@ class Sector(models.Model):
     name = models.CharField("nom", max_length=120)
     keywords = models.CharField("mots-clés", max_length=200, blank=True)
     parent = models.ForeignKey(
-        "self", verbose_name="secteur parent", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+        "self",
+        verbose_name="secteur parent",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="children",
     )
     position = models.PositiveSmallIntegerField("ordre", default=0)
 
@@ -48,7 +53,9 @@ class StructureQuerySet(models.QuerySet["Structure"]):
     def with_listing(self) -> StructureQuerySet:
         """What a result card shows, fetched up front."""
         return self.select_related("commune").prefetch_related(
-            models.Prefetch("activities", queryset=Activity.objects.select_related("sector", "sector__parent"))
+            models.Prefetch(
+                "activities", queryset=Activity.objects.select_related("sector", "sector__parent")
+            )
         )
 
 
@@ -89,7 +96,9 @@ class Structure(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="structure",
     )
-    status = models.CharField("état", max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    status = models.CharField(
+        "état", max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
 
     # Identity
     name = models.CharField("nom", max_length=200)
@@ -155,9 +164,13 @@ class Structure(TimeStampedModel):
         verbose_name = "structure"
         ordering = ["name_normalised"]
         constraints = [
-            models.UniqueConstraint(fields=["siret"], condition=~models.Q(siret=""), name="structure_siret_unique"),
             models.UniqueConstraint(
-                fields=["source", "source_id"], condition=~models.Q(source_id=""), name="structure_source_unique"
+                fields=["siret"], condition=~models.Q(siret=""), name="structure_siret_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["source", "source_id"],
+                condition=~models.Q(source_id=""),
+                name="structure_source_unique",
             ),
         ]
         indexes = [
@@ -220,7 +233,9 @@ class Activity(models.Model):
     """What a structure does in a sector, the kinds of service and where it works."""
 
     structure = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="activities")
-    sector = models.ForeignKey(Sector, verbose_name="secteur", on_delete=models.PROTECT, related_name="activities")
+    sector = models.ForeignKey(
+        Sector, verbose_name="secteur", on_delete=models.PROTECT, related_name="activities"
+    )
     service_types = models.JSONField("types de prestation", default=list, blank=True)
     description = models.CharField("précisions", max_length=300, blank=True)
     is_national = models.BooleanField("intervient dans toute la France", default=False)
@@ -249,9 +264,13 @@ class ClaimRequest(TimeStampedModel):
         REJECTED = "rejected", "Refusée"
 
     structure = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="claims")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="structure_claims")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="structure_claims"
+    )
     message = models.TextField("message", blank=True, max_length=2000)
-    status = models.CharField("état", max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    status = models.CharField(
+        "état", max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -263,7 +282,9 @@ class ClaimRequest(TimeStampedModel):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["structure", "user"], condition=models.Q(status="pending"), name="claim_pending_unique"
+                fields=["structure", "user"],
+                condition=models.Q(status="pending"),
+                name="claim_pending_unique",
             )
         ]
 

@@ -29,7 +29,11 @@ SECTORS: dict[str, tuple[str, str, dict[str, str]]] = {
     "mobilite": (
         "Mobilité",
         "mobilité, vélo, logistique",
-        {"velo": "Vélo et réparation de cycles", "logistique": "Logistique et livraison", "transport": "Transport"},
+        {
+            "velo": "Vélo et réparation de cycles",
+            "logistique": "Logistique et livraison",
+            "transport": "Transport",
+        },
     ),
     "culture-evenementiel": (
         "Culture et événementiel",
@@ -89,7 +93,11 @@ SECTORS: dict[str, tuple[str, str, dict[str, str]]] = {
     "services-administratifs": (
         "Services administratifs",
         "services administratifs, impression, routage, accueil",
-        {"impression": "Impression et reprographie", "routage": "Routage et mise sous pli", "accueil": "Accueil"},
+        {
+            "impression": "Impression et reprographie",
+            "routage": "Routage et mise sous pli",
+            "accueil": "Accueil",
+        },
     ),
     "communication": (
         "Communication",
@@ -99,12 +107,19 @@ SECTORS: dict[str, tuple[str, str, dict[str, str]]] = {
     "formation": (
         "Formation",
         "formation, insertion professionnelle",
-        {"formation-professionnelle": "Formation professionnelle", "mise-a-disposition": "Mise à disposition"},
+        {
+            "formation-professionnelle": "Formation professionnelle",
+            "mise-a-disposition": "Mise à disposition",
+        },
     ),
     "services-personne": (
         "Services à la personne",
         "services à la personne, accompagnement social, santé",
-        {"aide-domicile": "Aide à domicile", "accompagnement-social": "Accompagnement social", "sante": "Santé"},
+        {
+            "aide-domicile": "Aide à domicile",
+            "accompagnement-social": "Accompagnement social",
+            "sante": "Santé",
+        },
     ),
 }
 

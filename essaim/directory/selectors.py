@@ -1,0 +1,327 @@
+"""Reads of the directory: the search with facets, profiles, duplicates. Same behaviour on both databases.
+
+Filter semantics (documented in docs/directory.md):
+- within one facet, values are alternatives (OR); different facets combine (AND);
+- `works_in=<commune INSEE code>`: structures located in the commune, or with an activity that is national
+  or whose perimeters contain the commune;
+- `works_in=<perimeter code>` (EPT/EPCI, département, région): structures located in one of its communes,
+  or with an activity that is national or whose perimeters share at least one commune with it (overlap);
+- `located_in=<commune code or perimeter code>`: the structure's own commune is (inside) it.
+Facets are counted on the filtered set (text and every filter applied).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models.lookups import GreaterThan
+
+from essaim.territory.models import PerimeterCommune
+
+from . import references
+from .analysis import query_terms
+from .models import Activity, Sector, Structure
+from .search_backends import get_backend
+from .sector_mappings import SECTORS, TOP_LEVEL_SLUGS
+
+PAGE_SIZE = 20
+SORTS = {"relevance": "Pertinence", "name": "Nom", "updated": "Dernière mise à jour"}
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    sectors: tuple[str, ...] = ()
+    families: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    reservations: tuple[str, ...] = ()
+    works_in: str = ""
+    located_in: str = ""
+    ressourcerie: bool = False
+
+    @property
+    def is_empty(self) -> bool:
+        return not (
+            self.sectors
+            or self.families
+            or self.kinds
+            or self.reservations
+            or self.works_in
+            or self.located_in
+            or self.ressourcerie
+        )
+
+
+@dataclass
+class FacetValue:
+    code: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class SearchResult:
+    hits: list[Structure]
+    total: int
+    facets: dict[str, list[FacetValue]]
+    page: int = 1
+    page_size: int = PAGE_SIZE
+    fuzzy: bool = False
+    terms: list[str] = field(default_factory=list)
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, math.ceil(self.total / self.page_size))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.num_pages
+
+
+def _bits_any(field_name: str, mask: int) -> GreaterThan:
+    return GreaterThan(F(field_name).bitand(mask), 0)
+
+
+def _communes_of(code: str) -> Q:
+    """Q on a commune id column name `commune` for a commune code or perimeter code."""
+    if ":" not in code and code != "national":
+        return Q(commune_id=code)
+    if code.startswith("dep:"):
+        return Q(commune__departement_id=code[4:])
+    if code.startswith("reg:"):
+        return Q(commune__region_id=code[4:])
+    if code == "national":
+        return Q(commune__isnull=False)
+    return Q(commune_id__in=PerimeterCommune.objects.filter(perimeter__code=code).values("commune_id"))
+
+
+def _works_in(code: str) -> Q:
+    national = Activity.objects.filter(is_national=True).values("structure_id")
+    if code == "national":
+        return Q(id__in=national)
+    if ":" not in code:
+        containing = PerimeterCommune.objects.filter(commune_id=code).values("perimeter_id")
+    else:
+        inside = PerimeterCommune.objects.filter(perimeter__code=code).values("commune_id")
+        containing = PerimeterCommune.objects.filter(commune_id__in=inside).values("perimeter_id")
+    local = Activity.perimeters.through.objects.filter(perimeter_id__in=containing).values(
+        "activity__structure_id"
+    )
+    return _communes_of(code) | Q(id__in=national) | Q(id__in=local)
+
+
+def filtered_structures(
+    filters: SearchFilters, base: QuerySet[Structure] | None = None
+) -> QuerySet[Structure]:
+    qs = Structure.objects.published() if base is None else base
+    top = [s for s in filters.sectors if s in SECTORS]
+    sub = [s for s in filters.sectors if s not in SECTORS]
+    sector_q = Q()
+    if top:
+        sector_q |= Q(_bits_any("sectors_mask", sum(1 << TOP_LEVEL_SLUGS.index(s) for s in top)))
+    if sub:
+        sector_q |= Q(id__in=Activity.objects.filter(sector__slug__in=sub).values("structure_id"))
+    if top or sub:
+        qs = qs.filter(sector_q)
+    families = [f for f in filters.families if f in references.ESS_FAMILIES]
+    if families:
+        qs = qs.filter(_bits_any("ess_families_mask", references.mask_of(families, references.ESS_FAMILIES)))
+    kinds = [k for k in filters.kinds if k in references.INCLUSION_KINDS]
+    if kinds:
+        qs = qs.filter(
+            _bits_any("inclusion_kinds_mask", references.mask_of(kinds, references.INCLUSION_KINDS))
+        )
+    reservation_q = Q()
+    for code in filters.reservations:
+        if code in references.RESERVATIONS:
+            reservation_q |= Q(**{f"eligible_{code.replace('-', '_')}": True})
+    if reservation_q:
+        qs = qs.filter(reservation_q)
+    if filters.ressourcerie:
+        qs = qs.filter(is_ressourcerie=True)
+    if filters.works_in:
+        qs = qs.filter(_works_in(filters.works_in))
+    if filters.located_in:
+        qs = qs.filter(_communes_of(filters.located_in))
+    return qs
+
+
+def _facet_counts(qs: QuerySet[Structure], filters: SearchFilters) -> dict[str, list[FacetValue]]:
+    aggregates: dict[str, Any] = {}
+    for i, _slug in enumerate(TOP_LEVEL_SLUGS):
+        aggregates[f"s{i}"] = Sum(F("sectors_mask").bitand(1 << i) / (1 << i))
+    for i, _code in enumerate(references.ESS_FAMILIES):
+        aggregates[f"f{i}"] = Sum(F("ess_families_mask").bitand(1 << i) / (1 << i))
+    for i, _code in enumerate(references.INCLUSION_KINDS):
+        aggregates[f"k{i}"] = Sum(F("inclusion_kinds_mask").bitand(1 << i) / (1 << i))
+    for i, code in enumerate(references.RESERVATIONS):
+        column = f"eligible_{code.replace('-', '_')}"
+        aggregates[f"r{i}"] = Sum(Case(When(**{column: True}, then=Value(1)), default=Value(0)))
+    row = qs.order_by().aggregate(**aggregates)
+
+    def values(prefix: str, items: dict[str, str], selected: tuple[str, ...]) -> list[FacetValue]:
+        return [
+            FacetValue(code=code, label=label, count=int(row[f"{prefix}{i}"] or 0), selected=code in selected)
+            for i, (code, label) in enumerate(items.items())
+        ]
+
+    return {
+        "sectors": values("s", {slug: SECTORS[slug][0] for slug in TOP_LEVEL_SLUGS}, filters.sectors),
+        "families": values("f", references.ESS_FAMILIES, filters.families),
+        "kinds": values("k", references.INCLUSION_KINDS, filters.kinds),
+        "reservations": values("r", references.RESERVATIONS, filters.reservations),
+    }
+
+
+def _hits(scored: list[tuple[int, float]]) -> list[Structure]:
+    by_id = Structure.objects.with_listing().in_bulk([pk for pk, _ in scored])
+    hits = []
+    for pk, score in scored:
+        structure = by_id.get(pk)
+        if structure is not None:
+            structure.score = score  # type: ignore[attr-defined]
+            hits.append(structure)
+    return hits
+
+
+def _filter_relevance(qs: QuerySet[Structure], filters: SearchFilters) -> QuerySet[Structure]:
+    """Without words, relevance to the filters: structures located where they are sought come first."""
+    place = filters.located_in or filters.works_in
+    if place:
+        return qs.annotate(score=Case(When(_communes_of(place), then=Value(1)), default=Value(0)))
+    return qs.annotate(score=Value(0, output_field=IntegerField()))
+
+
+def search_structures(
+    query: str = "",
+    filters: SearchFilters | None = None,
+    sort: str = "relevance",
+    page: int = 1,
+    *,
+    page_size: int = PAGE_SIZE,
+    with_facets: bool = True,
+    base: QuerySet[Structure] | None = None,
+) -> SearchResult:
+    """Published structures matching `query` (all its words, French forms) and `filters`, one page of them.
+
+    When no structure matches every word, names are searched with typo tolerance instead (`fuzzy=True`).
+    """
+    filters = filters or SearchFilters()
+    sort = sort if sort in SORTS else "relevance"
+    page = max(1, page)
+    offset = (page - 1) * page_size
+    backend = get_backend()
+    qs = filtered_structures(filters, base)
+    terms = query_terms(query)
+    fuzzy = False
+    if terms:
+        matched = backend.text_filter(qs, terms)
+        total = matched.count()
+        if total:
+            scored = backend.ranked_ids(qs, terms, sort, page_size, offset)
+            counted = matched
+        else:
+            fuzzy_scores = backend.fuzzy_name_scores(qs, query)
+            fuzzy = bool(fuzzy_scores)
+            total = len(fuzzy_scores)
+            counted = qs.filter(id__in=[pk for pk, _ in fuzzy_scores])
+            scored = _sort_fuzzy(fuzzy_scores, counted, sort)[offset : offset + page_size]
+    elif query.strip() and not terms:
+        # Only stopwords: nothing meaningful to look for, show everything that matches the filters.
+        counted = qs
+        total = qs.count()
+        scored = _ordered_page(_filter_relevance(qs, filters), sort, offset, page_size)
+    else:
+        counted = qs
+        total = qs.count()
+        scored = _ordered_page(_filter_relevance(qs, filters), sort, offset, page_size)
+    facets = _facet_counts(counted, filters) if with_facets else {}
+    return SearchResult(
+        hits=_hits(scored),
+        total=total,
+        facets=facets,
+        page=page,
+        page_size=page_size,
+        fuzzy=fuzzy,
+        terms=terms,
+    )
+
+
+def _ordered_page(qs: QuerySet[Structure], sort: str, offset: int, limit: int) -> list[tuple[int, float]]:
+    ordering = {"relevance": ("-score", "name_normalised", "id"), "name": ("name_normalised", "id")}.get(
+        sort, ("-updated_at", "id")
+    )
+    return [
+        (pk, float(score))
+        for pk, score in qs.order_by(*ordering).values_list("id", "score")[offset : offset + limit]
+    ]
+
+
+def _sort_fuzzy(
+    scores: list[tuple[int, float]], qs: QuerySet[Structure], sort: str
+) -> list[tuple[int, float]]:
+    info = {
+        pk: (name, updated) for pk, name, updated in qs.values_list("id", "name_normalised", "updated_at")
+    }
+    rows = [(pk, score) for pk, score in scores if pk in info]
+    if sort == "name":
+        return sorted(rows, key=lambda r: (info[r[0]][0], r[0]))
+    if sort == "updated":
+        return sorted(rows, key=lambda r: (-info[r[0]][1].timestamp(), r[0]))
+    return sorted(rows, key=lambda r: (-r[1], info[r[0]][0], r[0]))
+
+
+def structure_profile(pk: int) -> Structure:
+    return (
+        Structure.objects.select_related("commune", "organisation")
+        .prefetch_related(
+            "activities__perimeters",
+            "activities__sector__parent",
+        )
+        .get(pk=pk)
+    )
+
+
+def sectors_tree() -> list[Sector]:
+    return list(Sector.objects.filter(parent__isnull=True).prefetch_related("children"))
+
+
+def possible_duplicates(
+    *, threshold: float = 0.6, limit: int = 200
+) -> list[tuple[Structure, Structure, str]]:
+    """Pairs that look like the same structure: same SIREN, or similar names in the same commune."""
+    from .analysis import trigram_similarity
+
+    pairs: list[tuple[Structure, Structure, str]] = []
+    rows = list(
+        Structure.objects.exclude(status=Structure.Status.DELISTED)
+        .select_related("commune")
+        .order_by("commune_id", "name_normalised")
+    )
+    by_siren: dict[str, Structure] = {}
+    by_commune: dict[str | None, list[Structure]] = {}
+    for structure in rows:
+        if structure.siren:
+            other = by_siren.get(structure.siren)
+            if other is not None:
+                pairs.append((other, structure, "même SIREN"))
+            by_siren.setdefault(structure.siren, structure)
+        if structure.commune_id:
+            by_commune.setdefault(structure.commune_id, []).append(structure)
+    for group in by_commune.values():
+        for i, left in enumerate(group):
+            for right in group[i + 1 :]:
+                if left.siren and left.siren == right.siren:
+                    continue
+                if trigram_similarity(left.name_normalised, right.name_normalised) >= threshold:
+                    pairs.append((left, right, "nom proche, même commune"))
+                if len(pairs) >= limit:
+                    return pairs
+    return pairs

@@ -1,0 +1,542 @@
+"""Writes of the directory: structures, activities, moderation, claims. Keyword-only, atomic, audited.
+
+A structure's own edits (`source=None`) lock the field groups they touch; imports (`source="sirene"`…)
+never overwrite a locked group, and record their provenance per group.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator, URLValidator
+from django.db import transaction
+from django.utils import timezone
+
+from essaim.accounts.models import Membership, Organisation, User
+from essaim.accounts.services import membership_add, organisation_create
+from essaim.accounts.validators import clean_siren, clean_siret
+from essaim.core.audit import log_action
+from essaim.core.errors import DomainError, PermissionDeniedError
+from essaim.territory.models import Commune, Perimeter
+
+from . import references
+from .analysis import index_document, normalise
+from .models import Activity, ClaimRequest, Sector, Structure
+from .search_backends import get_backend
+from .sector_mappings import TOP_LEVEL_SLUGS
+
+
+class DirectoryError(DomainError):
+    pass
+
+
+@dataclass(frozen=True)
+class ActivityInput:
+    """An activity as given by a form or an import. `perimeters` holds perimeter codes or "national"."""
+
+    sector: str
+    service_types: tuple[str, ...] = ()
+    perimeters: tuple[str, ...] = ()
+    description: str = ""
+
+
+@dataclass
+class WriteResult:
+    structure: Structure
+    created: bool = False
+    changed_groups: set[str] = field(default_factory=set)
+
+    @property
+    def changed(self) -> bool:
+        return self.created or bool(self.changed_groups)
+
+
+SCALAR_FIELDS = (
+    "name", "brand", "siret", "siren", "legal_form_code", "naf_code", "year_founded", "headcount",
+    "insertion_headcount", "revenue_band", "address", "postal_code", "commune", "website", "email", "phone",
+    "description", "offers", "client_references", "labels", "is_ressourcerie",
+)  # fmt: skip
+LIST_FIELDS = ("ess_families", "inclusion_kinds")
+
+ALLOWED_TRANSITIONS: dict[str, set[str]] = {
+    Structure.Status.DRAFT: {
+        Structure.Status.PUBLISHED,
+        Structure.Status.TO_REVIEW,
+        Structure.Status.DELISTED,
+    },
+    Structure.Status.TO_REVIEW: {
+        Structure.Status.PUBLISHED,
+        Structure.Status.DELISTED,
+        Structure.Status.DRAFT,
+    },
+    Structure.Status.PUBLISHED: {Structure.Status.DELISTED, Structure.Status.TO_REVIEW},
+    Structure.Status.DELISTED: {Structure.Status.PUBLISHED, Structure.Status.TO_REVIEW},
+}
+
+
+def _text(value: Any, max_length: int | None = None) -> str:
+    text = "" if value is None else str(value).strip()
+    return text[:max_length] if max_length else text
+
+
+def _clean(data: dict[str, Any]) -> dict[str, Any]:
+    """Validate and normalise the given fields (only those present). Messages in French, per field."""
+    cleaned: dict[str, Any] = {}
+    for key, value in data.items():
+        if key in {"name", "brand"}:
+            cleaned[key] = _text(value, 200)
+            if key == "name" and not cleaned[key]:
+                raise DirectoryError("Le nom de la structure est obligatoire.", field="name")
+        elif key == "siret":
+            try:
+                cleaned[key] = clean_siret(_text(value)) if _text(value) else ""
+            except ValidationError as exc:
+                raise DirectoryError(exc.messages[0], field="siret") from exc
+        elif key == "siren":
+            try:
+                cleaned[key] = clean_siren(_text(value)) if _text(value) else ""
+            except ValidationError as exc:
+                raise DirectoryError(exc.messages[0], field="siren") from exc
+        elif key == "legal_form_code":
+            code = _text(value)
+            if code and (len(code) != 4 or not code.isdigit()):
+                raise DirectoryError("La catégorie juridique est un code INSEE à 4 chiffres.", field=key)
+            cleaned[key] = code
+        elif key == "naf_code":
+            cleaned[key] = _text(value, 6).upper()
+        elif key in {"year_founded", "headcount", "insertion_headcount"}:
+            cleaned[key] = _int_or_none(key, value)
+        elif key == "revenue_band":
+            band = _text(value)
+            if band not in Structure.RevenueBand.values:
+                raise DirectoryError("Tranche de chiffre d'affaires inconnue.", field=key)
+            cleaned[key] = band
+        elif key == "website":
+            url = _text(value, 200)
+            if url and not url.startswith(("http://", "https://")):
+                url = f"https://{url}"
+            if url:
+                try:
+                    URLValidator()(url)
+                except ValidationError as exc:
+                    raise DirectoryError("Adresse de site web invalide.", field="website") from exc
+            cleaned[key] = url
+        elif key == "email":
+            email = _text(value, 254).lower()
+            if email:
+                try:
+                    EmailValidator()(email)
+                except ValidationError as exc:
+                    raise DirectoryError("Adresse électronique invalide.", field="email") from exc
+            cleaned[key] = email
+        elif key == "phone":
+            cleaned[key] = _text(value, 30)
+        elif key == "postal_code":
+            cleaned[key] = _text(value, 5)
+        elif key == "commune":
+            cleaned[key] = _commune(value)
+        elif key == "is_ressourcerie":
+            cleaned[key] = bool(value)
+        elif key in {"address"}:
+            cleaned[key] = _text(value, 250)
+        elif key in {"description", "offers", "client_references"}:
+            cleaned[key] = _text(value, 10_000)
+        elif key == "labels":
+            cleaned[key] = _text(value, 500)
+        elif key == "ess_families":
+            cleaned[key] = _codes(value, references.ESS_FAMILIES, "famille de l'ESS", key)
+        elif key == "inclusion_kinds":
+            cleaned[key] = _codes(value, references.INCLUSION_KINDS, "type de structure inclusive", key)
+        else:
+            raise DirectoryError(f"Champ inconnu : {key}.")
+    if cleaned.get("siret") and not cleaned.get("siren"):
+        cleaned["siren"] = cleaned["siret"][:9]
+    return cleaned
+
+
+def _int_or_none(key: str, value: Any) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError) as exc:
+        raise DirectoryError("Saisissez un nombre entier.", field=key) from exc
+    if number < 0:
+        raise DirectoryError("Saisissez un nombre positif.", field=key)
+    if key == "year_founded" and not 1800 <= number <= timezone.now().year:
+        raise DirectoryError("Année de création invraisemblable.", field=key)
+    return number
+
+
+def _commune(value: Any) -> Commune | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, Commune):
+        return value
+    commune = Commune.objects.filter(pk=str(value).strip()).first()
+    if commune is None:
+        raise DirectoryError(f"Commune inconnue (code INSEE {value}).", field="commune")
+    return commune
+
+
+def _codes(value: Iterable[str], reference: dict[str, str], what: str, key: str) -> list[str]:
+    codes = []
+    for code in value or ():
+        if code not in reference:
+            raise DirectoryError(f"Valeur inconnue pour {what} : {code}.", field=key)
+        codes.append(code)
+    return sorted(set(codes), key=list(reference).index)
+
+
+def _current(structure: Structure, key: str) -> Any:
+    if key == "ess_families":
+        return structure.ess_families
+    if key == "inclusion_kinds":
+        return structure.inclusion_kinds
+    if key == "commune":
+        return structure.commune_id
+    return getattr(structure, key)
+
+
+def _assign(structure: Structure, key: str, value: Any) -> None:
+    if key == "ess_families":
+        structure.ess_families_mask = references.mask_of(value, references.ESS_FAMILIES)
+    elif key == "inclusion_kinds":
+        structure.inclusion_kinds_mask = references.mask_of(value, references.INCLUSION_KINDS)
+    else:
+        setattr(structure, key, value)
+
+
+def _comparable(key: str, value: Any) -> Any:
+    return value.pk if key == "commune" and value is not None else value
+
+
+def _resolve_activities(
+    activities: Iterable[ActivityInput],
+) -> list[tuple[ActivityInput, Sector, list[Perimeter], bool]]:
+    resolved = []
+    sectors = {s.slug: s for s in Sector.objects.all()}
+    for item in activities:
+        sector = sectors.get(item.sector)
+        if sector is None:
+            raise DirectoryError(f"Secteur inconnu : {item.sector}.", field="activities")
+        unknown_types = set(item.service_types) - set(references.SERVICE_TYPES)
+        if unknown_types:
+            raise DirectoryError(
+                f"Type de prestation inconnu : {', '.join(sorted(unknown_types))}.", field="activities"
+            )
+        codes = [code for code in item.perimeters if code != "national"]
+        perimeters = list(Perimeter.objects.filter(code__in=codes))
+        missing = set(codes) - {p.code for p in perimeters}
+        if missing:
+            raise DirectoryError(f"Périmètre inconnu : {', '.join(sorted(missing))}.", field="activities")
+        resolved.append((item, sector, perimeters, "national" in item.perimeters))
+    return resolved
+
+
+def _activity_signature(structure: Structure) -> list[tuple[str, tuple[str, ...], tuple[str, ...], str]]:
+    rows = []
+    for activity in structure.activities.select_related("sector").prefetch_related("perimeters"):
+        codes = sorted(p.code for p in activity.perimeters.all()) + (
+            ["national"] if activity.is_national else []
+        )
+        rows.append((activity.sector.slug, tuple(activity.service_types), tuple(codes), activity.description))
+    return sorted(rows)
+
+
+def _input_signature(
+    activities: Iterable[ActivityInput],
+) -> list[tuple[str, tuple[str, ...], tuple[str, ...], str]]:
+    return sorted(
+        (a.sector, tuple(a.service_types), tuple(sorted(set(a.perimeters))), a.description[:300])
+        for a in activities
+    )
+
+
+def _write_activities(structure: Structure, activities: list[ActivityInput]) -> None:
+    resolved = _resolve_activities(activities)
+    structure.activities.all().delete()
+    for item, sector, perimeters, national in resolved:
+        activity = Activity.objects.create(
+            structure=structure,
+            sector=sector,
+            service_types=list(dict.fromkeys(item.service_types)),
+            description=item.description[:300],
+            is_national=national,
+        )
+        if perimeters:
+            activity.perimeters.set(perimeters)
+
+
+def structure_refresh_derived(structure: Structure) -> None:
+    """Recompute masks, reserved-contract eligibility and search documents, save them, reindex."""
+    activities = list(structure.activities.select_related("sector", "sector__parent"))
+    sectors_mask = 0
+    sector_words = []
+    for activity in activities:
+        top = activity.sector.parent or activity.sector
+        sectors_mask |= 1 << TOP_LEVEL_SLUGS.index(top.slug)
+        sector_words += [top.name, top.keywords]
+        if activity.sector.parent_id:
+            sector_words.append(activity.sector.name)
+        sector_words.append(activity.description)
+    families, kinds = structure.ess_families, structure.inclusion_kinds
+    eligibility = references.reservations_for(kinds, families)
+    structure.sectors_mask = sectors_mask
+    structure.eligible_l2113_12 = eligibility["l2113-12"]
+    structure.eligible_l2113_13 = eligibility["l2113-13"]
+    structure.eligible_l2113_15 = eligibility["l2113-15"]
+    structure.legal_form_label = references.legal_form_label(structure.legal_form_code)
+    structure.name_normalised = normalise(structure.name)[:400]
+    structure.search_name = index_document(structure.name, structure.brand)
+    structure.search_body = index_document(
+        structure.description,
+        structure.offers,
+        structure.labels,
+        " ".join(sector_words),
+        " ".join(kinds + [references.INCLUSION_KINDS[k] for k in kinds]),
+        " ".join(references.ESS_FAMILIES[f] for f in families),
+        "ressourcerie réemploi" if structure.is_ressourcerie else "",
+        structure.commune.name if structure.commune_id and structure.commune else "",
+    )
+    structure.save(
+        update_fields=[
+            "sectors_mask", "eligible_l2113_12", "eligible_l2113_13", "eligible_l2113_15", "legal_form_label",
+            "name_normalised", "search_name", "search_body", "updated_at",
+        ]
+    )  # fmt: skip
+    get_backend().index([structure.pk])
+
+
+def _check_siret_free(siret: str, exclude_pk: int | None = None) -> None:
+    if not siret:
+        return
+    others = Structure.objects.filter(siret=siret)
+    if exclude_pk:
+        others = others.exclude(pk=exclude_pk)
+    if others.exists():
+        raise DirectoryError("Une structure avec ce SIRET existe déjà dans l'annuaire.", field="siret")
+
+
+def _provenance(source: str, source_id: str, seen: str) -> dict[str, str]:
+    return {"source": source, "source_id": source_id, "last_seen": seen}
+
+
+@transaction.atomic
+def structure_create(
+    *,
+    actor: User | None,
+    data: dict[str, Any],
+    activities: list[ActivityInput] | None = None,
+    organisation: Organisation | None = None,
+    status: str = Structure.Status.DRAFT,
+    source: str = "",
+    source_id: str = "",
+    seen: str | None = None,
+) -> Structure:
+    if status not in Structure.Status.values:
+        raise DirectoryError("État inconnu.")
+    cleaned = _clean(data)
+    if not cleaned.get("name"):
+        raise DirectoryError("Le nom de la structure est obligatoire.", field="name")
+    _check_siret_free(cleaned.get("siret", ""))
+    structure = Structure(organisation=organisation, status=status, source=source, source_id=source_id)
+    for key, value in cleaned.items():
+        _assign(structure, key, value)
+    if source:
+        day = seen or timezone.localdate().isoformat()
+        groups = {structure.group_of(key) for key in cleaned} | ({"activities"} if activities else set())
+        structure.provenance = {g: _provenance(source, source_id, day) for g in sorted(groups) if g}
+    structure.save()
+    if activities:
+        _write_activities(structure, activities)
+    structure_refresh_derived(structure)
+    log_action(
+        actor=actor,
+        action="structure.created",
+        target=structure,
+        organisation_id=organisation.pk if organisation else None,
+        data={"source": source} if source else {},
+    )
+    return structure
+
+
+@transaction.atomic
+def structure_update(
+    *,
+    actor: User | None,
+    structure: Structure,
+    data: dict[str, Any],
+    activities: list[ActivityInput] | None = None,
+    source: str | None = None,
+    source_id: str = "",
+    seen: str | None = None,
+) -> WriteResult:
+    """Change the given fields. `source=None` is the structure's own edit: it locks the groups it changes.
+
+    With a `source` (an import), fields of locked groups are ignored and provenance is recorded.
+    """
+    locked = set(structure.locked_groups)
+    if source is not None:
+        data = {k: v for k, v in data.items() if structure.group_of(k) not in locked}
+        if "activities" in locked:
+            activities = None
+    cleaned = _clean(data)
+    if "siret" in cleaned:
+        _check_siret_free(cleaned["siret"], exclude_pk=structure.pk)
+    changed_groups: set[str] = set()
+    changed_fields = []
+    for key, value in cleaned.items():
+        if _comparable(key, _current(structure, key)) != _comparable(key, value):
+            _assign(structure, key, value)
+            changed_fields.append(key)
+            changed_groups.add(structure.group_of(key) or key)
+    if activities is not None and _activity_signature(structure) != _input_signature(activities):
+        _write_activities(structure, activities)
+        changed_groups.add("activities")
+    touched = {structure.group_of(k) for k in cleaned} | ({"activities"} if activities is not None else set())
+    if source is None:
+        new_locked = sorted(locked | changed_groups)
+        if new_locked != structure.locked_groups:
+            structure.locked_groups = new_locked
+            changed_fields.append("locked_groups")
+    else:
+        day = seen or timezone.localdate().isoformat()
+        provenance = dict(structure.provenance)
+        for group in touched:
+            if group and provenance.get(group) != _provenance(source, source_id, day):
+                provenance[group] = _provenance(source, source_id, day)
+        if provenance != structure.provenance:
+            structure.provenance = provenance
+            # Seeing the same data again is not a change worth reporting, but it is recorded.
+            Structure.objects.filter(pk=structure.pk).update(provenance=provenance)
+    if not changed_groups and changed_fields == []:
+        return WriteResult(structure=structure)
+    structure.save()
+    structure_refresh_derived(structure)
+    if changed_groups:
+        log_action(
+            actor=actor,
+            action="structure.updated",
+            target=structure,
+            organisation_id=structure.organisation_id,
+            data={"groups": sorted(changed_groups), "source": source or "own"},
+        )
+    return WriteResult(structure=structure, changed_groups=changed_groups)
+
+
+@transaction.atomic
+def structure_set_status(*, actor: User | None, structure: Structure, status: str) -> Structure:
+    if status == structure.status:
+        return structure
+    if status not in ALLOWED_TRANSITIONS.get(structure.status, set()):
+        raise DirectoryError(
+            f"Passage impossible de « {structure.get_status_display()} » à « {Structure.Status(status).label} »."
+        )
+    previous = structure.status
+    structure.status = status
+    structure.save(update_fields=["status", "updated_at"])
+    log_action(
+        actor=actor,
+        action=f"structure.{status}",
+        target=structure,
+        organisation_id=structure.organisation_id,
+        data={"from": previous},
+    )
+    return structure
+
+
+def structure_publish(*, actor: User | None, structure: Structure) -> Structure:
+    return structure_set_status(actor=actor, structure=structure, status=Structure.Status.PUBLISHED)
+
+
+def structure_delist(*, actor: User | None, structure: Structure) -> Structure:
+    return structure_set_status(actor=actor, structure=structure, status=Structure.Status.DELISTED)
+
+
+@transaction.atomic
+def claim_request(*, user: User, siret: str, message: str = "") -> ClaimRequest:
+    """Ask to manage the structure with this SIRET."""
+    try:
+        siret = clean_siret(siret)
+    except ValidationError as exc:
+        raise DirectoryError(exc.messages[0], field="siret") from exc
+    structure = Structure.objects.select_related("organisation").filter(siret=siret).first()
+    if structure is None or structure.status == Structure.Status.DELISTED:
+        raise DirectoryError(
+            "Aucune structure de l'annuaire n'a ce SIRET : contactez l'équipe du territoire pour l'ajouter.",
+            field="siret",
+        )
+    if (
+        structure.organisation_id
+        and Membership.objects.filter(organisation_id=structure.organisation_id, user=user).exists()
+    ):
+        raise DirectoryError("Vous gérez déjà cette structure.", field="siret")
+    if ClaimRequest.objects.filter(
+        structure=structure, user=user, status=ClaimRequest.Status.PENDING
+    ).exists():
+        raise DirectoryError("Votre demande pour cette structure est déjà en attente.", field="siret")
+    claim = ClaimRequest.objects.create(structure=structure, user=user, message=message.strip()[:2000])
+    log_action(actor=user, action="structure.claim_requested", target=structure, data={"claim": claim.pk})
+    return claim
+
+
+@transaction.atomic
+def claim_approve(*, actor: User, claim: ClaimRequest) -> Membership:
+    """Approve a claim: the claimant joins the structure's organisation (created if missing) as its admin
+    when it has none yet, as a member otherwise."""
+    if claim.status != ClaimRequest.Status.PENDING:
+        raise DirectoryError("Cette demande a déjà été traitée.")
+    if not actor.has_perm("directory.decide_claim", claim):
+        raise PermissionDeniedError()
+    structure = claim.structure
+    organisation = structure.organisation
+    if organisation is None:
+        organisation = organisation_create(
+            actor=actor,
+            kind=Organisation.Kind.SUPPLIER,
+            name=structure.name,
+            siret=structure.siret if not Organisation.objects.filter(siret=structure.siret).exists() else "",
+            commune_id=structure.commune_id,
+            website=structure.website,
+        )
+        structure.organisation = organisation
+        structure.save(update_fields=["organisation", "updated_at"])
+    has_admin = Membership.objects.filter(organisation=organisation, role=Membership.Role.ADMIN).exists()
+    membership = membership_add(
+        actor=actor,
+        organisation=organisation,
+        user=claim.user,
+        role=Membership.Role.MEMBER if has_admin else Membership.Role.ADMIN,
+    )
+    claim.status = ClaimRequest.Status.APPROVED
+    claim.decided_by = actor
+    claim.decided_at = timezone.now()
+    claim.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+    log_action(
+        actor=actor,
+        action="structure.claim_approved",
+        target=structure,
+        organisation_id=organisation.pk,
+        data={"claim": claim.pk, "user": claim.user.email},
+    )
+    return membership
+
+
+@transaction.atomic
+def claim_reject(*, actor: User, claim: ClaimRequest) -> ClaimRequest:
+    if claim.status != ClaimRequest.Status.PENDING:
+        raise DirectoryError("Cette demande a déjà été traitée.")
+    if not actor.has_perm("directory.decide_claim", claim):
+        raise PermissionDeniedError()
+    claim.status = ClaimRequest.Status.REJECTED
+    claim.decided_by = actor
+    claim.decided_at = timezone.now()
+    claim.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+    log_action(
+        actor=actor, action="structure.claim_rejected", target=claim.structure, data={"claim": claim.pk}
+    )
+    return claim

@@ -1,0 +1,103 @@
+"""Factories of the directory tests, and the few territory rows they need."""
+
+from __future__ import annotations
+
+import factory
+
+from essaim.accounts.models import Membership, Organisation, User
+from essaim.directory import services
+from essaim.directory.models import Structure
+from essaim.territory.models import Commune, Departement, Epci, Perimeter, PerimeterCommune, Region
+
+COMMUNES = {
+    "94081": ("Vitry-sur-Seine", "94"),
+    "94041": ("Ivry-sur-Seine", "94"),
+    "94076": ("Villejuif", "94"),
+    "94022": ("Choisy-le-Roi", "94"),
+    "94054": ("Orly", "94"),
+    "94044": ("Limeil-Brévannes", "94"),
+    "91027": ("Athis-Mons", "91"),
+    "91326": ("Juvisy-sur-Orge", "91"),
+    "75056": ("Paris", "75"),
+}
+GOSB = ["94081", "94041", "94076", "94022", "94054", "91027", "91326"]
+
+
+def make_territory() -> None:
+    """Région 11, départements 75/91/94, a few communes, their perimeters and the GOSB EPT."""
+    region, _ = Region.objects.get_or_create(code="11", defaults={"name": "Île-de-France"})
+    deps = {}
+    for code, name in {"75": "Paris", "91": "Essonne", "94": "Val-de-Marne"}.items():
+        deps[code], _ = Departement.objects.get_or_create(code=code, defaults={"name": name, "region": region})
+    national, _ = Perimeter.objects.get_or_create(code="national", defaults={"kind": "national", "name": "France"})
+    reg, _ = Perimeter.objects.get_or_create(code="reg:11", defaults={"kind": "region", "name": "Île-de-France"})
+    dep_perimeters = {
+        code: Perimeter.objects.get_or_create(
+            code=f"dep:{code}", defaults={"kind": "departement", "name": dep.name}
+        )[0]
+        for code, dep in deps.items()
+    }
+    epci, _ = Epci.objects.get_or_create(siren="200058014", defaults={"name": "Grand-Orly Seine Bièvre", "kind": "EPT"})
+    ept, _ = Perimeter.objects.get_or_create(
+        code="epci:200058014", defaults={"kind": "epci", "name": "Grand-Orly Seine Bièvre"}
+    )
+    for code, (name, dep) in COMMUNES.items():
+        commune, _ = Commune.objects.get_or_create(
+            code=code, defaults={"name": name, "departement": deps[dep], "region": region}
+        )
+        own, _ = Perimeter.objects.get_or_create(code=code, defaults={"kind": "commune", "name": name})
+        for perimeter in (own, dep_perimeters[dep], reg, national) + ((ept,) if code in GOSB else ()):
+            PerimeterCommune.objects.get_or_create(perimeter=perimeter, commune=commune)
+        if code in GOSB:
+            epci.communes.add(commune)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("email",)
+
+    email = factory.Sequence(lambda n: f"personne{n}@exemple.fr")
+    full_name = factory.Faker("name", locale="fr_FR")
+    password = factory.PostGenerationMethodCall("set_password", "mot-de-passe-solide")
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    kind = Organisation.Kind.SUPPLIER
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+    buyer_category = factory.LazyAttribute(lambda o: "commune" if o.kind == Organisation.Kind.BUYER else "")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = Membership.Role.MEMBER
+
+
+def member_of(kind: str, role: str = Membership.Role.MEMBER, organisation: Organisation | None = None) -> User:
+    organisation = organisation or OrganisationFactory(kind=kind)
+    return MembershipFactory(organisation=organisation, role=role).user
+
+
+def make_structure(
+    name: str = "Structure test",
+    *,
+    activities: list[services.ActivityInput] | None = None,
+    status: str = Structure.Status.PUBLISHED,
+    organisation: Organisation | None = None,
+    **data: object,
+) -> Structure:
+    """A structure written through the service, published by default."""
+    return services.structure_create(
+        actor=None,
+        data={"name": name, **data},
+        activities=activities,
+        organisation=organisation,
+        status=status,
+    )
