@@ -96,7 +96,7 @@ def samples(world: World) -> dict[str, object]:
     token, _ = api_token_create(
         actor=world.users["buyer_admin"], organisation=world.buyer_org, name="Logiciel"
     )
-    return {
+    samples: dict[str, object] = {
         "org": world.buyer_org,
         "membership": Membership.objects.get(user=buyer, organisation=world.buyer_org),
         "invitation": invitation,
@@ -105,3 +105,8 @@ def samples(world: World) -> dict[str, object]:
         "uid": urlsafe_base64_encode(force_bytes(buyer.pk)),
         "reset_token": default_token_generator.make_token(buyer),
     }
+    from tests.url_matrix import SAMPLE_MAKERS
+
+    for add_samples in SAMPLE_MAKERS:
+        add_samples(world, samples)
+    return samples

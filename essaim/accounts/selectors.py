@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch
 
 from .models import Invitation, Membership, Organisation
 
@@ -46,7 +46,5 @@ def organisation_with_members(organisation_id: int) -> Organisation:
 
 
 def organisation_counts_by_kind() -> dict[str, int]:
-    rows: QuerySet[Organisation, dict[str, Any]] = (
-        Organisation.objects.filter(is_active=True).values("kind").annotate(n=Count("id")).order_by()
-    )
+    rows = Organisation.objects.filter(is_active=True).values("kind").annotate(n=Count("id")).order_by()
     return {row["kind"]: row["n"] for row in rows}

@@ -45,7 +45,7 @@ def sitemap(request: HttpRequest) -> HttpResponse:
 def contact(request: HttpRequest) -> HttpResponse:
     initial = {"page_url": request.GET.get("page", "")[:500]}
     if request.user.is_authenticated:
-        initial.update({"name": request.user.get_full_name(), "email": request.user.email})  # type: ignore[union-attr]
+        initial.update({"name": request.user.get_full_name(), "email": request.user.email})
     form = ContactForm(request.POST or None, initial=initial)
     if request.method == "POST":
         if form.is_valid():

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, given, settings
 from django.core.handlers.wsgi import WSGIHandler
+from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 
 from essaim.accounts.services import api_token_create

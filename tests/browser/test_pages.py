@@ -10,7 +10,7 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import axe_violations, login_as
-from tests.core.test_url_permissions import EXPECTED, OK
+from tests.url_matrix import EXPECTED, OK
 
 # The role used to open each page: the first one of these that gets a 200.
 ROLE_PREFERENCE = ["anonymous", "buyer_admin", "facilitator", "supplier", "partner", "superuser"]

@@ -17,11 +17,20 @@ FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthChe
 
 @pytest.mark.django_db
 @FUZZ
-@given(topic=st.one_of(st.sampled_from(["accessibilite", "donnees", "autre"]), text), name=text, email=text, message=text)
-def test_contact_form_never_fails_and_stores_only_valid_messages(topic: str, name: str, email: str, message: str):
+@given(
+    topic=st.one_of(st.sampled_from(["accessibilite", "donnees", "autre"]), text),
+    name=text,
+    email=text,
+    message=text,
+)
+def test_contact_form_never_fails_and_stores_only_valid_messages(
+    topic: str, name: str, email: str, message: str
+):
     client = Client()
     before = ContactMessage.objects.count()
-    response = client.post(reverse("core:contact"), {"topic": topic, "name": name, "email": email, "message": message})
+    response = client.post(
+        reverse("core:contact"), {"topic": topic, "name": name, "email": email, "message": message}
+    )
     assert response.status_code in (302, 400)
     if response.status_code == 400:
         assert ContactMessage.objects.count() == before
@@ -36,7 +45,9 @@ def test_contact_form_never_fails_and_stores_only_valid_messages(topic: str, nam
 def test_invitation_form_never_fails(email: str, role: str, world) -> None:  # noqa: ANN001
     client = Client()
     client.force_login(world.users["buyer_admin"], backend="django.contrib.auth.backends.ModelBackend")
-    response = client.post(reverse("accounts:organisation_invite", args=[world.buyer_org.pk]), {"email": email, "role": role})
+    response = client.post(
+        reverse("accounts:organisation_invite", args=[world.buyer_org.pk]), {"email": email, "role": role}
+    )
     assert response.status_code in (302, 400)
 
 

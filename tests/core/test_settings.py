@@ -23,7 +23,10 @@ def run_essaim(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
 
 def test_production_settings_pass_the_deployment_checks() -> None:
     result = run_essaim(
-        "check", "--deploy", "--fail-level", "WARNING",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
         DJANGO_SETTINGS_MODULE="config.settings.prod",
         SECRET_KEY=secrets.token_urlsafe(50),
         DATABASE_URL="postgres://essaim@127.0.0.1:5432/essaim",
@@ -35,7 +38,9 @@ def test_production_settings_pass_the_deployment_checks() -> None:
 
 def test_production_refuses_to_start_without_a_secret_key() -> None:
     result = run_essaim(
-        "check", DJANGO_SETTINGS_MODULE="config.settings.prod", DATABASE_URL="postgres://essaim@127.0.0.1/essaim"
+        "check",
+        DJANGO_SETTINGS_MODULE="config.settings.prod",
+        DATABASE_URL="postgres://essaim@127.0.0.1/essaim",
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
