@@ -43,7 +43,7 @@ migrations-check: install
 	DJANGO_SETTINGS_MODULE=config.settings.test $(ESSAIM) makemigrations --check --dry-run
 
 test-sqlite: install
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -m "not browser and not postgres"
 
 test-postgres: install
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -m "not browser"

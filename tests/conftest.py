@@ -12,6 +12,7 @@ from django.utils.http import urlsafe_base64_encode
 from essaim.accounts.models import Invitation, Membership, Organisation, User, hash_token
 from essaim.accounts.services import api_token_create, membership_add
 from tests.accounts.factories import BuyerFactory, OrganisationFactory, UserFactory
+from tests.browser_support import chromium, page  # noqa: F401  (fixtures for browser tests)
 from tests.territory_support import make_small_territory
 
 ROLES = (
@@ -110,3 +111,10 @@ def samples(world: World) -> dict[str, object]:
     for add_samples in SAMPLE_MAKERS:
         add_samples(world, samples)
     return samples
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        path = str(item.fspath)
+        if "/tests/browser/" in path or path.endswith("/test_browser.py"):
+            item.add_marker(pytest.mark.browser)

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import axe_violations, login_as
+from tests.browser_support import axe_violations, login_as
 from tests.url_matrix import EXPECTED, OK
 
 # The role used to open each page: the first one of these that gets a 200.

@@ -1,4 +1,8 @@
-"""Real-browser tests: Playwright for Python driving Debian's chromium, with an axe-core scan of each page."""
+"""Real-browser tests: Playwright for Python driving Debian's chromium, with an axe-core scan of each page.
+
+Tests in tests/browser/ and in any tests/<app>/test_browser.py are marked `browser` and run by
+`make test-browser`; the fixtures below are available to every test (imported by tests/conftest.py).
+"""
 
 from __future__ import annotations
 
@@ -29,12 +33,6 @@ CHROMIUM_FLAGS = [
 # axe-core comes pinned with the axe-playwright-python package (see pyproject.toml).
 AXE_SCRIPT = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text(encoding="utf-8")
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if "tests/browser/" in str(item.fspath):
-            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(scope="session")
