@@ -1,0 +1,503 @@
+"""Streaming import of DECP files (JSON, tabular CSV, Parquet) into the DuckDB store.
+
+1. *Stage*: each file is read as a stream (ijson with the yajl2 C backend for JSON, `csv` for CSV,
+   DuckDB for Parquet), every record goes through `decp_cleaning.clean`, and the clean records are
+   written as Parquet batches of `batch_size` rows into a temporary directory. Memory stays bounded by
+   one batch per worker. Files are staged in parallel worker processes when there are several large ones.
+2. *Merge* (SQL, one transaction): tabular rows of one contract are grouped, the latest publication of
+   each key (buyer_siret, id) wins (`QUALIFY row_number() …`), and winners are compared with the stored
+   version by content hash: new, updated (a later publication that changes the content), unchanged.
+
+No Django import at module level: worker processes import this module alone.
+"""
+
+# SQL text is built from the declared table names (tables.py) and our own temp paths only; every value
+# is a bound parameter.
+# ruff: noqa: S608
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import shutil
+import tempfile
+import time
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import duckdb
+import ijson
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from . import store
+from .decp_cleaning import clean
+from .tables import CONCESSION_HOLDERS, CONCESSIONS, CONTRACT_HOLDERS, CONTRACTS, IMPORT_RUNS, REJECTED
+
+try:
+    JSON_BACKEND: Any = ijson.get_backend("yajl2_c")
+except ImportError:  # pragma: no cover - depends on the wheel
+    JSON_BACKEND = ijson
+
+BATCH_SIZE = 50_000
+RAW_MAX_CHARS = 100_000
+PARALLEL_MIN_BYTES = 32 * 1024 * 1024
+SEQ_STRIDE = 10**10  # seq = file index * SEQ_STRIDE + position in the file
+
+HOLDER_TYPE = pa.struct([("id", pa.string()), ("id_type", pa.string()), ("siren", pa.string())])
+STAGE_SCHEMA = pa.schema(
+    [
+        ("kind", pa.string()),
+        ("buyer_siret", pa.string()),
+        ("buyer_siren", pa.string()),
+        ("id", pa.string()),
+        ("nature", pa.string()),
+        ("object", pa.string()),
+        ("cpv", pa.string()),
+        ("cpv_division", pa.string()),
+        ("purchase_type", pa.string()),
+        ("procedure", pa.string()),
+        ("duration_months", pa.int32()),
+        ("notified_on", pa.date32()),
+        ("published_on", pa.date32()),
+        ("amount_raw", pa.float64()),
+        ("amount", pa.float64()),
+        ("amount_outlier", pa.bool_()),
+        ("social_clause", pa.bool_()),
+        ("social_criterion", pa.bool_()),
+        ("reserved", pa.bool_()),
+        ("environmental_clause", pa.bool_()),
+        ("environmental_criterion", pa.bool_()),
+        ("contradictory", pa.bool_()),
+        ("place_code", pa.string()),
+        ("offers_received", pa.int32()),
+        ("innovative", pa.bool_()),
+        ("subcontracting_declared", pa.bool_()),
+        ("modification_id", pa.int32()),
+        ("holders", pa.list_(HOLDER_TYPE)),
+        ("flags", pa.list_(pa.string())),
+        ("tabular", pa.bool_()),
+        ("source_file", pa.string()),
+        ("seq", pa.int64()),
+    ]
+)
+REJECTED_SCHEMA = pa.schema(
+    [("source_file", pa.string()), ("position", pa.int64()), ("reason", pa.string()), ("raw", pa.string())]
+)
+
+# Columns compared to tell an update from an unchanged re-publication (not the file or position).
+HASHED = (
+    "nature, object, cpv, procedure, duration_months, notified_on, published_on, amount_raw, amount_outlier, "
+    "social_clause, social_criterion, reserved, environmental_clause, environmental_criterion, contradictory, "
+    "place_code, offers_received, innovative, subcontracting_declared, modification_id, holders, flags"
+)
+
+
+@dataclass
+class ImportReport:
+    read: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+
+# --- reading ----------------------------------------------------------------------------------------
+
+
+class _DecpStream:
+    """A binary stream that drops a UTF-8 BOM, reads bare NaN/Infinity values (pandas exports) as null
+    and renames the "contrat-concession" key to "marche".
+
+    Renaming lets one ijson pass (`marches.marche.item`) yield marchés and concessions alike; concessions
+    are told apart by their content (`autoriteConcedante`, `concessionnaires`, `valeurGlobale`).
+    """
+
+    KEY = re.compile(rb'"contrat-concession"(\s*:)')
+    NAN = re.compile(rb"([:\[,]\s*)(?:NaN|-?Infinity)(\s*[,}\]])")
+    TAIL = 40
+
+    def __init__(self, raw: BinaryIO) -> None:
+        self.raw = raw
+        self.pending = b""
+        self.first = True
+        self.eof = False
+
+    def read(self, size: int = -1) -> bytes:
+        size = 64 * 1024 if size is None or size < 0 else size
+        while True:
+            while not self.eof and len(self.pending) < size + self.TAIL:
+                chunk = self.raw.read(max(size, 64 * 1024))
+                if not chunk:
+                    self.eof = True
+                    break
+                if self.first:
+                    chunk = chunk.removeprefix(b"\xef\xbb\xbf")
+                    self.first = False
+                self.pending += chunk
+            data = self.pending
+            if b"contrat-concession" in data:
+                data = self.KEY.sub(rb'"marche"\1', data)
+            if b"NaN" in data or b"Infinity" in data:
+                data = self.NAN.sub(rb"\1null\2", data)
+            self.pending = data
+            # Keep a tail so that a key split across two reads is renamed; never return more than asked,
+            # and never an empty chunk before the end of the file.
+            cut = len(data) if self.eof else len(data) - self.TAIL
+            if cut > 0 or self.eof:
+                cut = min(cut, size)
+                out, self.pending = data[:cut], data[cut:]
+                return out
+
+
+def _json_prefix(path: Path) -> str | None:
+    """Where the records are: `marches.marche.item` (wrapped), `marches.item` (plain) or `item`."""
+    with path.open("rb") as raw:
+        for prefix, event, _value in JSON_BACKEND.parse(_DecpStream(raw)):
+            if prefix == "" and event == "start_array":
+                return "item"
+            if prefix == "marches" and event == "start_array":
+                return "marches.item"
+            if prefix == "marches" and event == "start_map":
+                return "marches.marche.item"
+    return None
+
+
+def iter_json(path: Path) -> Iterator[Any]:
+    """Records of a DECP JSON file, streamed; raises ijson.JSONError where the file breaks."""
+    prefix = _json_prefix(path)
+    if prefix is None:
+        raise ValueError("aucun tableau de marchés trouvé")
+    with path.open("rb") as raw:
+        yield from JSON_BACKEND.items(_DecpStream(raw), prefix, use_float=True)
+
+
+def iter_csv(path: Path) -> Iterator[dict[str, Any]]:
+    with path.open("r", encoding="utf-8-sig", errors="replace", newline="") as handle:
+        header = handle.readline()
+        delimiter = ";" if header.count(";") > header.count(",") else ","
+        handle.seek(0)
+        if handle.read(1) != "\ufeff":
+            handle.seek(0)
+        yield from csv.DictReader(handle, delimiter=delimiter)
+
+
+def iter_parquet(path: Path) -> Iterator[dict[str, Any]]:
+    con = duckdb.connect()
+    try:
+        cursor = con.execute("SELECT * FROM read_parquet(?)", [str(path)])
+        columns = [description[0] for description in cursor.description]
+        while rows := cursor.fetchmany(10_000):
+            for row in rows:
+                yield dict(zip(columns, row, strict=True))
+    finally:
+        con.close()
+
+
+def _raw_text(raw: Any) -> str:
+    try:
+        return json.dumps(raw, ensure_ascii=False, default=str)[:RAW_MAX_CHARS]
+    except (TypeError, ValueError):  # pragma: no cover - default=str makes this unlikely
+        return repr(raw)[:RAW_MAX_CHARS]
+
+
+@dataclass(frozen=True)
+class StageTask:
+    path: str
+    index: int
+    out_dir: str
+    batch_size: int
+    today: date
+
+
+def stage_file(task: StageTask) -> tuple[int, int]:
+    """Clean one file into Parquet batches under `task.out_dir`; returns (records, rejected)."""
+    path = Path(task.path)
+    name = path.name
+    suffix = "".join(path.suffixes[-1:]).lower()
+    tabular = suffix in (".csv", ".parquet")
+    if suffix == ".csv":
+        records: Iterable[Any] = iter_csv(path)
+    elif suffix == ".parquet":
+        records = iter_parquet(path)
+    else:
+        records = iter_json(path)
+
+    batch: list[dict[str, Any]] = []
+    rejected: list[dict[str, Any]] = []
+    batch_number = 0
+    kept = 0
+    position = -1
+    base = task.index * SEQ_STRIDE
+
+    def flush() -> None:
+        nonlocal batch_number, batch
+        if batch:
+            table = pa.Table.from_pylist(batch, schema=STAGE_SCHEMA)
+            pq.write_table(table, Path(task.out_dir) / f"records-{task.index:05d}-{batch_number:05d}.parquet")
+            batch_number += 1
+            batch = []
+
+    try:
+        for position, raw in enumerate(records):  # noqa: B007 - position is read after the loop
+            record, reason = clean(raw, today=task.today, tabular=tabular)
+            if record is None:
+                rejected.append(
+                    {"source_file": name, "position": position, "reason": reason, "raw": _raw_text(raw)}
+                )
+                continue
+            row: dict[str, Any] = dict(record)
+            row["tabular"] = tabular
+            row["source_file"] = name
+            row["seq"] = base + position
+            batch.append(row)
+            kept += 1
+            if len(batch) >= task.batch_size:
+                flush()
+    except (ijson.JSONError, ValueError, UnicodeDecodeError, OSError, csv.Error, duckdb.Error) as error:
+        message = str(error).strip().splitlines()[0][:300] if str(error).strip() else type(error).__name__
+        rejected.append(
+            {"source_file": name, "position": position + 1, "reason": f"file_broken: {message}", "raw": ""}
+        )
+    flush()
+    if rejected:
+        pq.write_table(
+            pa.Table.from_pylist(rejected, schema=REJECTED_SCHEMA),
+            Path(task.out_dir) / f"rejected-{task.index:05d}.parquet",
+        )
+    return kept, len(rejected)
+
+
+# --- merging ---------------------------------------------------------------------------------------
+
+
+def _merge_kind(con: duckdb.DuckDBPyConnection, kind: str, report: ImportReport, now: datetime) -> None:
+    table, holders = (CONTRACTS, CONTRACT_HOLDERS) if kind == "marche" else (CONCESSIONS, CONCESSION_HOLDERS)
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE _status AS
+        SELECT w.buyer_siret, w.id, w.seq,
+               CASE WHEN c.id IS NULL THEN 'new'
+                    WHEN c.content_hash = w.content_hash THEN 'unchanged'
+                    WHEN coalesce(w.published_on, DATE '0001-01-01')
+                         >= coalesce(c.published_on, DATE '0001-01-01') THEN 'updated'
+                    ELSE 'older' END AS status
+        FROM _winners w LEFT JOIN {table.name} c USING (buyer_siret, id)
+        WHERE w.kind = ?
+        """,
+        [kind],
+    )
+    counts = dict(con.execute("SELECT status, count(*) FROM _status GROUP BY status").fetchall())
+    report.new += counts.get("new", 0)
+    report.updated += counts.get("updated", 0)
+    report.unchanged += counts.get("unchanged", 0)
+    report.duplicates += counts.get("older", 0)
+    if counts.get("updated"):
+        for target in (table, holders):
+            con.execute(
+                f"""DELETE FROM {target.name} t USING _status s
+                    WHERE s.status = 'updated' AND t.buyer_siret = s.buyer_siret AND t.id = s.id"""
+            )
+    if not (counts.get("new") or counts.get("updated")):
+        return
+    columns = [c for c in table.column_names if c not in ("notified_year", "has_social", "has_environmental")]
+    columns = [c for c in columns if c not in ("holders_count", "imported_at")]
+    select = ", ".join(f"w.{c}" for c in columns)
+    con.execute(
+        f"""
+        INSERT INTO {table.name} ({", ".join(columns)}, notified_year, has_social, has_environmental,
+                                  holders_count, imported_at)
+        SELECT {select}, year(w.notified_on),
+               w.social_clause OR w.social_criterion OR w.reserved,
+               w.environmental_clause OR w.environmental_criterion,
+               len(w.holders), ?::TIMESTAMPTZ
+        FROM _winners w JOIN _status s ON s.seq = w.seq
+        WHERE s.status IN ('new', 'updated')
+        ORDER BY w.buyer_siret, w.id
+        """,
+        [now],
+    )
+    con.execute(
+        f"""
+        INSERT INTO {holders.name}
+        SELECT buyer_siret, id, h.id, h.id_type, h.siren FROM (
+            SELECT w.buyer_siret, w.id, unnest(w.holders) AS h
+            FROM _winners w JOIN _status s ON s.seq = w.seq
+            WHERE s.status IN ('new', 'updated'))
+        """
+    )
+
+
+def _merge(con: duckdb.DuckDBPyConnection, stage_dir: Path, files: list[str], report: ImportReport) -> None:
+    now = datetime.now(tz=UTC)
+    records_glob = str(stage_dir / "records-*.parquet")
+    has_records = any(stage_dir.glob("records-*.parquet"))
+    con.execute("BEGIN TRANSACTION")
+    try:
+        if has_records:
+            # Tabular rows (contract x holder x modification) of one contract in one file become one
+            # record: the row of the highest modification (then latest publication) with all the holders.
+            con.execute(
+                f"""
+                CREATE OR REPLACE TEMP TABLE _records AS
+                WITH staged AS (SELECT * FROM read_parquet('{records_glob}')),
+                tab_holders AS (
+                    SELECT kind, source_file, buyer_siret, id,
+                           list_sort(list_distinct(flatten(list(holders)))) AS holders
+                    FROM staged WHERE tabular GROUP BY ALL)
+                SELECT * EXCLUDE (tabular) FROM staged WHERE NOT tabular
+                UNION ALL BY NAME
+                SELECT t.* EXCLUDE (tabular, holders), g.holders FROM (
+                    SELECT * FROM staged WHERE tabular
+                    QUALIFY row_number() OVER (
+                        PARTITION BY kind, source_file, buyer_siret, id
+                        ORDER BY modification_id DESC NULLS LAST, published_on DESC NULLS LAST, seq DESC) = 1
+                ) t JOIN tab_holders g USING (kind, source_file, buyer_siret, id)
+                """
+            )
+            con.execute(
+                f"""
+                CREATE OR REPLACE TEMP TABLE _winners AS
+                SELECT *, hash({HASHED}) AS content_hash FROM _records
+                QUALIFY row_number() OVER (
+                    PARTITION BY kind, buyer_siret, id ORDER BY published_on DESC NULLS LAST, seq DESC) = 1
+                """
+            )
+            read = con.execute("SELECT count(*) FROM _records").fetchone()
+            kept = con.execute("SELECT count(*) FROM _winners").fetchone()
+            report.read += read[0] if read else 0
+            report.duplicates += (read[0] if read else 0) - (kept[0] if kept else 0)
+            _merge_kind(con, "marche", report, now)
+            _merge_kind(con, "concession", report, now)
+            for temp in ("_records", "_winners", "_status"):
+                con.execute(f"DROP TABLE IF EXISTS {temp}")
+        names = sorted({Path(f).name for f in files})
+        con.execute(f"DELETE FROM {REJECTED.name} WHERE list_contains(?, source_file)", [names])
+        if any(stage_dir.glob("rejected-*.parquet")):
+            rejected_glob = str(stage_dir / "rejected-*.parquet")
+            con.execute(
+                f"""INSERT INTO {REJECTED.name} (source_file, position, reason, raw, imported_at)
+                    SELECT source_file, position, reason, raw, ?::TIMESTAMPTZ
+                    FROM read_parquet('{rejected_glob}') ORDER BY source_file, position""",
+                [now],
+            )
+            count = con.execute(f"SELECT count(*) FROM read_parquet('{rejected_glob}')").fetchone()
+            report.rejected += count[0] if count else 0
+            report.read += count[0] if count else 0
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+
+
+# --- entry point -----------------------------------------------------------------------------------
+
+
+def import_files(
+    paths: Iterable[str | Path],
+    *,
+    con: duckdb.DuckDBPyConnection | None = None,
+    db_path: str | Path | None = None,
+    workers: int | None = None,
+    batch_size: int = BATCH_SIZE,
+    today: date | None = None,
+    memory_limit: str | None = "1GB",
+) -> ImportReport:
+    """Import DECP files (in the given order: a later file wins ties) into the store.
+
+    `read` counts records (tabular rows grouped by contract) and rejected records/files, so
+    read = new + updated + unchanged + duplicates + rejected.
+    """
+    started = time.monotonic()
+    files = [str(Path(p)) for p in paths]
+    today = today or datetime.now(tz=UTC).date()
+    own = con is None
+    connection = con if con is not None else store.connect(db_path)
+    store.build(connection)
+    if memory_limit:
+        connection.execute(f"SET memory_limit = '{memory_limit}'")
+    connection.execute("SET preserve_insertion_order = false")
+    report = ImportReport()
+    stage_dir = Path(tempfile.mkdtemp(prefix="decp-stage-"))
+    try:
+        tasks = [
+            StageTask(path, index, str(stage_dir), batch_size, today) for index, path in enumerate(files)
+        ]
+        if workers is None:
+            big = sum(Path(p).stat().st_size for p in files if Path(p).exists()) >= PARALLEL_MIN_BYTES
+            workers = min(os.cpu_count() or 1, len(files)) if big else 1
+        missing = [task for task in tasks if not Path(task.path).is_file()]
+        for task in missing:
+            tasks.remove(task)
+            pq.write_table(
+                pa.Table.from_pylist(
+                    [
+                        {
+                            "source_file": Path(task.path).name,
+                            "position": 0,
+                            "reason": "file_missing",
+                            "raw": "",
+                        }
+                    ],
+                    schema=REJECTED_SCHEMA,
+                ),
+                stage_dir / f"rejected-{task.index:05d}.parquet",
+            )
+        if workers > 1 and len(tasks) > 1:
+            with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+                list(pool.map(stage_file, tasks))
+        else:
+            for task in tasks:
+                stage_file(task)
+        _merge(connection, stage_dir, files, report)
+        connection.execute(
+            f"INSERT INTO {IMPORT_RUNS.name} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                datetime.now(tz=UTC),
+                [Path(f).name for f in files],
+                report.read,
+                report.new,
+                report.updated,
+                report.unchanged,
+                report.duplicates,
+                report.rejected,
+                round(time.monotonic() - started, 3),
+            ],
+        )
+    finally:
+        shutil.rmtree(stage_dir, ignore_errors=True)
+        if own:
+            connection.close()
+    return report
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m essaim.insight.decp_import --db PATH FILE…`: import without Django, print the report
+    with this process's peak memory (itself + its largest worker, an upper bound)."""
+    import argparse
+    import resource
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("paths", nargs="+")
+    parser.add_argument("--db", required=True)
+    parser.add_argument("--workers", type=int, default=None)
+    args = parser.parse_args(argv)
+    report = import_files(args.paths, db_path=args.db, workers=args.workers).as_dict()
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    print(json.dumps({**report, "peak_rss_mb": round((own + children) / 1024, 1)}))  # noqa: T201
+
+
+if __name__ == "__main__":
+    main()
