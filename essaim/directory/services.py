@@ -211,7 +211,7 @@ def _assign(structure: Structure, key: str, value: Any) -> None:
 
 
 def _comparable(key: str, value: Any) -> Any:
-    return value.pk if key == "commune" and value is not None else value
+    return getattr(value, "pk", value) if key == "commune" else value
 
 
 def _resolve_activities(

@@ -28,16 +28,24 @@ def make_territory() -> None:
     region, _ = Region.objects.get_or_create(code="11", defaults={"name": "Île-de-France"})
     deps = {}
     for code, name in {"75": "Paris", "91": "Essonne", "94": "Val-de-Marne"}.items():
-        deps[code], _ = Departement.objects.get_or_create(code=code, defaults={"name": name, "region": region})
-    national, _ = Perimeter.objects.get_or_create(code="national", defaults={"kind": "national", "name": "France"})
-    reg, _ = Perimeter.objects.get_or_create(code="reg:11", defaults={"kind": "region", "name": "Île-de-France"})
+        deps[code], _ = Departement.objects.get_or_create(
+            code=code, defaults={"name": name, "region": region}
+        )
+    national, _ = Perimeter.objects.get_or_create(
+        code="national", defaults={"kind": "national", "name": "France"}
+    )
+    reg, _ = Perimeter.objects.get_or_create(
+        code="reg:11", defaults={"kind": "region", "name": "Île-de-France"}
+    )
     dep_perimeters = {
         code: Perimeter.objects.get_or_create(
             code=f"dep:{code}", defaults={"kind": "departement", "name": dep.name}
         )[0]
         for code, dep in deps.items()
     }
-    epci, _ = Epci.objects.get_or_create(siren="200058014", defaults={"name": "Grand-Orly Seine Bièvre", "kind": "EPT"})
+    epci, _ = Epci.objects.get_or_create(
+        siren="200058014", defaults={"name": "Grand-Orly Seine Bièvre", "kind": "EPT"}
+    )
     ept, _ = Perimeter.objects.get_or_create(
         code="epci:200058014", defaults={"kind": "epci", "name": "Grand-Orly Seine Bièvre"}
     )
@@ -59,7 +67,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     email = factory.Sequence(lambda n: f"personne{n}@exemple.fr")
     full_name = factory.Faker("name", locale="fr_FR")
-    password = factory.PostGenerationMethodCall("set_password", "mot-de-passe-solide")
+    password = factory.django.Password("mot-de-passe-solide")
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
@@ -80,7 +88,9 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     role = Membership.Role.MEMBER
 
 
-def member_of(kind: str, role: str = Membership.Role.MEMBER, organisation: Organisation | None = None) -> User:
+def member_of(
+    kind: str, role: str = Membership.Role.MEMBER, organisation: Organisation | None = None
+) -> User:
     organisation = organisation or OrganisationFactory(kind=kind)
     return MembershipFactory(organisation=organisation, role=role).user
 

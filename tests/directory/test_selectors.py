@@ -85,7 +85,10 @@ def test_relevance_ranks_a_name_match_above_a_description_match(toys):
 
 def test_filters_on_kinds_families_reservations(toys):
     assert names(search_structures("", SearchFilters(kinds=("ACI",)))) == ["Rejoué"]
-    assert set(names(search_structures("", SearchFilters(families=("association",))))) == {"Rejoué", "Vélo Solidaire"}
+    assert set(names(search_structures("", SearchFilters(families=("association",))))) == {
+        "Rejoué",
+        "Vélo Solidaire",
+    }
     disabled = search_structures("", SearchFilters(reservations=("l2113-12",)))
     assert names(disabled) == ["Atelier national"]
     insertion = search_structures("", SearchFilters(reservations=("l2113-13",)))

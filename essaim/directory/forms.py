@@ -1,0 +1,131 @@
+"""Forms of the directory pages. Validation messages are in French; services validate again."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+
+from essaim.territory.models import Perimeter
+
+from . import references
+from .models import Sector, Structure
+from .selectors import SORTS, SearchFilters
+
+
+def place_choices() -> list[tuple[str, str]]:
+    """The territory's perimeter, its départements and communes: the places a buyer picks from."""
+    territory = settings.ESSAIM_BRAND.get("territory_perimeter", "")
+    perimeters = Perimeter.objects.filter(code=territory) | Perimeter.objects.filter(
+        kind__in=[Perimeter.Kind.COMMUNE, Perimeter.Kind.DEPARTEMENT],
+        communes__perimeters__code=territory,
+    )
+    choices = [("", "Partout")]
+    seen = set()
+    for perimeter in perimeters.distinct().order_by("kind", "name"):
+        if perimeter.code not in seen:
+            seen.add(perimeter.code)
+            choices.append((perimeter.code, perimeter.label))
+    return choices
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label="Rechercher", required=False, max_length=200)
+    sector = forms.MultipleChoiceField(label="Secteur", required=False, widget=forms.CheckboxSelectMultiple)
+    family = forms.MultipleChoiceField(
+        label="Famille de l'ESS", required=False, choices=list(references.ESS_FAMILIES.items())
+    )
+    kind = forms.MultipleChoiceField(
+        label="Structure inclusive", required=False, choices=list(references.INCLUSION_KINDS.items())
+    )
+    reservation = forms.MultipleChoiceField(
+        label="Marchés réservés", required=False, choices=list(references.RESERVATIONS.items())
+    )
+    works_in = forms.CharField(label="Intervient à", required=False, max_length=30)
+    located_in = forms.CharField(label="Située à", required=False, max_length=30)
+    sort = forms.ChoiceField(label="Trier par", required=False, choices=list(SORTS.items()))
+    page = forms.IntegerField(required=False, min_value=1, max_value=10_000)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["sector"].choices = [(s.slug, s.name) for s in Sector.objects.all()]
+
+    def search_args(self) -> tuple[str, SearchFilters, str, int]:
+        data = self.cleaned_data if self.is_valid() else {}
+        filters = SearchFilters(
+            sectors=tuple(data.get("sector") or ()),
+            families=tuple(data.get("family") or ()),
+            kinds=tuple(data.get("kind") or ()),
+            reservations=tuple(data.get("reservation") or ()),
+            works_in=(data.get("works_in") or "").strip(),
+            located_in=(data.get("located_in") or "").strip(),
+        )
+        return data.get("q") or "", filters, data.get("sort") or "relevance", data.get("page") or 1
+
+
+class StructureForm(forms.Form):
+    name = forms.CharField(label="Nom", max_length=200)
+    brand = forms.CharField(label="Enseigne", max_length=200, required=False)
+    siret = forms.CharField(label="SIRET", max_length=20, required=False, help_text="14 chiffres.")
+    legal_form_code = forms.ChoiceField(
+        label="Catégorie juridique",
+        required=False,
+        choices=[("", "—")] + [(code, f"{code} — {label}") for code, label in references.LEGAL_FORMS.items()],
+    )
+    year_founded = forms.IntegerField(
+        label="Année de création", required=False, min_value=1800, max_value=2100
+    )
+    headcount = forms.IntegerField(label="Effectif total", required=False, min_value=0)
+    insertion_headcount = forms.IntegerField(label="Effectif en insertion", required=False, min_value=0)
+    revenue_band = forms.ChoiceField(
+        label="Chiffre d'affaires", required=False, choices=Structure.RevenueBand.choices
+    )
+    address = forms.CharField(label="Adresse", max_length=250, required=False)
+    postal_code = forms.CharField(label="Code postal", max_length=5, required=False)
+    commune = forms.CharField(label="Commune (code INSEE)", max_length=5, required=False)
+    website = forms.CharField(label="Site web", max_length=200, required=False)
+    email = forms.EmailField(label="Adresse électronique de contact", required=False)
+    phone = forms.CharField(label="Téléphone", max_length=30, required=False)
+    ess_families = forms.MultipleChoiceField(
+        label="Familles de l'ESS",
+        required=False,
+        choices=list(references.ESS_FAMILIES.items()),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    inclusion_kinds = forms.MultipleChoiceField(
+        label="Structure inclusive",
+        required=False,
+        choices=list(references.INCLUSION_KINDS.items()),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    is_ressourcerie = forms.BooleanField(label="Ressourcerie ou structure de réemploi", required=False)
+    description = forms.CharField(
+        label="Présentation", widget=forms.Textarea, required=False, max_length=10_000
+    )
+    offers = forms.CharField(
+        label="Ce que vous proposez", widget=forms.Textarea, required=False, max_length=10_000
+    )
+    client_references = forms.CharField(
+        label="Références clients", widget=forms.Textarea, required=False, max_length=10_000
+    )
+    labels = forms.CharField(label="Labels et agréments", max_length=500, required=False)
+
+    @classmethod
+    def initial_for(cls, structure: Structure) -> dict[str, Any]:
+        initial = {name: getattr(structure, name) for name in cls.base_fields if hasattr(structure, name)}
+        initial["commune"] = structure.commune_id or ""
+        return initial
+
+
+class ClaimForm(forms.Form):
+    siret = forms.CharField(
+        label="SIRET de la structure", max_length=20, help_text="14 chiffres, espaces permis."
+    )
+    message = forms.CharField(
+        label="Votre fonction dans la structure", widget=forms.Textarea, required=False, max_length=2000
+    )
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label="État", choices=Structure.Status.choices)

@@ -1,0 +1,181 @@
+"""Pages of the directory: search (public), profile (public), edit, claim, moderation, export."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from essaim.core.errors import DomainError
+from essaim.core.views_utils import check_perm, report_domain_error
+
+from . import exports, references, services
+from .forms import ClaimForm, SearchForm, StatusForm, StructureForm, place_choices
+from .models import ClaimRequest, Structure
+from .selectors import SORTS, search_structures, structure_profile
+
+
+def _query_without(request: HttpRequest, *keys: str) -> str:
+    params = [(k, v) for k, values in request.GET.lists() for v in values if k not in keys and v]
+    return urlencode(params)
+
+
+@login_not_required
+def search(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET or None)
+    query, filters, sort, page = form.search_args()
+    result = search_structures(query, filters, sort, page)
+    context = {
+        "form": form,
+        "query": query,
+        "filters": filters,
+        "sort": sort,
+        "sorts": SORTS,
+        "result": result,
+        "start": (result.page - 1) * result.page_size + 1,
+        "facet_groups": [
+            ("sector", "Secteur", result.facets["sectors"]),
+            ("family", "Famille de l'ESS", result.facets["families"]),
+            ("kind", "Structure inclusive", result.facets["kinds"]),
+            ("reservation", "Marchés réservés", result.facets["reservations"]),
+        ],
+        "places": place_choices(),
+        "page_query": _query_without(request, "page"),
+        "export_query": _query_without(request, "page"),
+        "can_export": request.user.has_perm("directory.export_results"),
+    }
+    template = "directory/_results.html" if getattr(request, "htmx", False) else "directory/search.html"
+    return render(request, template, context)
+
+
+def export(request: HttpRequest, fmt: str) -> HttpResponse:
+    check_perm(request, "directory.export_results")
+    if fmt not in {"csv", "xlsx"}:
+        raise Http404
+    query, filters, sort, _page = SearchForm(request.GET or None).search_args()
+    result = search_structures(query, filters, sort, 1, page_size=exports.EXPORT_LIMIT, with_facets=False)
+
+    def url_for(structure: Structure) -> str:
+        return request.build_absolute_uri(reverse("directory:profile", args=[structure.pk]))
+
+    if fmt == "csv":
+        response = HttpResponse(exports.to_csv(result.hits, url_for), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            exports.to_xlsx(result.hits, url_for),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="annuaire-ess.{fmt}"'
+    return response
+
+
+@login_not_required
+def profile(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        structure = structure_profile(pk)
+    except Structure.DoesNotExist as exc:
+        raise Http404 from exc
+    if not request.user.has_perm("directory.view_profile", structure):
+        raise Http404
+    return render(
+        request,
+        "directory/profile.html",
+        {
+            "structure": structure,
+            "can_see_contacts": request.user.has_perm("directory.view_contacts", structure),
+            "can_edit": request.user.has_perm("directory.edit_profile", structure),
+            "can_moderate": request.user.has_perm("directory.moderate", structure),
+            "can_claim": request.user.has_perm("directory.claim_profile", structure)
+            and bool(structure.siret),
+            "status_form": StatusForm(initial={"status": structure.status}),
+            "service_types": references.SERVICE_TYPES,
+        },
+    )
+
+
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    structure = get_object_or_404(Structure.objects.select_related("commune"), pk=pk)
+    check_perm(request, "directory.edit_profile", structure)
+    if request.method == "POST":
+        form = StructureForm(request.POST)
+        if form.is_valid():
+            try:
+                services.structure_update(actor=request.user, structure=structure, data=form.cleaned_data)  # type: ignore[arg-type]
+            except DomainError as error:
+                report_domain_error(request, error, form)
+            else:
+                messages.success(request, "La fiche a été mise à jour.")
+                return redirect("directory:profile", pk=pk)
+        status = 400
+    else:
+        form = StructureForm(initial=StructureForm.initial_for(structure))
+        status = 200
+    return render(request, "directory/edit.html", {"structure": structure, "form": form}, status=status)
+
+
+@require_POST
+def set_status(request: HttpRequest, pk: int) -> HttpResponse:
+    structure = get_object_or_404(Structure, pk=pk)
+    check_perm(request, "directory.moderate", structure)
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        try:
+            services.structure_set_status(
+                actor=request.user, structure=structure, status=form.cleaned_data["status"]
+            )  # type: ignore[arg-type]
+        except DomainError as error:
+            report_domain_error(request, error)
+        else:
+            messages.success(request, f"État de la fiche : {structure.get_status_display()}.")
+    return redirect("directory:profile", pk=pk)
+
+
+def claim(request: HttpRequest) -> HttpResponse:
+    form = ClaimForm(request.POST or None, initial={"siret": request.GET.get("siret", "")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            claim_request = services.claim_request(
+                user=request.user,  # type: ignore[arg-type]
+                siret=form.cleaned_data["siret"],
+                message=form.cleaned_data["message"],
+            )
+        except DomainError as error:
+            report_domain_error(request, error, form)
+        else:
+            messages.success(
+                request,
+                f"Votre demande pour gérer « {claim_request.structure.name} » a été envoyée. "
+                "L'équipe du territoire ou l'administrateur de la structure vous répondra.",
+            )
+            return redirect("directory:profile", pk=claim_request.structure_id)
+    return render(request, "directory/claim.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def claims(request: HttpRequest, pk: int) -> HttpResponse:
+    structure = get_object_or_404(Structure, pk=pk)
+    check_perm(request, "directory.decide_claim", structure)
+    pending = structure.claims.filter(status=ClaimRequest.Status.PENDING).select_related("user")
+    return render(request, "directory/claims.html", {"structure": structure, "claims": pending})
+
+
+@require_POST
+def claim_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
+    claim_request = get_object_or_404(ClaimRequest.objects.select_related("structure", "user"), pk=pk)
+    check_perm(request, "directory.decide_claim", claim_request)
+    try:
+        if decision == "accepter":
+            services.claim_approve(actor=request.user, claim=claim_request)  # type: ignore[arg-type]
+            messages.success(request, f"{claim_request.user} gère désormais la fiche.")
+        elif decision == "refuser":
+            services.claim_reject(actor=request.user, claim=claim_request)  # type: ignore[arg-type]
+            messages.success(request, "La demande a été refusée.")
+        else:
+            raise Http404
+    except DomainError as error:
+        report_domain_error(request, error)
+    return redirect("directory:claims", pk=claim_request.structure_id)

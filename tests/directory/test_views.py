@@ -1,0 +1,194 @@
+"""Pages of the directory, with their permissions for every role."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from essaim.accounts.models import Membership, Organisation
+from essaim.core.models import AuditLog
+from essaim.directory.models import ClaimRequest, Structure
+from essaim.directory.services import ActivityInput
+
+from .factories import OrganisationFactory, UserFactory, make_structure, member_of
+
+pytestmark = pytest.mark.django_db
+
+SIRET = "73282932000074"
+
+
+@pytest.fixture
+def supplier_org():
+    return OrganisationFactory(kind=Organisation.Kind.SUPPLIER, name="Rejoué")
+
+
+@pytest.fixture
+def rejoue(territory, supplier_org):
+    return make_structure(
+        "Rejoué",
+        siret=SIRET,
+        commune="94081",
+        email="contact@rejoue.example",
+        phone="01 02 03 04 05",
+        description="Réemploi de jouets.",
+        inclusion_kinds=["ACI"],
+        ess_families=["association"],
+        organisation=supplier_org,
+        activities=[ActivityInput("jouets", ("fourniture",), ("epci:200058014",))],
+    )
+
+
+def test_search_page_is_public_and_keeps_the_query_in_the_url(client, rejoue):
+    response = client.get(reverse("directory:search"), {"q": "jouets", "kind": "ACI"})
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Rejoué" in content
+    assert 'aria-live="polite"' in content
+    assert 'value="jouets"' in content
+    assert 'id="f-kind-ACI" checked' in content
+
+
+def test_htmx_request_gets_only_the_results_region(client, rejoue):
+    response = client.get(reverse("directory:search"), {"q": "jouets"}, headers={"HX-Request": "true"})
+    content = response.content.decode()
+    assert "Rejoué" in content
+    assert "<html" not in content
+
+
+def test_profile_hides_contacts_from_anonymous_visitors(client, rejoue):
+    url = reverse("directory:profile", args=[rejoue.pk])
+    content = client.get(url).content.decode()
+    assert "Rejoué" in content
+    assert "contact@rejoue.example" not in content
+    client.force_login(UserFactory())
+    assert "contact@rejoue.example" in client.get(url).content.decode()
+
+
+def test_draft_profile_is_hidden_from_strangers_but_not_from_members(client, territory, supplier_org):
+    draft = make_structure("Brouillon", status=Structure.Status.DRAFT, organisation=supplier_org)
+    url = reverse("directory:profile", args=[draft.pk])
+    assert client.get(url).status_code == 404
+    client.force_login(member_of(Organisation.Kind.SUPPLIER, organisation=supplier_org))
+    assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [("anonymous", 302), ("stranger", 403), ("buyer", 403), ("member", 200), ("facilitator", 200)],
+)
+def test_edit_permissions_per_role(client, rejoue, supplier_org, role, expected):
+    users = {
+        "stranger": lambda: UserFactory(),
+        "buyer": lambda: member_of(Organisation.Kind.BUYER),
+        "member": lambda: member_of(Organisation.Kind.SUPPLIER, organisation=supplier_org),
+        "facilitator": lambda: member_of(Organisation.Kind.TERRITORY),
+    }
+    if role != "anonymous":
+        client.force_login(users[role]())
+    assert client.get(reverse("directory:edit", args=[rejoue.pk])).status_code == expected
+
+
+def test_member_edit_locks_the_group_and_reports_errors_in_french(client, rejoue, supplier_org):
+    client.force_login(member_of(Organisation.Kind.SUPPLIER, organisation=supplier_org))
+    url = reverse("directory:edit", args=[rejoue.pk])
+    response = client.post(url, {"name": "Rejoué", "siret": "12345678901234", "description": "x"})
+    assert response.status_code == 400
+    assert "clé de contrôle" in response.content.decode()
+    response = client.post(
+        url,
+        {
+            "name": "Rejoué",
+            "siret": SIRET,
+            "description": "Jouets de réemploi pour les crèches.",
+            "commune": "94081",
+        },
+    )
+    assert response.status_code == 302
+    rejoue.refresh_from_db()
+    assert rejoue.description == "Jouets de réemploi pour les crèches."
+    assert "presentation" in rejoue.locked_groups
+    assert AuditLog.objects.filter(action="structure.updated", object_id=str(rejoue.pk)).exists()
+
+
+@pytest.mark.parametrize(("role", "expected"), [("anonymous", 302), ("supplier", 403), ("buyer", 200)])
+def test_export_is_for_buyers(client, rejoue, role, expected):
+    if role != "anonymous":
+        client.force_login(member_of(role))
+    response = client.get(reverse("directory:export", args=["csv"]), {"q": "jouets"})
+    assert response.status_code == expected
+    if expected == 200:
+        text = response.content.decode("utf-8-sig")
+        assert "Rejoué" in text and SIRET in text
+
+
+def test_xlsx_export(client, rejoue):
+    client.force_login(member_of(Organisation.Kind.BUYER))
+    response = client.get(reverse("directory:export", args=["xlsx"]), {"kind": "ACI"})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert [c.value for c in sheet[2]][:2] == ["Rejoué", SIRET]
+
+
+def test_claim_then_approval_by_the_structure_admin(client, rejoue, supplier_org):
+    admin = member_of(Organisation.Kind.SUPPLIER, role=Membership.Role.ADMIN, organisation=supplier_org)
+    claimant = UserFactory()
+    client.force_login(claimant)
+    response = client.post(
+        reverse("directory:claim"), {"siret": "732 829 320 00074", "message": "Directrice"}
+    )
+    assert response.status_code == 302
+    claim = ClaimRequest.objects.get(user=claimant)
+    # A stranger cannot decide.
+    client.force_login(UserFactory())
+    assert client.post(reverse("directory:claim_decide", args=[claim.pk, "accepter"])).status_code == 403
+    client.force_login(admin)
+    assert client.get(reverse("directory:claims", args=[rejoue.pk])).status_code == 200
+    client.post(reverse("directory:claim_decide", args=[claim.pk, "accepter"]))
+    claim.refresh_from_db()
+    assert claim.status == ClaimRequest.Status.APPROVED
+    assert Membership.objects.filter(user=claimant, organisation=supplier_org, role="member").exists()
+    client.force_login(claimant)
+    assert client.get(reverse("directory:edit", args=[rejoue.pk])).status_code == 200
+
+
+def test_claim_of_an_unmanaged_structure_approved_by_a_facilitator_creates_its_organisation(
+    client, territory
+):
+    structure = make_structure("Orpheline", siret=SIRET)
+    claimant = UserFactory()
+    client.force_login(claimant)
+    client.post(reverse("directory:claim"), {"siret": SIRET})
+    claim = ClaimRequest.objects.get(user=claimant)
+    client.force_login(member_of(Organisation.Kind.TERRITORY))
+    client.post(reverse("directory:claim_decide", args=[claim.pk, "accepter"]))
+    structure.refresh_from_db()
+    assert structure.organisation is not None
+    assert structure.organisation.memberships.get().role == Membership.Role.ADMIN
+
+
+def test_claim_with_unknown_siret_says_so_in_french(client, territory):
+    client.force_login(UserFactory())
+    response = client.post(reverse("directory:claim"), {"siret": SIRET})
+    assert response.status_code == 400
+    assert "Aucune structure" in response.content.decode()
+
+
+def test_only_facilitators_moderate(client, rejoue):
+    url = reverse("directory:set_status", args=[rejoue.pk])
+    client.force_login(member_of(Organisation.Kind.BUYER))
+    assert client.post(url, {"status": "delisted"}).status_code == 403
+    client.force_login(member_of(Organisation.Kind.TERRITORY))
+    client.post(url, {"status": "delisted"})
+    rejoue.refresh_from_db()
+    assert rejoue.status == Structure.Status.DELISTED
+
+
+def test_search_page_query_count_does_not_grow_with_results(client, territory, django_assert_max_num_queries):
+    for i in range(25):
+        make_structure(
+            f"Atelier {i}", description="jouets", activities=[ActivityInput("jouets", (), ("94081",))]
+        )
+    with django_assert_max_num_queries(12):
+        client.get(reverse("directory:search"), {"q": "jouets"})
