@@ -79,7 +79,7 @@ class Structure(TimeStampedModel):
     # Field groups: provenance is tracked per group, and a structure's own edits lock a group.
     FIELD_GROUPS: dict[str, tuple[str, ...]] = {
         "identity": (
-            "name", "brand", "siret", "siren", "legal_form_code", "year_founded",
+            "name", "brand", "siret", "siren", "legal_form_code", "naf_code", "year_founded",
             "headcount", "insertion_headcount", "revenue_band",
         ),
         "contact": ("address", "postal_code", "commune", "website", "email", "phone"),

@@ -349,7 +349,9 @@ def structure_create(
     if source:
         day = seen or timezone.localdate().isoformat()
         groups = {structure.group_of(key) for key in cleaned} | ({"activities"} if activities else set())
-        structure.provenance = {g: _provenance(source, source_id, day) for g in sorted(groups) if g}
+        structure.provenance = {
+            g: _provenance(source, source_id, day) for g in sorted(g for g in groups if g)
+        }
     structure.save()
     if activities:
         _write_activities(structure, activities)

@@ -1,0 +1,39 @@
+"""essaim import_structures PATH --format {csv,sirene,data-inclusion,gogocarto} [--perimeter CODE] [--commit]"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from essaim.core.errors import DomainError
+from essaim.directory.imports import FORMATS, run_import
+
+
+class Command(BaseCommand):
+    help = "Importe des structures (dry run par défaut ; --commit pour écrire)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("path", type=Path)
+        parser.add_argument("--format", choices=FORMATS, required=True)
+        parser.add_argument("--perimeter", help="Ne garder que les structures situées dans ce périmètre.")
+        parser.add_argument("--etablissements", type=Path, help="SIRENE : fichier StockEtablissement.")
+        parser.add_argument("--commit", action="store_true", help="Écrire dans la base (sinon : simulation).")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path: Path = options["path"]
+        if not path.exists():
+            raise CommandError(f"Fichier introuvable : {path}")
+        try:
+            report = run_import(
+                path,
+                options["format"],
+                perimeter=options["perimeter"],
+                commit=options["commit"],
+                establishments=options["etablissements"],
+            )
+        except DomainError as error:
+            raise CommandError(error.message) from error
+        self.stdout.write(json.dumps(report.as_dict()))
