@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("essaim.core.urls")),
     path("compte/", include("essaim.accounts.urls")),
     path("territoire/", include("essaim.territory.urls")),
+    path("evenements/", include("essaim.events.urls")),
     path("cooperation/", include("essaim.cooperation.urls")),
     path("annuaire/", include("essaim.directory.urls")),
     path("api/v1/", api.urls),

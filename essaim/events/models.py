@@ -61,7 +61,10 @@ class Event(TimeStampedModel):
     slot_minutes = models.PositiveSmallIntegerField("durée d'un créneau (minutes)", default=15)
     slot_count = models.PositiveSmallIntegerField("nombre de créneaux", default=0)
     breaks = models.JSONField(
-        "pauses", default=list, blank=True, help_text="Numéros des créneaux qui commencent une nouvelle session."
+        "pauses",
+        default=list,
+        blank=True,
+        help_text="Numéros des créneaux qui commencent une nouvelle session.",
     )
     break_minutes = models.PositiveSmallIntegerField("durée d'une pause (minutes)", default=15)
     tables = models.PositiveSmallIntegerField("tables", default=0)
@@ -72,7 +75,9 @@ class Event(TimeStampedModel):
         verbose_name = "événement"
         ordering = ["-starts_at"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(ends_at__gte=models.F("starts_at")), name="event_ends_after")
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gte=models.F("starts_at")), name="event_ends_after"
+            )
         ]
 
     def __str__(self) -> str:
@@ -149,7 +154,12 @@ class Role(models.TextChoices):
     VISITOR = "visiteur", "Visiteur"
 
 
-ROLE_FIELDS = {Role.BUYER: "buyer", Role.SUPPLIER: "supplier", Role.PARTNER: "partner", Role.VISITOR: "visitor"}
+ROLE_FIELDS = {
+    Role.BUYER: "buyer",
+    Role.SUPPLIER: "supplier",
+    Role.PARTNER: "partner",
+    Role.VISITOR: "visitor",
+}
 
 
 class RegistrationQuerySet(models.QuerySet["Registration"]):
@@ -309,6 +319,10 @@ class Meeting(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.a.organisation} × {self.b.organisation}"
+
+    @property
+    def slot_label(self) -> str:
+        return self.event.slot_label(self.slot)
 
     def other(self, registration: Registration) -> Registration:
         return self.b if registration.pk == self.a_id else self.a
