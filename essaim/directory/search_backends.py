@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import BooleanField, FloatField, QuerySet
 from django.db.models.expressions import RawSQL
@@ -90,12 +91,16 @@ class SqliteBackend:
     def ranked_ids(
         self, qs: QuerySet[Any], terms: Sequence[str], sort: str, limit: int, offset: int
     ) -> list[tuple[int, float]]:
-        base_sql, base_params = qs.values("id").query.sql_with_params()
+        try:
+            base_sql, base_params = qs.values("id").query.sql_with_params()
+        except EmptyResultSet:
+            return []
         order = ORDERINGS[sort][0]
+        # MATERIALIZED: bm25 is computed once per matching row, then joined (never re-run per structure).
         sql = (
-            "SELECT m.id, m.score FROM (SELECT rowid AS id, -bm25(directory_structure_fts, 10.0, 1.0) AS score "  # noqa: S608
-            "FROM directory_structure_fts WHERE directory_structure_fts MATCH %s) m "
-            f"JOIN directory_structure s ON s.id = m.id WHERE m.id IN ({base_sql}) "
+            "WITH m AS MATERIALIZED (SELECT rowid AS id, -bm25(directory_structure_fts, 10.0, 1.0) AS score "  # noqa: S608
+            "FROM directory_structure_fts WHERE directory_structure_fts MATCH %s) "
+            f"SELECT m.id, m.score FROM m JOIN directory_structure s ON s.id = m.id WHERE m.id IN ({base_sql}) "
             f"ORDER BY {order.replace('score', 'm.score')} LIMIT %s OFFSET %s"
         )
         with connection.cursor() as cursor:

@@ -16,7 +16,9 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Sum, Value, When
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.lookups import GreaterThan
 
 from essaim.territory.models import PerimeterCommune
@@ -154,21 +156,39 @@ def filtered_structures(
 
 
 def _facet_counts(qs: QuerySet[Structure], filters: SearchFilters) -> dict[str, list[FacetValue]]:
-    aggregates: dict[str, Any] = {}
-    for i, _slug in enumerate(TOP_LEVEL_SLUGS):
-        aggregates[f"s{i}"] = Sum(F("sectors_mask").bitand(1 << i) / (1 << i))
-    for i, _code in enumerate(references.ESS_FAMILIES):
-        aggregates[f"f{i}"] = Sum(F("ess_families_mask").bitand(1 << i) / (1 << i))
-    for i, _code in enumerate(references.INCLUSION_KINDS):
-        aggregates[f"k{i}"] = Sum(F("inclusion_kinds_mask").bitand(1 << i) / (1 << i))
-    for i, code in enumerate(references.RESERVATIONS):
-        column = f"eligible_{code.replace('-', '_')}"
-        aggregates[f"r{i}"] = Sum(Case(When(**{column: True}, then=Value(1)), default=Value(0)))
-    row = qs.order_by().aggregate(**aggregates)
+    """All facet counts in one pass over the filtered set (raw SQL: the ORM spends longer building 36
+    aggregate expressions than the database spends computing them)."""
+    columns = ["sectors_mask", "ess_families_mask", "inclusion_kinds_mask"]
+    eligibility = [f"eligible_{code.replace('-', '_')}" for code in references.RESERVATIONS]
+    try:
+        inner_sql, params = qs.order_by().values(*columns, *eligibility).query.sql_with_params()
+    except EmptyResultSet:
+        inner_sql, params = "", []
+    selects = []
+    for prefix, column, size in (
+        ("s", "sectors_mask", len(TOP_LEVEL_SLUGS)),
+        ("f", "ess_families_mask", len(references.ESS_FAMILIES)),
+        ("k", "inclusion_kinds_mask", len(references.INCLUSION_KINDS)),
+    ):
+        selects += [
+            f"SUM(CASE WHEN (t.{column} & {1 << i}) <> 0 THEN 1 ELSE 0 END) AS {prefix}{i}"
+            for i in range(size)
+        ]
+    selects += [
+        f"SUM(CASE WHEN t.{column} THEN 1 ELSE 0 END) AS r{i}" for i, column in enumerate(eligibility)
+    ]
+    row: dict[str, Any] = {}
+    if inner_sql:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {', '.join(selects)} FROM ({inner_sql}) t", params)  # noqa: S608
+            names = [col[0] for col in cursor.description]
+            row = dict(zip(names, cursor.fetchone(), strict=True))
 
     def values(prefix: str, items: dict[str, str], selected: tuple[str, ...]) -> list[FacetValue]:
         return [
-            FacetValue(code=code, label=label, count=int(row[f"{prefix}{i}"] or 0), selected=code in selected)
+            FacetValue(
+                code=code, label=label, count=int(row.get(f"{prefix}{i}") or 0), selected=code in selected
+            )
             for i, (code, label) in enumerate(items.items())
         ]
 
