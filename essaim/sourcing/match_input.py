@@ -1,0 +1,269 @@
+"""From the database to the matcher: a need given as a dict becomes a `NeedQuery`, the published structures
+become `Candidate`s. Reads only, a fixed number of queries whatever the number of structures.
+
+Candidate set: every published structure. Beyond `PREFILTER_ABOVE` published structures (a large
+directory), SQL keeps only the structures sharing a top-level sector with the need and working in its place
+(or nationally); it falls back to the sector alone when that leaves fewer than `MIN_PREFILTERED`. Reserved
+needs filter eligibility in SQL as well (the matcher filters it again).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.lookups import GreaterThan
+
+from essaim.core.errors import DomainError
+from essaim.directory import references
+from essaim.directory.models import Activity, Structure
+from essaim.directory.sector_mappings import SECTORS, TOP_LEVEL_SLUGS
+from essaim.territory.models import Commune, Perimeter, PerimeterCommune
+
+from .matching import PLACE_LEVELS, RESERVATIONS, Candidate, CandidateActivity, NeedQuery
+
+PREFILTER_ABOVE = 20_000
+MIN_PREFILTERED = 50
+PARENT_OF: dict[str, str] = {sub: top for top, (_l, _k, subs) in SECTORS.items() for sub in subs}
+LEVEL_OF_KIND = {"epci": "epci", "departement": "dep", "region": "reg", "commune": "commune"}
+COMPLETENESS_FIELDS = (
+    "description",
+    "offers",
+    "siret",
+    "commune_id",
+    "website",
+    "email",
+    "phone",
+    "headcount",
+    "revenue_band",
+    "client_references",
+)
+
+
+class MatchInputError(DomainError):
+    """A need that cannot be matched (unknown sector, place, reservation…); the message is for users."""
+
+
+@dataclass(frozen=True)
+class MatchRequest:
+    need: NeedQuery
+    top_sectors: frozenset[str]
+
+
+def _strings(data: Mapping[str, Any], key: str) -> list[str]:
+    value = data.get(key) or []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise MatchInputError(f"« {key} » doit être une liste de chaînes.", field=key)
+    return value
+
+
+def _place(
+    commune: str | None, perimeter: str | None
+) -> tuple[dict[str, str], frozenset[str], dict[str, str]]:
+    if commune and perimeter:
+        raise MatchInputError("Indiquez soit « commune », soit « perimeter », pas les deux.", field="commune")
+    if commune:
+        row = Commune.objects.filter(pk=commune).values_list("name", flat=True).first()
+        if row is None:
+            raise MatchInputError(f"Commune inconnue : {commune}.", field="commune")
+        place = {"commune": commune}
+        names = {commune: row}
+        containing = (
+            Perimeter.objects.filter(memberships__commune_id=commune)
+            .exclude(kind__in=["commune", "national"])
+            .annotate(size=Count("communes"))
+            .order_by("size", "code")
+            .values_list("code", "kind", "name")
+        )
+        for code, kind, name in containing:
+            place.setdefault(LEVEL_OF_KIND[kind], code)  # the narrowest perimeter of each level
+            names[code] = name
+        return place, frozenset(), names
+    if perimeter:
+        if perimeter == "national":
+            return {}, frozenset(), {}
+        found = Perimeter.objects.filter(code=perimeter).values_list("kind", "name").first()
+        if found is None:
+            raise MatchInputError(f"Périmètre inconnu : {perimeter}.", field="perimeter")
+        kind, name = found
+        own_level = LEVEL_OF_KIND[kind]
+        place = {own_level: perimeter}
+        names = {perimeter: name}
+        inside = PerimeterCommune.objects.filter(perimeter__code=perimeter).values("commune_id")
+        size = PerimeterCommune.objects.filter(perimeter__code=perimeter).count()
+        overlapping = (
+            PerimeterCommune.objects.filter(commune_id__in=inside)
+            .exclude(perimeter__kind="national")
+            .values("perimeter__code", "perimeter__kind", "perimeter__name")
+            .annotate(shared=Count("commune_id"))
+            .order_by("perimeter__code")
+        )
+        place_inside = set()
+        for row in overlapping:
+            code, level = row["perimeter__code"], LEVEL_OF_KIND[row["perimeter__kind"]]
+            names.setdefault(code, row["perimeter__name"])
+            contains_all = row["shared"] >= size
+            if (
+                code != perimeter
+                and contains_all
+                and PLACE_LEVELS.index(level) > PLACE_LEVELS.index(own_level)
+            ):
+                place.setdefault(level, code)
+            elif code != perimeter:
+                place_inside.add(code)
+        return place, frozenset(place_inside), names
+    return {}, frozenset(), {}
+
+
+def need_from_dict(data: Any) -> MatchRequest:
+    """The need as the `match` command reads it; unknown sectors, places or reservations raise."""
+    if not isinstance(data, dict):
+        raise MatchInputError("Le besoin doit être un objet JSON.")
+    title = data.get("title")
+    if not isinstance(title, str) or not title.strip():
+        raise MatchInputError("« title » est obligatoire.", field="title")
+    description = data.get("description") or ""
+    if not isinstance(description, str):
+        raise MatchInputError("« description » doit être une chaîne.", field="description")
+    sectors: dict[str, set[str]] = defaultdict(set)
+    for slug in _strings(data, "sectors"):
+        if slug in SECTORS:
+            sectors.setdefault(slug, set())
+        elif slug in PARENT_OF:
+            sectors[PARENT_OF[slug]].add(slug)
+        else:
+            raise MatchInputError(f"Secteur inconnu : {slug}.", field="sectors")
+    service_types = _strings(data, "service_types")
+    unknown = sorted(set(service_types) - set(references.SERVICE_TYPES))
+    if unknown:
+        raise MatchInputError(f"Type de prestation inconnu : {', '.join(unknown)}.", field="service_types")
+    reserved = data.get("reserved")
+    if reserved is not None and reserved not in RESERVATIONS:
+        raise MatchInputError(
+            f"Réservation inconnue : {reserved} (attendu : null, {', '.join(RESERVATIONS)}).",
+            field="reserved",
+        )
+    amount = data.get("amount")
+    if amount is not None and (isinstance(amount, bool) or not isinstance(amount, int | float) or amount < 0):
+        raise MatchInputError("« amount » doit être un montant positif en euros.", field="amount")
+    for key in ("commune", "perimeter"):
+        if data.get(key) is not None and not isinstance(data[key], str):
+            raise MatchInputError(f"« {key} » doit être un code (chaîne).", field=key)
+    place, inside, names = _place(data.get("commune"), data.get("perimeter"))
+    need = NeedQuery(
+        title=title,
+        description=description,
+        sectors={top: frozenset(subs) for top, subs in sectors.items()},
+        service_types=frozenset(service_types),
+        place=place,
+        place_inside=inside,
+        place_names=names,
+        reserved=reserved,
+        amount=float(amount) if amount is not None else None,
+    )
+    return MatchRequest(need=need, top_sectors=frozenset(sectors))
+
+
+def _completeness(row: dict[str, Any], has_place: bool) -> float:
+    filled = sum(1 for name in COMPLETENESS_FIELDS if row[name] not in ("", None))
+    return (filled + (1 if has_place else 0)) / (len(COMPLETENESS_FIELDS) + 1)
+
+
+def _reserved_q(reserved: str | None) -> Q:
+    if reserved == "L2113-12":
+        return Q(eligible_l2113_12=True)
+    if reserved == "L2113-13":
+        return Q(eligible_l2113_13=True)
+    if reserved == "L2113-14":
+        return Q(eligible_l2113_12=True) | Q(eligible_l2113_13=True)
+    if reserved == "L2113-15":
+        return Q(eligible_l2113_15=True)
+    return Q()
+
+
+def candidate_queryset(request: MatchRequest, *, prefilter: bool | None = None) -> QuerySet[Structure]:
+    """The published structures to rank, narrowed in SQL for a large directory (see the module doc)."""
+    qs = Structure.objects.published().filter(_reserved_q(request.need.reserved))
+    if prefilter is None:
+        prefilter = Structure.objects.published().count() > PREFILTER_ABOVE
+    if not prefilter or not request.top_sectors:
+        return qs
+    mask = sum(1 << TOP_LEVEL_SLUGS.index(s) for s in request.top_sectors)
+    in_sector = qs.filter(GreaterThan(F("sectors_mask").bitand(mask), 0))
+    codes = set(request.need.place.values()) | set(request.need.place_inside)
+    if not codes:
+        return in_sector
+    working = Activity.objects.filter(
+        Q(is_national=True) | Q(perimeters__code__in=codes), structure__sectors_mask__gt=0
+    ).values("structure_id")
+    commune = request.need.place.get("commune")
+    located = Q(commune_id=commune) if commune else Q(commune_id__in=request.need.place_inside)
+    narrowed = in_sector.filter(Q(id__in=working) | located)
+    if narrowed[:MIN_PREFILTERED].count() < MIN_PREFILTERED:
+        return in_sector
+    return narrowed
+
+
+def candidates_from_db(
+    queryset: QuerySet[Structure] | None = None,
+    *,
+    responses: Mapping[int, tuple[int, int]] | None = None,
+) -> list[Candidate]:
+    """Candidates for the matcher from published structures: three queries, whatever their number.
+
+    `responses` maps a structure id to (needs answered, needs it was told about), when known.
+    """
+    qs = Structure.objects.published() if queryset is None else queryset
+    rows = list(
+        qs.order_by("id").values(
+            "id", "name", "eligible_l2113_12", "eligible_l2113_13", "eligible_l2113_15", "search_body",
+            *COMPLETENESS_FIELDS,
+        )
+    )  # fmt: skip
+    ids = [row["id"] for row in rows]
+    id_filter = Q(structure_id__in=qs.values("id")) if len(ids) > 1000 else Q(structure_id__in=ids)
+    activities: dict[int, list[CandidateActivity]] = defaultdict(list)
+    national: set[int] = set()
+    for structure_id, slug, parent_slug, service_types, is_national in Activity.objects.filter(
+        id_filter
+    ).values_list("structure_id", "sector__slug", "sector__parent__slug", "service_types", "is_national"):
+        top, sub = (parent_slug, slug) if parent_slug else (slug, "")
+        activities[structure_id].append(CandidateActivity(top, sub, frozenset(service_types or ())))
+        if is_national:
+            national.add(structure_id)
+    perimeters: dict[int, set[str]] = defaultdict(set)
+    through = Activity.perimeters.through.objects.filter(
+        Q(activity__structure_id__in=qs.values("id"))
+        if len(ids) > 1000
+        else Q(activity__structure_id__in=ids)
+    )
+    for structure_id, code in through.values_list("activity__structure_id", "perimeter__code"):
+        perimeters[structure_id].add(code)
+    responses = responses or {}
+    candidates = []
+    for row in rows:
+        pk = row["id"]
+        works_in = perimeters.get(pk, set())
+        if row["commune_id"]:
+            works_in = works_in | {row["commune_id"]}
+        answered, asked = responses.get(pk, (0, 0))
+        candidates.append(
+            Candidate(
+                id=pk,
+                name=row["name"],
+                activities=tuple(activities.get(pk, ())),
+                perimeters=frozenset(works_in),
+                national=pk in national,
+                eligible_l2113_12=row["eligible_l2113_12"],
+                eligible_l2113_13=row["eligible_l2113_13"],
+                eligible_l2113_15=row["eligible_l2113_15"],
+                terms=Counter(row["search_body"].split()),
+                completeness=_completeness(row, bool(works_in) or pk in national),
+                answered=answered,
+                asked=asked,
+            )
+        )
+    return candidates
