@@ -12,7 +12,9 @@ class Command(BaseCommand):
     help = "Exécute les tâches de fond (courriels, relances, lots d'envoi)."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--batch", action="store_true", help="Traite les tâches en attente puis s'arrête.")
+        parser.add_argument(
+            "--batch", action="store_true", help="Traite les tâches en attente puis s'arrête."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         extra = ["--batch"] if options["batch"] else []
