@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import sys
+
 import pygal
 from pygal.style import Style
 
 from .selectors import FlowQuarter
+
+# pygal appends a legacy `sys.meta_path` finder (for its map plugins, unused here) that makes every later
+# failed import emit an ImportWarning; remove it.
+sys.meta_path[:] = [finder for finder in sys.meta_path if type(finder).__name__ != "PluginImportFixer"]
+
 
 CHART_STYLE = Style(
     background="#ffffff",

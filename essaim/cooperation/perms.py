@@ -1,6 +1,6 @@
 """Named permission rules of the cooperation capability (django-rules). One rule per action.
 
-Rules that take a working group are tested with `rules.test_rule` where the answer must not be widened for
+Rules that take a working group are tested with `rules.has_perm(name, user, group)` where the answer must not be widened for
 superusers (a private group's documents are for its members only).
 """
 

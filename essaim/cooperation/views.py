@@ -107,7 +107,7 @@ def _group_page(request: HttpRequest, group: WorkingGroup, **forms: Any) -> dict
     organisation = _active_organisation(request)
     user = request.user
     can_manage = user.has_perm("cooperation.manage_group", group)
-    is_member = rules.test_rule("cooperation.contribute_to_group", user, group)
+    is_member = rules.has_perm("cooperation.contribute_to_group", user, group)
     return {
         "group": group,
         "my_membership": selectors.membership_of(group, organisation),
@@ -119,7 +119,7 @@ def _group_page(request: HttpRequest, group: WorkingGroup, **forms: Any) -> dict
         "is_member": is_member,
         "can_join": user.has_perm("cooperation.join_group") and organisation is not None,
         "can_view_flows": group.tracks_material_flows and user.has_perm("cooperation.view_flows", group),
-        "can_see_documents": rules.test_rule("cooperation.view_group_documents", user, group),
+        "can_see_documents": rules.has_perm("cooperation.view_group_documents", user, group),
         "indicators": selectors.group_indicators(group),
         "join_form": forms.get("join_form") or JoinForm(),
         "action_form": forms.get("action_form") or ActionForm(group=group),
@@ -207,7 +207,7 @@ def action_update(request: HttpRequest, pk: int) -> HttpResponse:
     action = get_object_or_404(GroupAction.objects.select_related("group"), pk=pk)
     if not (
         request.user.has_perm("cooperation.manage_group", action.group)
-        or rules.test_rule("cooperation.contribute_to_group", request.user, action.group)
+        or rules.has_perm("cooperation.contribute_to_group", request.user, action.group)
     ):
         raise PermissionDenied("cooperation.contribute_to_group")
     form = ActionStatusForm(request.POST)
@@ -224,7 +224,7 @@ def action_update(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def action_comment(request: HttpRequest, pk: int) -> HttpResponse:
     action = get_object_or_404(GroupAction.objects.select_related("group"), pk=pk)
-    if not rules.test_rule("cooperation.contribute_to_group", request.user, action.group):
+    if not rules.has_perm("cooperation.contribute_to_group", request.user, action.group):
         raise PermissionDenied("cooperation.contribute_to_group")
     form = CommentForm(request.POST)
     if form.is_valid():
@@ -258,7 +258,7 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
     group = get_object_or_404(WorkingGroup, pk=pk)
-    if not rules.test_rule("cooperation.contribute_to_group", request.user, group):
+    if not rules.has_perm("cooperation.contribute_to_group", request.user, group):
         raise PermissionDenied("cooperation.contribute_to_group")
     form = DocumentForm(request.POST, request.FILES)
     if form.is_valid():
@@ -285,8 +285,8 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
 def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A shared document's page; `?format=fichier` downloads it. Members only for private groups."""
     document = get_object_or_404(GroupDocument.objects.select_related("group", "organisation"), pk=pk)
-    # test_rule, not has_perm: no one outside a private group sees its documents, superusers included.
-    if not rules.test_rule("cooperation.view_group_documents", request.user, document.group):
+    # rules.has_perm, not user.has_perm: no one outside a private group sees its documents, superusers included.
+    if not rules.has_perm("cooperation.view_group_documents", request.user, document.group):
         raise PermissionDenied("cooperation.view_group_documents")
     if request.GET.get("format") == "fichier":
         return FileResponse(
@@ -299,7 +299,7 @@ def group_flows(request: HttpRequest, pk: int) -> HttpResponse:
     """Material flows of a group: chart, data table, CSV (`?format=csv`), and the declaration form."""
     group = get_object_or_404(WorkingGroup, pk=pk, tracks_material_flows=True)
     check_perm(request, "cooperation.view_flows", group)
-    can_declare = rules.test_rule("cooperation.declare_flows", request.user, group)
+    can_declare = rules.has_perm("cooperation.declare_flows", request.user, group)
     form = FlowForm(request.POST or None)
     if request.method == "POST":
         if not can_declare:
