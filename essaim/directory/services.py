@@ -432,6 +432,8 @@ def structure_update(
 
 @transaction.atomic
 def structure_set_status(*, actor: User | None, structure: Structure, status: str) -> Structure:
+    if status not in Structure.Status.values:
+        raise DirectoryError("Passage impossible : état inconnu.")
     if status == structure.status:
         return structure
     if status not in ALLOWED_TRANSITIONS.get(structure.status, set()):
