@@ -1,0 +1,28 @@
+"""Concurrent registrations on PostgreSQL: never more confirmed than seats, no duplicate registration."""
+
+from __future__ import annotations
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from essaim.accounts.models import User
+from essaim.events.models import Event, Registration
+
+
+@pytest.mark.postgres
+def test_two_hundred_concurrent_registrations_for_eighty_seats(transactional_db) -> None:  # noqa: ANN001
+    out = StringIO()
+    call_command("stress_registration", seats=80, attempts=200, workers=20, stdout=out)
+    assert json.loads(out.getvalue()) == {"confirmed": 80, "waitlisted": 120, "duplicates": 0}
+    # The command cleans up after itself.
+    assert not Event.objects.exists() and not Registration.objects.exists() and not User.objects.exists()
+
+
+@pytest.mark.postgres
+def test_a_small_event_under_heavy_contention_stays_within_its_seats(transactional_db) -> None:  # noqa: ANN001
+    from essaim.events.management.commands.stress_registration import run_stress
+
+    assert run_stress(seats=3, attempts=60, workers=30) == {"confirmed": 3, "waitlisted": 57, "duplicates": 0}
