@@ -1,0 +1,167 @@
+"""Pages of the events capability: what each person sees and can do."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar
+
+from essaim.events import services
+from essaim.events.models import Meeting, Registration, Stand
+from tests.events.factories import meeting_event, register
+
+pytestmark = pytest.mark.django_db
+
+
+def test_registering_from_the_page_confirms_and_shows_the_registration(client_as, world):
+    event = meeting_event()
+    client = client_as("buyer_admin")
+    response = client.post(
+        reverse("events:event_register", args=[event.pk]),
+        {"organisation": world.buyer_org.pk, "role": "acheteur"},
+    )
+    registration = Registration.objects.get(event=event, user=world.users["buyer_admin"])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "events:registration_detail", args=[registration.pk]
+    )
+    assert registration.status == "confirmee"
+    page = client.get(response["Location"]).content.decode()
+    assert "Confirmée" in page and "Annuler l'inscription" in page
+
+
+def test_a_wrong_role_is_shown_next_to_the_field(client_as, world):
+    event = meeting_event()
+    response = client_as("supplier").post(
+        reverse("events:event_register", args=[event.pk]),
+        {"organisation": world.supplier_org.pk, "role": "acheteur"},
+    )
+    assert response.status_code == 400
+    assert "ne peut pas s&#x27;inscrire" in response.content.decode()
+    assert not Registration.objects.exists()
+
+
+def test_cancel_link_works_without_logging_in_and_get_does_not_cancel(client, world):
+    event = meeting_event()
+    registration = register(event, world.users["buyer"], organisation=world.buyer_org)
+    url = reverse("events:registration_cancel", args=[services.registration_cancel_token(registration)])
+    assert client.get(url).status_code == 200
+    assert Registration.objects.get(pk=registration.pk).status == "confirmee"
+    client.post(url)
+    assert Registration.objects.get(pk=registration.pk).status == "annulee"
+    assert client.get(reverse("events:registration_cancel", args=["faux-jeton"])).status_code == 400
+
+
+def test_public_exhibitors_page_filters_by_text_and_sector(client, world):
+    from essaim.directory.models import Sector
+
+    event = meeting_event()
+    culture = Sector.objects.create(slug="culture-test", name="Culture et événementiel")
+    food = Sector.objects.create(slug="alimentation-test", name="Alimentation")
+    stand = Stand.objects.create(event=event, name="Ressourcerie du spectacle", location="A1", pitch="Décors")
+    stand.sectors.add(culture)
+    Stand.objects.create(event=event, name="Les Imparfaites", location="B2").sectors.add(food)
+    url = reverse("events:exhibitors", args=[event.pk])
+    assert "Les Imparfaites" in client.get(url).content.decode()
+    by_sector = client.get(url, {"secteur": "culture-test"}).content.decode()
+    assert "Ressourcerie du spectacle" in by_sector and "Les Imparfaites" not in by_sector
+    by_text = client.get(url, {"q": "imparf"}).content.decode()
+    assert "Les Imparfaites" in by_text and "Ressourcerie" not in by_text
+
+
+def test_badge_has_a_qr_code_and_a_pdf(client_as, world):
+    event = meeting_event()
+    registration = register(event, world.users["buyer"], organisation=world.buyer_org)
+    client = client_as("buyer")
+    page = client.get(reverse("events:registration_badge", args=[registration.pk])).content.decode()
+    assert 'src="data:image/svg+xml' in page
+    pdf = client.get(reverse("events:registration_badge", args=[registration.pk]), {"format": "pdf"})
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+
+
+def test_scanning_a_badge_opens_the_check_in_page_and_one_click_records_the_arrival(client_as, world):
+    event = meeting_event()
+    registration = register(event, world.users["buyer"], organisation=world.buyer_org)
+    client = client_as("facilitator")
+    token = services.registration_check_in_token(registration)
+    page = client.get(reverse("events:checkin_scan", args=[token]))
+    assert page.status_code == 200 and Registration.objects.get(pk=registration.pk).checked_in_at is None
+    client.post(reverse("events:checkin_mark", args=[registration.pk]))
+    assert Registration.objects.get(pk=registration.pk).checked_in_at is not None
+    search = client.get(reverse("events:checkin", args=[event.pk]), {"q": "acheteur@"}).content.decode()
+    assert "Arrivé à" in search
+
+
+def test_agenda_page_pdf_and_ics_after_publication(client_as, world):
+    event = meeting_event()
+    buyer = register(event, world.users["buyer"], organisation=world.buyer_org)
+    supplier = register(event, world.users["supplier"], organisation=world.supplier_org)
+    request = services.meeting_request_create(actor=None, requester=buyer, recipient=supplier, priority=3)
+    client = client_as("buyer")
+    url = reverse("events:agenda", args=[buyer.pk])
+    assert "pas encore publiés" in client.get(url).content.decode()
+    services.meeting_request_decide(actor=None, request=request, accept=True)
+    services.schedule_run(actor=None, event=event, time_limit=5)
+    services.agendas_publish(actor=None, event=event)
+    page = client.get(url).content.decode()
+    assert "Rejoué" in page and "Table 1" in page
+    calendar = Calendar.from_ical(client.get(url, {"format": "ics"}).content)
+    assert len(calendar.walk("VEVENT")) == 1
+    assert client.get(url, {"format": "pdf"}).content.startswith(b"%PDF")
+
+
+def test_facilitator_runs_the_scheduler_from_the_page(client_as, world):
+    event = meeting_event()
+    buyer = register(event, world.users["buyer"], organisation=world.buyer_org)
+    supplier = register(event, world.users["supplier"], organisation=world.supplier_org)
+    services.meeting_force(actor=None, requester=buyer, recipient=supplier)
+    client = client_as("facilitator")
+    response = client.post(reverse("events:schedule_run", args=[event.pk]), follow=True)
+    assert "Planning calculé (optimal prouvé)" in response.content.decode()
+    assert Meeting.objects.filter(event=event).count() == 1
+    plan = client.get(reverse("events:table_plan", args=[event.pk])).content.decode()
+    assert "Ville de Vitry-sur-Seine × Rejoué" in plan or "Rejoué × Ville de Vitry-sur-Seine" in plan
+
+
+def test_event_page_counts_meetings_that_led_to_collaborations(client, world, django_assert_max_num_queries):
+    event = meeting_event(starts_at=timezone.now() - timedelta(days=2))
+    buyer = Registration.objects.create(
+        event=event,
+        user=world.users["buyer"],
+        organisation=world.buyer_org,
+        role="acheteur",
+        status="confirmee",
+    )
+    supplier = Registration.objects.create(
+        event=event,
+        user=world.users["supplier"],
+        organisation=world.supplier_org,
+        role="fournisseur",
+        status="confirmee",
+    )
+    meeting = Meeting.objects.create(event=event, a=buyer, b=supplier, slot=0, table=1)
+    services.meeting_outcome_set(actor=world.users["buyer"], meeting=meeting, outcome="collaboration")
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("events:event_detail", args=[event.pk])).content.decode()
+    assert "<strong>1</strong> rendez-vous sur 1 ont abouti à une collaboration" in page
+
+
+def test_participants_can_browse_and_request_but_outsiders_cannot(client_as, world):
+    event = meeting_event()
+    buyer = register(event, world.users["buyer"], organisation=world.buyer_org)
+    supplier = register(event, world.users["supplier"], organisation=world.supplier_org)
+    services.meeting_profile_update(
+        actor=None,
+        registration=supplier,
+        offer="Jouets recyclés pour les crèches",
+        seek="",
+        available_slots=[0, 1],
+    )
+    client = client_as("buyer")
+    page = client.get(reverse("events:participants", args=[event.pk])).content.decode()
+    assert "Jouets recyclés pour les crèches" in page
+    client.post(reverse("events:meeting_request_create", args=[buyer.pk, supplier.pk]), {"priority": 3})
+    assert supplier.requests_received.get().priority == 3
+    assert client_as("other_buyer").get(reverse("events:participants", args=[event.pk])).status_code == 403
