@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.lookups import GreaterThan
 
 from essaim.core.errors import DomainError
@@ -71,10 +71,19 @@ def _place(
             raise MatchInputError(f"Commune inconnue : {commune}.", field="commune")
         place = {"commune": commune}
         names = {commune: row}
+        size = (
+            PerimeterCommune.objects.filter(perimeter_id=OuterRef("pk"))
+            .order_by()
+            .values("perimeter_id")
+            .annotate(n=Count("id"))
+            .values("n")
+        )
         containing = (
-            Perimeter.objects.filter(memberships__commune_id=commune)
+            Perimeter.objects.filter(
+                id__in=PerimeterCommune.objects.filter(commune_id=commune).values("perimeter_id")
+            )
             .exclude(kind__in=["commune", "national"])
-            .annotate(size=Count("communes"))
+            .annotate(size=Subquery(size))
             .order_by("size", "code")
             .values_list("code", "kind", "name")
         )

@@ -6,7 +6,7 @@
 |------------------|-------:|-------|
 | `sector`         |     35 | per sector of the need: 1 if the candidate works in it (in one of the second-level sectors the need names, when it names some), 0.5 in the right top-level sector but another second-level one, 0 otherwise; then 0.7 × best + 0.3 × mean over the need's sectors |
 | `place`          |     20 | works in the need's commune 1, in its EPT/EPCI 0.8, département 0.6, région 0.4, national 0.25; 0.7 when the need is a perimeter and the candidate works somewhere inside it; 0 elsewhere |
-| `text`           |     25 | BM25 (k1 = 1.2, b = 0.75) of the need's words in the candidate's analysed text, IDF over the candidate set, divided by the sum of the IDFs of the need's words present in the set, capped at 1 |
+| `text`           |     25 | BM25 (k1 = 1.2, b = 0.75) of the need's words in the candidate's analysed text, IDF over the candidate set, divided by its upper bound (k1 + 1) × Σ IDF of the need's words present in the set |
 | `service_types`  |     10 | share of the need's service types the candidate offers (in its activities of the need's sectors when it has some) |
 | `completeness`   |      5 | share of the profile filled in (computed by the caller) |
 | `responsiveness` |      5 | share of past needs answered; 0.5 when the candidate was never asked |
@@ -194,7 +194,7 @@ def _text(candidate: Candidate, model: _TextModel) -> tuple[float, list[tuple[fl
             contribution = weight * tf * (BM25_K1 + 1) / (tf + norm)
             raw += contribution
             shared.append((contribution, term))
-    return min(1.0, raw / model.total), shared
+    return min(1.0, raw / (model.total * (BM25_K1 + 1))), shared
 
 
 def _sector(need: NeedQuery, candidate: Candidate) -> tuple[float, list[str]]:
