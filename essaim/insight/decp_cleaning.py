@@ -165,7 +165,7 @@ def parse_date(value: Any, today: date) -> tuple[date | None, bool]:
         if raw.casefold() in MISSING_TOKENS:
             return None, False
         try:
-            parsed = date(int(raw[0:4]), int(raw[5:7]), int(raw[8:10])) if raw[4:5] == "-" else None
+            parsed = date.fromisoformat(raw[:10]) if raw[4:5] == "-" and raw[7:8] == "-" else None
         except ValueError:
             parsed = None
         if parsed is None and len(raw) >= 10 and raw[2:3] == "/":  # 15/05/2024

@@ -155,3 +155,12 @@ def test_concession_key_split_across_reads_is_renamed():
     while chunk := stream.read(5):
         data += chunk
     assert data == b'{"marches": {"marche" : [1, null]}}'
+
+
+def test_ijson_reader_gives_the_same_store(con, tmp_path):
+    run(con, ALL + [FIXTURES / "broken.json"], json_reader="scan")
+    other = store.connect(tmp_path / "ijson.duckdb")
+    run(other, ALL + [FIXTURES / "broken.json"], json_reader="ijson")
+    query = "SELECT * EXCLUDE (imported_at) FROM contracts ORDER BY buyer_siret, id"
+    assert con.execute(query).fetchall() == other.execute(query).fetchall()
+    other.close()

@@ -329,6 +329,7 @@ class Command(BaseCommand):
             "contracts": total,
             "import_s": round(import_s, 2),
             "peak_rss_mb": child["peak_rss_mb"],
+            "import_cpu_s": child.get("cpu_s"),
             "indicators_ms_p95": round(statistics.quantiles(timings, n=20)[-1], 2),
             "group_report_s": round(group_s, 3),
             "report": {
