@@ -1,0 +1,53 @@
+"""Browser flows of the events capability, with an accessibility scan after each step."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+from essaim.events import services
+from essaim.events.models import Meeting, Registration
+from tests.browser_support import axe_violations, login_as
+from tests.events.factories import meeting_event, register
+
+
+def test_a_buyer_registers_then_requests_a_meeting(page: Page, client, world) -> None:  # noqa: ANN001
+    event = meeting_event(title="Matinale des achats socialement responsables")
+    register(event, world.users["supplier"], organisation=world.supplier_org)
+    login_as(page, client, world.users["buyer"])
+    page.goto(f"/evenements/{event.pk}/")
+    page.get_by_role("link", name="S'inscrire").click()
+    page.get_by_label("Pour l'organisation").select_option(label="Ville de Vitry-sur-Seine")
+    page.get_by_label("Je participe comme").select_option("acheteur")
+    page.get_by_role("button", name="Confirmer mon inscription").click()
+    expect(page.get_by_role("status").first).to_contain_text("Inscription confirmée")
+    assert axe_violations(page) == []
+    assert Registration.objects.get(event=event, user=world.users["buyer"]).status == "confirmee"
+
+    page.get_by_role("link", name="Profil de rendez-vous et demandes").click()
+    page.get_by_label("Ce que je recherche").fill("Jouets de réemploi pour nos crèches")
+    page.get_by_role("button", name="Enregistrer mon profil").click()
+    expect(page.get_by_role("status").first).to_contain_text("profil de rendez-vous est enregistré")
+    page.get_by_role("link", name="Parcourir les participants et demander des rendez-vous").click()
+    page.get_by_label("Priorité du rendez-vous avec Rejoué").select_option("3")
+    page.get_by_role("button", name="Demander un rendez-vous à Rejoué").click()
+    expect(page.get_by_role("status").first).to_contain_text("Demande de rendez-vous envoyée à Rejoué")
+    assert axe_violations(page) == []
+
+
+def test_the_facilitator_schedules_publishes_and_sees_the_table_plan(page: Page, client, world) -> None:  # noqa: ANN001
+    event = meeting_event()
+    buyer = register(event, world.users["buyer"], organisation=world.buyer_org)
+    supplier = register(event, world.users["supplier"], organisation=world.supplier_org)
+    request = services.meeting_request_create(actor=None, requester=buyer, recipient=supplier, priority=3)
+    services.meeting_request_decide(actor=None, request=request, accept=True)
+    login_as(page, client, world.users["facilitator"])
+    page.goto(f"/evenements/{event.pk}/rendez-vous/")
+    page.get_by_role("button", name="Calculer le planning").click()
+    expect(page.get_by_role("status").first).to_contain_text("Planning calculé (optimal prouvé)")
+    page.get_by_role("button", name="Publier les agendas").click()
+    expect(page.get_by_role("status").first).to_contain_text("Agendas publiés : 2 participant(s)")
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="Plan des tables").first.click()
+    expect(page.get_by_role("table")).to_contain_text("Ville de Vitry-sur-Seine")
+    assert axe_violations(page) == []
+    assert Meeting.objects.filter(event=event).count() == 1
