@@ -66,12 +66,12 @@ def _place(
     if commune and perimeter:
         raise MatchInputError("Indiquez soit « commune », soit « perimeter », pas les deux.", field="commune")
     if commune:
-        row = Commune.objects.filter(pk=commune).values_list("name", flat=True).first()
-        if row is None:
+        commune_name = Commune.objects.filter(pk=commune).values_list("name", flat=True).first()
+        if commune_name is None:
             raise MatchInputError(f"Commune inconnue : {commune}.", field="commune")
         place = {"commune": commune}
-        names = {commune: row}
-        size = (
+        names = {commune: commune_name}
+        sizes = (
             PerimeterCommune.objects.filter(perimeter_id=OuterRef("pk"))
             .order_by()
             .values("perimeter_id")
@@ -83,7 +83,7 @@ def _place(
                 id__in=PerimeterCommune.objects.filter(commune_id=commune).values("perimeter_id")
             )
             .exclude(kind__in=["commune", "national"])
-            .annotate(size=Subquery(size))
+            .annotate(size=Subquery(sizes))
             .order_by("size", "code")
             .values_list("code", "kind", "name")
         )
