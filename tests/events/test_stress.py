@@ -7,12 +7,20 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from essaim.accounts.models import User
 from essaim.events.models import Event, Registration
 
+pytestmark = pytest.mark.postgres
 
-@pytest.mark.postgres
+
+@pytest.fixture(autouse=True)
+def _postgres_only(transactional_db: None) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (run with DATABASE_URL=postgres://…)")
+
+
 def test_two_hundred_concurrent_registrations_for_eighty_seats(transactional_db) -> None:  # noqa: ANN001
     out = StringIO()
     call_command("stress_registration", seats=80, attempts=200, workers=20, stdout=out)
@@ -21,7 +29,6 @@ def test_two_hundred_concurrent_registrations_for_eighty_seats(transactional_db)
     assert not Event.objects.exists() and not Registration.objects.exists() and not User.objects.exists()
 
 
-@pytest.mark.postgres
 def test_a_small_event_under_heavy_contention_stays_within_its_seats(transactional_db) -> None:  # noqa: ANN001
     from essaim.events.management.commands.stress_registration import run_stress
 
