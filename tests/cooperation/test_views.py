@@ -237,3 +237,39 @@ def test_group_page_query_count_does_not_grow_with_actions(
     client.get(reverse("cooperation:group_detail", args=[group.pk]))
     with django_assert_max_num_queries(30):
         client.get(reverse("cooperation:group_detail", args=[group.pk]))
+
+
+def test_coordinator_records_a_meeting_and_a_member_comments_an_action(client_as, world) -> None:  # noqa: ANN001
+    group = make_group(coordinator=world.supplier_org, members=[world.partner_org])
+    action = services.group_action_create(actor=None, group=group, title="Trouver un local")
+    client_as("supplier").post(
+        reverse("cooperation:meeting_create", args=[group.pk]),
+        {"held_on": "2026-03-12", "title": "Comité de pilotage", "notes": "Relevé de décisions"},
+    )
+    client_as("partner").post(
+        reverse("cooperation:action_comment", args=[action.pk]), {"body": "Piste à Ivry"}
+    )
+    assert (
+        client_as("buyer")
+        .post(reverse("cooperation:action_comment", args=[action.pk]), {"body": "Intrus"})
+        .status_code
+        == 403
+    )
+    assert (
+        client_as("partner")
+        .post(reverse("cooperation:meeting_create", args=[group.pk]), {"held_on": "2026-03-12", "title": "x"})
+        .status_code
+        == 403
+    )
+    content = client_as("partner").get(reverse("cooperation:group_detail", args=[group.pk])).content.decode()
+    assert "Comité de pilotage" in content and "Piste à Ivry" in content and "Intrus" not in content
+
+
+def test_back_office_lists_cooperation_objects(client_as, samples) -> None:  # noqa: ANN001
+    client = client_as("superuser")
+    for model in ("workinggroup", "resource", "booking", "supportoffer", "materialflow", "groupdocument"):
+        assert client.get(reverse(f"admin:cooperation_{model}_changelist")).status_code == 200
+    assert (
+        client.get(reverse("admin:cooperation_booking_change", args=[samples["coop_booking"].pk])).status_code
+        == 200
+    )
