@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from typing import TypeVar
+
+Moment = TypeVar("Moment", date, datetime)
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,6 @@ def offer_matches(wanted: Wanted, offered: Offered) -> bool:
     return True
 
 
-def periods_overlap(start_a: object, end_a: object, start_b: object, end_b: object) -> bool:
+def periods_overlap(start_a: Moment, end_a: Moment, start_b: Moment, end_b: Moment) -> bool:
     """Half-open periods [start, end) overlap when each starts before the other ends."""
-    return start_a < end_b and start_b < end_a  # type: ignore[operator]
+    return start_a < end_b and start_b < end_a

@@ -364,6 +364,20 @@ def resource_publish(*, actor: Any, organisation: Organisation | None, **fields:
     return resource
 
 
+@transaction.atomic
+def resource_withdraw(*, actor: Any, resource: Resource) -> Resource:
+    """Stop offering a resource. Accepted bookings stay (and keep blocking their periods)."""
+    resource.is_active = False
+    resource.save(update_fields=["is_active", "updated_at"])
+    log_action(
+        actor=actor,
+        action="cooperation.resource.withdrawn",
+        target=resource,
+        organisation_id=resource.owner_id,
+    )
+    return resource
+
+
 def _offered(resource: Resource) -> Offered:
     """The places an offer serves: its commune and its perimeter's communes; None when neither is given."""
     codes: set[str] = set()

@@ -26,6 +26,7 @@ urlpatterns = [
     path("mutualisation/mes-reservations/", views.my_pooling, name="my_pooling"),
     path("mutualisation/<int:pk>/", views.resource_detail, name="resource_detail"),
     path("mutualisation/<int:pk>/reserver/", views.booking_create, name="booking_create"),
+    path("mutualisation/<int:pk>/retirer/", views.resource_withdraw, name="resource_withdraw"),
     path("reservations/<int:pk>/", views.booking_detail, name="booking_detail"),
     path("reservations/<int:pk>/decision/", views.booking_decide, name="booking_decide"),
     path("reservations/<int:pk>/annuler/", views.booking_cancel, name="booking_cancel"),

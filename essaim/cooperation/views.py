@@ -13,7 +13,7 @@ from typing import Any
 import rules
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -136,8 +136,10 @@ def _group_page(request: HttpRequest, group: WorkingGroup, **forms: Any) -> dict
 
 
 def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    group = get_object_or_404(selectors.group_list(), pk=pk)
-    group = selectors.group_detail(group.pk)
+    try:
+        group = selectors.group_detail(pk)
+    except WorkingGroup.DoesNotExist as error:
+        raise Http404("Groupe inconnu") from error
     return render(request, "cooperation/group_detail.html", _group_page(request, group))
 
 
@@ -423,7 +425,7 @@ def resource_detail(request: HttpRequest, pk: int, booking_form: BookingForm | N
         {
             "resource": resource,
             "is_owner": is_owner,
-            "can_book": request.user.has_perm("cooperation.request_booking", resource),
+            "can_book": resource.is_active and request.user.has_perm("cooperation.request_booking", resource),
             "accepted": [b for b in upcoming if b.status == Booking.Status.ACCEPTED],
             "pending": [b for b in upcoming if b.status == Booking.Status.REQUESTED] if is_owner else [],
             "weeks": selectors.month_grid(resource, year, month),
@@ -435,6 +437,15 @@ def resource_detail(request: HttpRequest, pk: int, booking_form: BookingForm | N
         },
         status=400 if booking_form is not None else 200,
     )
+
+
+@require_POST
+def resource_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    resource = get_object_or_404(Resource.objects.select_related("owner"), pk=pk)
+    check_perm(request, "cooperation.manage_resource", resource)
+    services.resource_withdraw(actor=request.user, resource=resource)
+    messages.success(request, f"« {resource.title} » n'est plus proposée.")
+    return redirect("cooperation:my_pooling")
 
 
 @require_POST

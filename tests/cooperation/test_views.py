@@ -273,3 +273,21 @@ def test_back_office_lists_cooperation_objects(client_as, samples) -> None:  # n
         client.get(reverse("admin:cooperation_booking_change", args=[samples["coop_booking"].pk])).status_code
         == 200
     )
+
+
+def test_owner_withdraws_a_resource_which_can_no_longer_be_booked(client_as, world) -> None:  # noqa: ANN001
+    resource = make_resource(world.supplier_org)
+    assert (
+        client_as("buyer").post(reverse("cooperation:resource_withdraw", args=[resource.pk])).status_code
+        == 403
+    )
+    client_as("supplier").post(reverse("cooperation:resource_withdraw", args=[resource.pk]))
+    resource.refresh_from_db()
+    assert not resource.is_active
+    page = client_as("buyer").get(reverse("cooperation:resource_detail", args=[resource.pk])).content.decode()
+    assert "n'est plus proposée" in page.replace("&#x27;", "'") and "Demander la réservation" not in page
+    start, end = period(3)
+    with pytest.raises(services.CooperationError):
+        services.booking_request(
+            actor=None, resource=resource, organisation=world.buyer_org, starts_at=start, ends_at=end
+        )

@@ -79,6 +79,7 @@ EXPECTED: dict[str, tuple[Callable[[Any], dict[str, Any]] | None, dict[str, int]
     "cooperation:my_pooling": (None, logged_in(OK)),
     "cooperation:resource_detail": (lambda s: {"pk": s["coop_resource"].pk}, logged_in(OK)),
     "cooperation:booking_create": (lambda s: {"pk": s["coop_resource"].pk}, logged_in(NOT_ALLOWED)),
+    "cooperation:resource_withdraw": (lambda s: {"pk": s["coop_resource"].pk}, logged_in(NOT_ALLOWED)),
     "cooperation:booking_detail": (lambda s: {"pk": s["coop_booking"].pk}, only(BOOKING_VIEWERS)),
     "cooperation:booking_decide": (lambda s: {"pk": s["coop_booking"].pk}, logged_in(NOT_ALLOWED)),
     "cooperation:booking_cancel": (lambda s: {"pk": s["coop_booking"].pk}, logged_in(NOT_ALLOWED)),
@@ -115,6 +116,11 @@ POST_EXPECTED: dict[
         lambda s: {"pk": s["coop_booking"].pk},
         lambda s: {},
         ["buyer", "buyer_admin", "supplier", "superuser"],
+    ),
+    "cooperation:resource_withdraw": (
+        lambda s: {"pk": s["coop_resource"].pk},
+        lambda s: {},
+        ["supplier", "superuser"],
     ),
     "cooperation:support_withdraw": (
         lambda s: {"pk": s["coop_offer"].pk},
