@@ -58,7 +58,9 @@ def collaboration_record(
         "notes": notes,
     }
     existing = (
-        Collaboration.objects.select_for_update().filter(meeting=meeting).first() if meeting is not None else None
+        Collaboration.objects.select_for_update().filter(meeting=meeting).first()
+        if meeting is not None
+        else None
     )
     if existing is None:
         collaboration = Collaboration.objects.create(meeting=meeting, created_by=_user(actor), **values)

@@ -70,7 +70,9 @@ class Collaboration(TimeStampedModel):
         ordering = ["-date", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["meeting"], condition=models.Q(meeting__isnull=False), name="collaboration_one_per_meeting"
+                fields=["meeting"],
+                condition=models.Q(meeting__isnull=False),
+                name="collaboration_one_per_meeting",
             )
         ]
 
