@@ -6,7 +6,6 @@ that every named URL is an HTML page (the URL matrix and the accessibility scan 
 
 from __future__ import annotations
 
-import csv
 from datetime import date
 from typing import Any
 
@@ -27,6 +26,7 @@ from . import selectors, services
 from .agreement import agreement_pdf
 from .calendar_feed import resource_ics
 from .charts import flows_chart_svg
+from .exports import flows_csv
 from .forms import (
     ActionForm,
     ActionStatusForm,
@@ -321,24 +321,8 @@ def group_flows(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("cooperation:group_flows", pk=group.pk)
     flows = selectors.group_flows(group)
     if request.method == "GET" and request.GET.get("format") == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response = HttpResponse(flows_csv(flows), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="flux-groupe-{group.pk}.csv"'
-        writer = csv.writer(response, delimiter=";")
-        writer.writerow(
-            ["annee", "trimestre", "organisation", "matiere", "collecte_t", "reemploi_t", "recycle_t"]
-        )
-        for flow in flows:
-            writer.writerow(
-                [
-                    flow.year,
-                    flow.quarter,
-                    flow.organisation.name,
-                    flow.material,
-                    flow.collected_t,
-                    flow.reused_t,
-                    flow.recycled_t,
-                ]
-            )
         return response
     indicators = selectors.group_indicators(group)
     return render(

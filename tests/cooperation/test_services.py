@@ -314,3 +314,24 @@ def test_relevant_support_offers_rank_by_topics_audience_and_place(world) -> Non
     assert offers == [best, broad]
     with pytest.raises(DomainError):
         make_offer(world.partner_org, topics=["inconnu"])
+
+
+def test_csv_export_neutralises_formulas(world) -> None:  # noqa: ANN001
+    from essaim.cooperation.exports import flows_csv
+
+    world.supplier_org.name = '=HYPERLINK("http://x")'
+    world.supplier_org.save()
+    group = make_group(coordinator=world.supplier_org)
+    services.material_flow_declare(
+        actor=None,
+        group=group,
+        organisation=world.supplier_org,
+        year=2026,
+        quarter=3,
+        material="linge",
+        collected_t=Decimal(1),
+        reused_t=Decimal(1),
+        recycled_t=Decimal(0),
+    )
+    line = flows_csv(selectors.group_flows(group)).splitlines()[1]
+    assert line.startswith("2026;3;\"'=HYPERLINK(")
