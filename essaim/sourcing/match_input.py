@@ -205,15 +205,18 @@ def candidate_queryset(request: MatchRequest, *, prefilter: bool | None = None) 
     codes = set(request.need.place.values()) | set(request.need.place_inside)
     if not codes:
         return in_sector
-    working = Activity.objects.filter(
-        Q(is_national=True) | Q(perimeters__code__in=codes), structure__sectors_mask__gt=0
-    ).values("structure_id")
+    perimeter_ids = list(Perimeter.objects.filter(code__in=codes).values_list("id", flat=True))
+    through = Activity.perimeters.through.objects
+    local = set(
+        through.filter(perimeter_id__in=perimeter_ids).values_list("activity__structure_id", flat=True)
+    )
+    national = set(Activity.objects.filter(is_national=True).values_list("structure_id", flat=True))
     commune = request.need.place.get("commune")
     located = Q(commune_id=commune) if commune else Q(commune_id__in=request.need.place_inside)
-    narrowed = in_sector.filter(Q(id__in=working) | located)
-    if narrowed[:MIN_PREFILTERED].count() < MIN_PREFILTERED:
+    ids = list(in_sector.filter(Q(id__in=local | national) | located).values_list("id", flat=True))
+    if len(ids) < MIN_PREFILTERED:
         return in_sector
-    return narrowed
+    return Structure.objects.filter(id__in=ids)
 
 
 def candidates_from_db(
