@@ -79,6 +79,10 @@ class GroupForm(forms.Form):
     )
 
 
+class GroupUpdateForm(GroupForm):
+    member_type = None  # type: ignore[assignment]
+
+
 class JoinForm(forms.Form):
     member_type = forms.ChoiceField(
         label="Votre organisation participe en tant que", choices=GroupMember.MemberType.choices

@@ -103,6 +103,28 @@ def group_create(
     return group
 
 
+GROUP_EDITABLE_FIELDS = ("name", "purpose", "perimeter", "access", "is_private", "tracks_material_flows")
+
+
+@transaction.atomic
+def group_update(*, actor: Any, group: WorkingGroup, **fields: Any) -> WorkingGroup:
+    """Change a group's description, territory, access or privacy (coordinators)."""
+    unknown = set(fields) - set(GROUP_EDITABLE_FIELDS)
+    if unknown:
+        raise CooperationError(f"Champs non modifiables : {', '.join(sorted(unknown))}.")
+    if "name" in fields and not str(fields["name"]).strip():
+        raise CooperationError("Donnez un nom au groupe.", field="name")
+    changed = {k: v for k, v in fields.items() if getattr(group, k) != v}
+    for key, value in changed.items():
+        setattr(group, key, value)
+    if changed:
+        group.save(update_fields=[*changed, "updated_at"])
+        log_action(
+            actor=actor, action="cooperation.group.updated", target=group, data={"fields": sorted(changed)}
+        )
+    return group
+
+
 @transaction.atomic
 def group_join(
     *,

@@ -10,6 +10,7 @@ urlpatterns = [
     path("groupes/", views.group_list, name="group_list"),
     path("groupes/nouveau/", views.group_create, name="group_create"),
     path("groupes/<int:pk>/", views.group_detail, name="group_detail"),
+    path("groupes/<int:pk>/modifier/", views.group_update, name="group_update"),
     path("groupes/<int:pk>/rejoindre/", views.group_join, name="group_join"),
     path("groupes/<int:pk>/actions/", views.action_create, name="action_create"),
     path("groupes/<int:pk>/reunions/", views.meeting_create, name="meeting_create"),

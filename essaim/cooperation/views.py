@@ -36,6 +36,7 @@ from .forms import (
     DocumentForm,
     FlowForm,
     GroupForm,
+    GroupUpdateForm,
     JoinForm,
     MeetingForm,
     ResourceFilterForm,
@@ -101,6 +102,30 @@ def group_create(request: HttpRequest) -> HttpResponse:
             return redirect("cooperation:group_detail", pk=group.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "cooperation/group_form.html", {"form": form}, status=status)
+
+
+def group_update(request: HttpRequest, pk: int) -> HttpResponse:
+    group = get_object_or_404(WorkingGroup.objects.select_related("perimeter"), pk=pk)
+    check_perm(request, "cooperation.manage_group", group)
+    initial = {
+        "name": group.name,
+        "purpose": group.purpose,
+        "perimeter": group.perimeter.code if group.perimeter else "",
+        "access": group.access,
+        "is_private": group.is_private,
+        "tracks_material_flows": group.tracks_material_flows,
+    }
+    form = GroupUpdateForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.group_update(actor=request.user, group=group, **form.cleaned_data)
+        except DomainError as error:
+            report_domain_error(request, error, form)
+        else:
+            messages.success(request, "Le groupe est mis à jour.")
+            return redirect("cooperation:group_detail", pk=group.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "cooperation/group_update.html", {"form": form, "group": group}, status=status)
 
 
 def _group_page(request: HttpRequest, group: WorkingGroup, **forms: Any) -> dict[str, Any]:

@@ -291,3 +291,20 @@ def test_owner_withdraws_a_resource_which_can_no_longer_be_booked(client_as, wor
         services.booking_request(
             actor=None, resource=resource, organisation=world.buyer_org, starts_at=start, ends_at=end
         )
+
+
+def test_coordinator_updates_the_group(client_as, world) -> None:  # noqa: ANN001
+    group = make_group(coordinator=world.supplier_org)
+    url = reverse("cooperation:group_update", args=[group.pk])
+    assert client_as("partner").get(url).status_code == 403
+    client = client_as("supplier")
+    form = client.get(url).content.decode()
+    assert "Filière textile" in form
+    response = client.post(
+        url, {"name": "Filière textile", "purpose": "Nouveau", "perimeter": "inconnu", "access": "ouvert"}
+    )
+    assert response.status_code == 400 and "Territoire inconnu" in response.content.decode()
+    response = client.post(url, {"name": "Filière textile", "purpose": "Nouveau", "access": "ouvert"})
+    assert response.status_code == 302
+    group.refresh_from_db()
+    assert (group.purpose, group.access, group.is_private) == ("Nouveau", "ouvert", False)

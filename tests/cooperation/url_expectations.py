@@ -63,6 +63,7 @@ EXPECTED: dict[str, tuple[Callable[[Any], dict[str, Any]] | None, dict[str, int]
     "cooperation:group_list": (None, logged_in(OK)),
     "cooperation:group_create": (None, logged_in(OK)),
     "cooperation:group_detail": (_group, logged_in(OK)),
+    "cooperation:group_update": (_group, only(GROUP_MANAGERS)),
     "cooperation:group_join": (_group, logged_in(NOT_ALLOWED)),
     "cooperation:action_create": (_group, logged_in(NOT_ALLOWED)),
     "cooperation:meeting_create": (_group, logged_in(NOT_ALLOWED)),
