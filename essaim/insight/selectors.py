@@ -1,0 +1,323 @@
+"""Reads of the insight capability: the DuckDB store (contracts, rejected records) and the few Django
+lookups the reports need (EPCI members, buyer names, the territory's buyers).
+
+Pages open the store read-only (`settings.INSIGHT_DB`); a missing or busy store raises
+`StoreUnavailable`, which the pages turn into a French message, never a 500.
+"""
+
+# SQL text is built from the declared table names (tables.py) only; every value is a bound parameter.
+# ruff: noqa: S608
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import duckdb
+from django.conf import settings
+
+from . import store
+from .indicators import InsightError
+from .tables import CONTRACT_HOLDERS, CONTRACTS, REJECTED
+
+
+class StoreUnavailable(InsightError):
+    default_message = (
+        "Les données de la commande publique ne sont pas encore disponibles : "
+        "l'entrepôt n'a pas été importé ou il est en cours de mise à jour."
+    )
+
+
+@contextmanager
+def open_store(path: str | Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection to the store (an empty in-memory store for `:memory:`)."""
+    target = str(path if path is not None else settings.INSIGHT_DB)
+    if target != ":memory:" and not Path(target).is_file():
+        raise StoreUnavailable
+    try:
+        con = store.connect(target, read_only=True)
+    except duckdb.Error as error:  # locked by an import, or not a DuckDB file
+        raise StoreUnavailable from error
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+# --- buyers --------------------------------------------------------------------------------------------
+
+
+def epci_member_sirens(epci_siren: str) -> list[str]:
+    """SIRENs of the member communes of an EPCI/EPT, from the territory data."""
+    from essaim.territory.models import Epci
+
+    epci = Epci.objects.filter(siren=epci_siren).first()
+    if epci is None:
+        raise InsightError(f"EPCI inconnu : {epci_siren}. Importez d'abord le découpage administratif.")
+    return list(epci.communes.exclude(siren="").values_list("siren", flat=True))
+
+
+def names_by_siren(sirens: set[str] | list[str]) -> dict[str, str]:
+    """Names of buyers by SIREN: EPCI/EPT, communes, then organisations of the platform."""
+    from essaim.accounts.models import Organisation
+    from essaim.territory.models import Commune, Epci
+
+    wanted = {s for s in sirens if s}
+    names: dict[str, str] = {}
+    for siren, name in Organisation.objects.filter(siren__in=wanted).values_list("siren", "name"):
+        names[siren] = name
+    for siren, name in Commune.objects.filter(siren__in=wanted).values_list("siren", "name"):
+        names[siren] = f"Ville de {name}" if siren not in names else names[siren]
+    for siren, name, kind in Epci.objects.filter(siren__in=wanted).values_list("siren", "name", "kind"):
+        names[siren] = f"{name} ({kind})" if kind else name
+    return names
+
+
+def buyer_label(buyer: str) -> str:
+    """A readable name for a buyer identifier (SIRET, SIREN or epci:SIREN)."""
+    value = buyer.strip().replace(" ", "")
+    if value.startswith("epci:"):
+        siren = value.removeprefix("epci:")
+        name = names_by_siren([siren]).get(siren, f"EPCI {siren}")
+        return f"{name} et ses communes membres"
+    name = names_by_siren([value[:9]]).get(value[:9])
+    if len(value) == 14:
+        return f"{name} — établissement {value}" if name else f"Établissement {value}"
+    return name or f"SIREN {value}"
+
+
+@dataclass(frozen=True)
+class BuyerChoice:
+    value: str
+    label: str
+
+
+def territory_buyers() -> list[BuyerChoice]:
+    """The territory's buyers: its EPCI/EPT as a group and alone, then its member communes by name."""
+    from essaim.territory.models import Commune, Epci, PerimeterCommune
+
+    code = settings.ESSAIM_BRAND.get("territory_perimeter", "")
+    choices: list[BuyerChoice] = []
+    if code.startswith("epci:"):
+        epci = Epci.objects.filter(siren=code.removeprefix("epci:")).first()
+        if epci is not None:
+            choices.append(BuyerChoice(f"epci:{epci.siren}", f"{epci.name} et ses communes membres"))
+            choices.append(BuyerChoice(epci.siren, f"{epci.name} ({epci.kind}) seul"))
+    communes = (
+        Commune.objects.filter(
+            code__in=PerimeterCommune.objects.filter(perimeter__code=code).values("commune_id")
+        )
+        .exclude(siren="")
+        .order_by("name")
+    )
+    choices += [BuyerChoice(c.siren, f"Ville de {c.name}") for c in communes]
+    return choices
+
+
+def available_years(con: duckdb.DuckDBPyConnection) -> list[int]:
+    rows = con.execute(
+        f"SELECT DISTINCT notified_year FROM {CONTRACTS.name} WHERE notified_year IS NOT NULL ORDER BY 1 DESC"
+    ).fetchall()
+    return [int(r[0]) for r in rows]
+
+
+# --- contracts won by a structure ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ContractWon:
+    buyer_siret: str
+    buyer_name: str
+    id: str
+    object: str
+    cpv: str
+    procedure: str
+    notified_on: date | None
+    amount: float | None
+    has_social: bool
+    has_environmental: bool
+
+
+def contracts_won_by(
+    siren: str, limit: int = 10, *, con: duckdb.DuckDBPyConnection | None = None
+) -> tuple[list[ContractWon], int]:
+    """The latest marchés a holder (by SIREN) won, most recent first, and how many it won in all."""
+    key = (siren or "").replace(" ", "")
+    if len(key) != 9 or not key.isdigit():
+        return [], 0
+    if con is None:
+        try:
+            with open_store() as opened:
+                return contracts_won_by(key, limit, con=opened)
+        except StoreUnavailable:
+            return [], 0
+    total_row = con.execute(
+        f"SELECT count(DISTINCT (buyer_siret, id)) FROM {CONTRACT_HOLDERS.name} WHERE holder_siren = ?",
+        [key],
+    ).fetchone()
+    rows = con.execute(
+        f"""SELECT c.buyer_siret, c.buyer_siren, c.id, c.object, c.cpv, c.procedure, c.notified_on, c.amount,
+                   c.has_social, c.has_environmental
+            FROM {CONTRACTS.name} c
+            SEMI JOIN {CONTRACT_HOLDERS.name} h
+              ON h.buyer_siret = c.buyer_siret AND h.id = c.id AND h.holder_siren = ?
+            ORDER BY c.notified_on DESC NULLS LAST, c.buyer_siret, c.id
+            LIMIT ?""",
+        [key, limit],
+    ).fetchall()
+    names = names_by_siren({r[1] for r in rows if r[1]})
+    contracts = [
+        ContractWon(
+            buyer_siret=r[0],
+            buyer_name=names.get(r[1] or "", f"Acheteur {r[0]}"),
+            id=r[2],
+            object=r[3] or "",
+            cpv=r[4] or "",
+            procedure=r[5] or "",
+            notified_on=r[6],
+            amount=r[7],
+            has_social=bool(r[8]),
+            has_environmental=bool(r[9]),
+        )
+        for r in rows
+    ]
+    return contracts, int(total_row[0]) if total_row else 0
+
+
+# --- rejected records ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RejectedRecord:
+    source_file: str
+    position: int
+    reason: str
+    raw: str
+
+
+def rejected_records(
+    con: duckdb.DuckDBPyConnection, *, limit: int = 50, offset: int = 0
+) -> tuple[list[RejectedRecord], int, list[tuple[str, int]]]:
+    """A page of rejected records (raw text cut to 600 characters), the total and the count per reason."""
+    total_row = con.execute(f"SELECT count(*) FROM {REJECTED.name}").fetchone()
+    by_reason = con.execute(
+        f"SELECT reason, count(*) FROM {REJECTED.name} GROUP BY ALL ORDER BY 2 DESC, 1"
+    ).fetchall()
+    rows = con.execute(
+        f"""SELECT source_file, position, reason, left(raw, 600) FROM {REJECTED.name}
+            ORDER BY imported_at DESC, source_file, position LIMIT ? OFFSET ?""",
+        [limit, offset],
+    ).fetchall()
+    records = [RejectedRecord(r[0] or "", int(r[1] or 0), r[2] or "", r[3] or "") for r in rows]
+    return records, int(total_row[0]) if total_row else 0, [(r[0], int(r[1])) for r in by_reason]
+
+
+def store_summary(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    row = con.execute(
+        f"SELECT count(*), count(DISTINCT buyer_siret), min(notified_on), max(notified_on) FROM {CONTRACTS.name}"
+    ).fetchone()
+    assert row is not None  # noqa: S101 - an aggregate always returns one row
+    return {"contracts": int(row[0]), "buyers": int(row[1]), "first": row[2], "last": row[3]}
+
+
+# --- the report, with what the transactional database knows ---------------------------------------------
+
+
+def territory_structures_for_sectors(sectors: list[str]) -> list[dict[str, Any]]:
+    """Published directory structures working in the territory in one of `sectors` (top-level slugs)."""
+    from essaim.directory.references import RESERVATIONS
+    from essaim.directory.selectors import SearchFilters, filtered_structures
+
+    if not sectors:
+        return []
+    perimeter = settings.ESSAIM_BRAND.get("territory_perimeter", "")
+    rows = (
+        filtered_structures(SearchFilters(sectors=tuple(sectors), works_in=perimeter))
+        .order_by("name_normalised", "pk")
+        .values("pk", "name", "commune__name", "eligible_l2113_12", "eligible_l2113_13", "eligible_l2113_15")
+    )
+    return [
+        {
+            "pk": row["pk"],
+            "name": row["name"],
+            "commune": row["commune__name"] or "",
+            "reservations": [code for code in RESERVATIONS if row[f"eligible_{code.replace('-', '_')}"]],
+        }
+        for row in rows
+    ]
+
+
+@dataclass(frozen=True)
+class CollaborationLine:
+    date: date
+    buyer: str
+    supplier: str
+    structure: str
+    source: str
+    status: str
+    amount: float | None
+
+
+def collaborations_of(sirens: list[str], year: int) -> list[CollaborationLine]:
+    """Collaborations recorded by sourcing and events for the buyer organisations of these SIRENs/SIRET."""
+    from django.db.models import Q
+
+    from essaim.accounts.models import Organisation
+    from essaim.sourcing.models import Collaboration
+
+    sirets = [s for s in sirens if len(s) == 14]
+    match = (
+        Q(siren__in=[s for s in sirens if len(s) == 9])
+        | Q(siret__in=sirets)
+        | Q(siret="", siren__in=[s[:9] for s in sirets])
+    )
+    organisations = Organisation.objects.filter(match, kind=Organisation.Kind.BUYER)
+    rows = (
+        Collaboration.objects.filter(buyer__in=organisations, date__year=year)
+        .select_related("buyer", "supplier", "structure")
+        .order_by("date", "pk")
+    )
+    return [
+        CollaborationLine(
+            date=row.date,
+            buyer=row.buyer.name,
+            supplier=row.supplier.name,
+            structure=row.structure.name if row.structure else "",
+            source=row.get_source_display(),
+            status=row.get_status_display(),
+            amount=float(row.amount) if row.amount is not None else None,
+        )
+        for row in rows
+    ]
+
+
+def holder_names(sirens: Any) -> dict[str, str]:
+    from essaim.directory.models import Structure
+
+    wanted = [s for s in sirens if s]
+    names: dict[str, str] = {}
+    for siren, name in Structure.objects.filter(siren__in=wanted).values_list("siren", "name"):
+        names.setdefault(siren, name)
+    return names
+
+
+def report_for(con: duckdb.DuckDBPyConnection, *, buyer: str, year: int) -> Any:
+    """The SPASER report of `buyer` for `year`, with names, opportunities' structures, collaborations."""
+    from .report import ReportSources, build_report
+
+    return build_report(
+        con,
+        buyer=buyer,
+        year=year,
+        buyer_sirets_resolver=epci_member_sirens,
+        sources=ReportSources(
+            structures_for_sectors=territory_structures_for_sectors,
+            collaborations=collaborations_of,
+            holder_names=holder_names,
+        ),
+        label=buyer_label(buyer),
+    )

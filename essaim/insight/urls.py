@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "insight"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("rapport/<str:buyer>/<int:year>/", views.report, name="report"),
+    path("rejets/", views.rejected, name="rejected"),
+]

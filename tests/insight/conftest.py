@@ -1,0 +1,41 @@
+"""A small store for the report tests: tests/insight/fixtures/report.json, figures computed by hand.
+
+Vitry-sur-Seine (SIREN 219400819, SIRET 21940081900018) notified six marchés in 2025 and two in 2024;
+Ivry-sur-Seine one in 2025; Créteil (outside the EPT) one. Holders 443061841 (ESS) and 789456123
+(ESS, inclusion) are linked; 555555555 and 666666666 are not.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from essaim.insight import store
+from essaim.insight.decp_import import import_files
+
+REPORT_FIXTURE = Path(__file__).parent / "fixtures" / "report.json"
+ESS_LINKS = [("443061841", True, False), ("789456123", True, True)]
+
+
+def make_report_store(path: Path) -> Path:
+    con = store.connect(path)
+    try:
+        import_files([REPORT_FIXTURE], con=con, today=date(2026, 1, 1))
+        store.refresh_ess_links(con, ESS_LINKS)
+    finally:
+        con.close()
+    return path
+
+
+@pytest.fixture
+def report_store(tmp_path: Path) -> Path:
+    return make_report_store(tmp_path / "report.duckdb")
+
+
+@pytest.fixture
+def report_con(report_store: Path):  # noqa: ANN201
+    con = store.connect(report_store, read_only=True)
+    yield con
+    con.close()

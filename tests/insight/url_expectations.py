@@ -1,0 +1,19 @@
+"""Access expectations of the insight URLs (see tests/url_matrix.py).
+
+Reports are open data: every member of a buyer, partner, supplier or territory organisation reads them
+(see essaim/insight/perms.py); the rejected records are for facilitators. The test settings use an empty
+in-memory store, so these pages show their « no data yet » message (still a 200).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from tests.url_matrix import logged_in, only
+
+EXPECTED: dict[str, tuple[Callable[[Any], dict[str, Any]] | None, dict[str, int]]] = {
+    "insight:home": (None, logged_in(200)),
+    "insight:report": (lambda s: {"buyer": "epci:200058014", "year": 2025}, logged_in(200)),
+    "insight:rejected": (None, only(["facilitator", "superuser"])),
+}
