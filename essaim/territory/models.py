@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from .codes import departement_code_of_commune
+
 
 class Region(models.Model):
     code = models.CharField("code INSEE", max_length=3, primary_key=True)
@@ -39,6 +41,17 @@ class Commune(models.Model):
     postal_codes = models.JSONField("codes postaux", default=list, blank=True)
     population = models.PositiveIntegerField("population", null=True, blank=True)
     is_arrondissement = models.BooleanField("arrondissement municipal", default=False)
+    # A municipal arrondissement (Paris, Lyon, Marseille) points to its city; null for every other commune.
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="commune de rattachement",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="arrondissements",
+    )
+    # Lower-case ASCII name with punctuation turned into spaces, for accent-insensitive prefix search.
+    search_name = models.CharField("nom normalisé", max_length=100, blank=True, db_index=True, editable=False)
 
     class Meta:
         verbose_name = "commune"
@@ -53,7 +66,7 @@ class Epci(models.Model):
 
     siren = models.CharField("SIREN", max_length=9, primary_key=True)
     name = models.CharField("nom", max_length=200)
-    kind = models.CharField("type", max_length=5)  # ME, CU, CA, CC, MET69, EPT
+    kind = models.CharField("type", max_length=5)  # METRO, MET69, CU, CA, CC, EPT
     population = models.PositiveIntegerField("population", null=True, blank=True)
     communes = models.ManyToManyField(Commune, related_name="epcis", blank=True)
 
@@ -89,6 +102,7 @@ class Perimeter(models.Model):
     name = models.CharField("nom", max_length=200, db_index=True)
     population = models.PositiveIntegerField("population", null=True, blank=True)
     communes = models.ManyToManyField(Commune, through="PerimeterCommune", related_name="perimeters")
+    search_name = models.CharField("nom normalisé", max_length=200, blank=True, db_index=True, editable=False)
 
     class Meta:
         verbose_name = "périmètre"
@@ -99,8 +113,11 @@ class Perimeter(models.Model):
 
     @property
     def label(self) -> str:
+        """The name with what tells homonyms apart: "Val-de-Marne (94)", "Saint-Denis (93)"."""
         if self.kind == self.Kind.DEPARTEMENT:
             return f"{self.name} ({self.code.split(':', 1)[1]})"
+        if self.kind == self.Kind.COMMUNE:
+            return f"{self.name} ({departement_code_of_commune(self.code)})"
         return self.name
 
     @property
@@ -113,7 +130,9 @@ class PerimeterCommune(models.Model):
     commune = models.ForeignKey(Commune, on_delete=models.CASCADE, related_name="perimeter_memberships")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["commune", "perimeter"], name="perimeter_commune_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["commune", "perimeter"], name="perimeter_commune_unique")
+        ]
         indexes = [models.Index(fields=["perimeter", "commune"])]
 
     def __str__(self) -> str:

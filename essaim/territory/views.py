@@ -1,12 +1,49 @@
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 
-from .models import Perimeter
+from .selectors import (
+    UnknownPerimeterError,
+    communes_of_perimeter,
+    perimeter_children,
+    perimeter_get,
+    perimeter_parents,
+)
+
+COMMUNES_PER_PAGE = 200
 
 
 @login_not_required
 def perimeter_detail(request: HttpRequest, code: str) -> HttpResponse:
-    perimeter = get_object_or_404(Perimeter, code=code)
-    communes = perimeter.communes.order_by("name").only("code", "name", "population")
-    return render(request, "territory/perimeter_detail.html", {"perimeter": perimeter, "communes": communes})
+    """A perimeter: its communes with their population, the wider perimeters it belongs to, its subdivisions."""
+    try:
+        perimeter = perimeter_get(code)
+    except UnknownPerimeterError as error:
+        raise Http404(error.message) from error
+    if perimeter.code != code:  # "com:94081", "ept:…", "DEP:2a": one address per perimeter
+        return redirect("territory:perimeter_detail", code=perimeter.code, permanent=True)
+    communes = communes_of_perimeter(perimeter.code).only("code", "name", "population", "departement_id")
+    page = Paginator(communes, COMMUNES_PER_PAGE).get_page(request.GET.get("page"))
+    arrondissements = (
+        list(
+            perimeter.communes.filter(is_arrondissement=True)
+            .order_by("code")
+            .only("code", "name", "population")
+        )
+        if perimeter.kind == perimeter.Kind.COMMUNE
+        else []
+    )
+    parents = perimeter_parents(perimeter)
+    return render(
+        request,
+        "territory/perimeter_detail.html",
+        {
+            "perimeter": perimeter,
+            "page": page,
+            "arrondissements": [a for a in arrondissements if a.code != perimeter.code],
+            "containing": [p.perimeter for p in parents if p.contains],
+            "straddling": [p.perimeter for p in parents if not p.contains],
+            "children": perimeter_children(perimeter),
+        },
+    )
