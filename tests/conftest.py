@@ -113,8 +113,20 @@ def samples(world: World) -> dict[str, object]:
     return samples
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark browser tests; deselect (never skip) PostgreSQL-only tests when the database is SQLite."""
+    from django.conf import settings
+
+    on_postgres = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+    kept, deselected = [], []
     for item in items:
         path = str(item.fspath)
         if "/tests/browser/" in path or path.endswith("/test_browser.py"):
             item.add_marker(pytest.mark.browser)
+        if not on_postgres and item.get_closest_marker("postgres"):
+            deselected.append(item)
+        else:
+            kept.append(item)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = kept

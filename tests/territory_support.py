@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from essaim.territory.codes import search_key
 from essaim.territory.models import Commune, Departement, Epci, Perimeter, PerimeterCommune, Region
 
 # INSEE code, name, SIREN of a few communes of the EPT Grand-Orly Seine Bièvre and one outside it.
@@ -26,7 +27,14 @@ def make_small_territory() -> None:
     communes = {}
     for code, name, siren, dep in COMMUNES:
         communes[code], _ = Commune.objects.get_or_create(
-            code=code, defaults={"name": name, "siren": siren, "departement": deps[dep], "region": region}
+            code=code,
+            defaults={
+                "name": name,
+                "siren": siren,
+                "departement": deps[dep],
+                "region": region,
+                "search_name": search_key(name),
+            },
         )
     epci, _ = Epci.objects.get_or_create(
         siren="200058014", defaults={"name": "Grand-Orly Seine Bièvre", "kind": "EPT"}
@@ -41,6 +49,8 @@ def make_small_territory() -> None:
         **{code: ("commune", name, [code]) for code, name, *_ in COMMUNES},
     }
     for code, (kind, name, members) in perimeters.items():
-        perimeter, _ = Perimeter.objects.get_or_create(code=code, defaults={"kind": kind, "name": name})
+        perimeter, _ = Perimeter.objects.get_or_create(
+            code=code, defaults={"kind": kind, "name": name, "search_name": search_key(name)}
+        )
         for member in members:
             PerimeterCommune.objects.get_or_create(perimeter=perimeter, commune_id=member)

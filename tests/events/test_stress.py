@@ -18,7 +18,7 @@ pytestmark = pytest.mark.postgres
 @pytest.fixture(autouse=True)
 def _postgres_only(transactional_db: None) -> None:
     if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (run with DATABASE_URL=postgres://…)")
+        pytest.fail("needs PostgreSQL: run with DATABASE_URL=postgres://… (SQLite runs deselect this module)")
 
 
 def test_two_hundred_concurrent_registrations_for_eighty_seats(transactional_db) -> None:  # noqa: ANN001
