@@ -61,6 +61,17 @@ def epci_member_sirens(epci_siren: str) -> list[str]:
     return list(epci.communes.exclude(siren="").values_list("siren", flat=True))
 
 
+def town(name: str) -> str:
+    """« Ville de Vitry-sur-Seine », « Ville d'Ivry-sur-Seine », « Ville du Kremlin-Bicêtre »."""
+    if name.startswith("Le "):
+        return f"Ville du {name[3:]}"
+    if name.startswith("Les "):
+        return f"Ville des {name[4:]}"
+    if name[:1] in "AEIOUYÉÈÊÂÎÔ":
+        return f"Ville d'{name}"
+    return f"Ville de {name}"
+
+
 def names_by_siren(sirens: set[str] | list[str]) -> dict[str, str]:
     """Names of buyers by SIREN: EPCI/EPT, communes, then organisations of the platform."""
     from essaim.accounts.models import Organisation
@@ -71,7 +82,7 @@ def names_by_siren(sirens: set[str] | list[str]) -> dict[str, str]:
     for siren, name in Organisation.objects.filter(siren__in=wanted).values_list("siren", "name"):
         names[siren] = name
     for siren, name in Commune.objects.filter(siren__in=wanted).values_list("siren", "name"):
-        names[siren] = f"Ville de {name}" if siren not in names else names[siren]
+        names.setdefault(siren, town(name))
     for siren, name, kind in Epci.objects.filter(siren__in=wanted).values_list("siren", "name", "kind"):
         names[siren] = f"{name} ({kind})" if kind else name
     return names
@@ -114,7 +125,7 @@ def territory_buyers() -> list[BuyerChoice]:
         .exclude(siren="")
         .order_by("name")
     )
-    choices += [BuyerChoice(c.siren, f"Ville de {c.name}") for c in communes]
+    choices += [BuyerChoice(c.siren, town(c.name)) for c in communes]
     return choices
 
 

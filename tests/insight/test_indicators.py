@@ -151,7 +151,11 @@ def test_command_unknown_epci_is_a_clear_error(db):
 def test_import_command_prints_the_report(tmp_path):
     out = StringIO()
     call_command(
-        "decp_import", str(FIXTURES / "bom.json"), db=str(tmp_path / "x.duckdb"), stdout=out, stderr=StringIO()
+        "decp_import",
+        str(FIXTURES / "bom.json"),
+        db=str(tmp_path / "x.duckdb"),
+        stdout=out,
+        stderr=StringIO(),
     )
     report = json.loads(out.getvalue())
     assert report["new"] == 1 and report["read"] == 1

@@ -89,7 +89,11 @@ def test_opportunities_count_the_reservations_structures_would_allow(report_con)
     assert [s["name"] for s in cleaning.structures] == ["Net'Insertion", "ESAT du Val"]
     assert cleaning.reservations == {"l2113-12": 1, "l2113-13": 1, "l2113-15": 2}
     software = next(o for o in report.opportunities if o.division == "48")
-    assert software.structures == [] and software.reservations == {"l2113-12": 0, "l2113-13": 0, "l2113-15": 0}
+    assert software.structures == [] and software.reservations == {
+        "l2113-12": 0,
+        "l2113-13": 0,
+        "l2113-15": 0,
+    }
 
 
 def test_holders_loi_climat_concessions_and_quality(vitry) -> None:  # noqa: ANN001
