@@ -1,0 +1,46 @@
+"""The report page with data, opened in chromium: accessible (axe-core), one h1, charts with tables."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from playwright.sync_api import Page, expect
+
+from tests.browser_support import axe_violations, login_as
+from tests.territory_support import make_small_territory
+
+from .conftest import make_report_store
+
+
+def test_full_report_is_accessible_and_choosing_a_buyer_opens_it(
+    page: Page,
+    client,  # noqa: ANN001
+    world,  # noqa: ANN001
+    settings,  # noqa: ANN001
+    tmp_path,  # noqa: ANN001
+) -> None:
+    make_small_territory()
+    settings.INSIGHT_DB = str(make_report_store(tmp_path / "browser.duckdb"))
+    login_as(page, client, world.users["buyer"])
+    page.goto(reverse("insight:home"))
+    assert axe_violations(page) == []
+    page.get_by_label("Acheteur du territoire").select_option("219400819")
+    page.get_by_label("Année de notification").select_option("2025")
+    page.get_by_role("button", name="Afficher le rapport").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Ville de Vitry-sur-Seine")
+    assert page.locator("h1").count() == 1
+    assert page.locator("figure.chart svg").count() == 4
+    expect(
+        page.get_by_role("table", name="Marchés par famille CPV (division, deux premiers chiffres du code)")
+    ).to_be_visible()
+    assert page.title().startswith("Rapport 2025 — Ville de Vitry-sur-Seine")
+    violations = axe_violations(page)
+    assert violations == [], violations
+
+
+def test_rejected_records_page_is_accessible(page: Page, client, world, settings, tmp_path) -> None:  # noqa: ANN001
+    settings.INSIGHT_DB = str(make_report_store(tmp_path / "rejected.duckdb"))
+    login_as(page, client, world.users["facilitator"])
+    page.goto(reverse("insight:rejected"))
+    expect(page.get_by_role("table", name="Rejets par motif")).to_contain_text("id_missing")
+    violations = axe_violations(page)
+    assert violations == [], violations
