@@ -2,7 +2,9 @@
 
 Each app lists its URLs in `tests/<app>/url_expectations.py`:
 - `EXPECTED = {url_name: (kwargs_builder or None, {role: status})}` for GET requests;
-- optionally `POST_EXPECTED = {url_name: (kwargs_builder, data_builder, [roles allowed])}`;
+- optionally `POST_EXPECTED = {url_name: (kwargs_builder, data_builder, [roles allowed], state=None)}`, where
+  the optional `state(samples)` returns what a refused request must leave unchanged;
+- optionally `DOWNLOADS = {url_name, ...}`: URLs answering files, which the browser scan does not open;
 - optionally `add_samples(world, samples) -> None` to create the objects its URLs need (in `samples`).
 `tests/core/test_url_permissions.py` checks that every URL pattern has an expectation.
 """
@@ -47,18 +49,20 @@ def expectation_modules() -> list[Any]:
     return modules
 
 
-def collect() -> tuple[dict[str, Any], dict[str, Any], list[Callable[..., None]]]:
+def collect() -> tuple[dict[str, Any], dict[str, Any], list[Callable[..., None]], set[str]]:
     expected: dict[str, Any] = {}
     post_expected: dict[str, Any] = {}
+    downloads: set[str] = set()
     sample_makers = []
     for module in expectation_modules():
         for name in module.EXPECTED:
             assert name not in expected, f"{name} declared twice"
         expected.update(module.EXPECTED)
         post_expected.update(getattr(module, "POST_EXPECTED", {}))
+        downloads |= set(getattr(module, "DOWNLOADS", set()))
         if hasattr(module, "add_samples"):
             sample_makers.append(module.add_samples)
-    return expected, post_expected, sample_makers
+    return expected, post_expected, sample_makers, downloads
 
 
-EXPECTED, POST_EXPECTED, SAMPLE_MAKERS = collect()
+EXPECTED, POST_EXPECTED, SAMPLE_MAKERS, DOWNLOADS = collect()

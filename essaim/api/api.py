@@ -52,3 +52,4 @@ def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> Any:
 
 api.add_router("/territory/", "essaim.territory.api.router")
 api.add_router("/organisations/", "essaim.accounts.api.router")
+api.add_router("/structures/", "essaim.directory.api.router")
