@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from essaim.events import scheduling
+from essaim.events import scheduling, scheduling_model
 from essaim.events.scheduling import (
     Instance,
     Meeting,
@@ -399,7 +399,7 @@ def test_fallback_when_cp_sat_finds_nothing_is_the_greedy_with_a_proven_bound(mo
             return scheduling.cp_model.UNKNOWN
 
     monkeypatch.setattr(scheduling, "_solver", NothingFound)
-    monkeypatch.setattr(scheduling, "_lp_relaxation", lambda *args: scheduling._Relaxation(None, {}))
+    monkeypatch.setattr(scheduling, "_lp_relaxation", lambda *args: scheduling_model._Relaxation(None, {}))
     schedule = solve(instance, time_limit=2)
     greedy = greedy_baseline(instance)
     check_schedule(instance, schedule)
