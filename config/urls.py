@@ -15,6 +15,7 @@ urlpatterns = [
     path("evenements/", include("essaim.events.urls")),
     path("cooperation/", include("essaim.cooperation.urls")),
     path("annuaire/", include("essaim.directory.urls")),
+    path("besoins/", include("essaim.sourcing.urls")),
     path("insight/", include("essaim.insight.urls")),
     path("api/v1/", api.urls),
     path("back-office/", admin.site.urls),

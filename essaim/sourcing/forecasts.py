@@ -1,0 +1,264 @@
+"""Purchase forecasts: one by one, or a whole purchase plan imported from CSV or XLSX.
+
+The import is safe (style habit 7): a dry run unless `commit`, upserts keyed on the buyer's own reference
+(`reference` column) when given, a report of created / updated / unchanged / rejected rows, every rejected
+row kept with its reasons in a `ForecastImport` record.
+
+Columns (header row, case and accents ignored): `objet`, `annee`, `trimestre`, `secteur` (slug or name),
+`lieu` (commune or perimeter code, optional), `tranche` (amount band code or label), `procedure` (code or
+label), `reference` (optional).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from essaim.accounts.models import Organisation
+from essaim.core.audit import log_action
+from essaim.core.errors import DomainError
+from essaim.directory.analysis import normalise
+from essaim.directory.models import Sector
+
+from .models import ForecastImport, Need, PurchaseForecast
+from .selectors import place_name
+
+MAX_ROWS = 2000
+COLUMNS = ("objet", "annee", "trimestre", "secteur", "lieu", "tranche", "procedure", "reference")
+REQUIRED = ("objet", "annee", "trimestre", "secteur", "tranche", "procedure")
+
+
+class ForecastError(DomainError):
+    pass
+
+
+@dataclass
+class ForecastData:
+    title: str
+    year: int
+    quarter: int
+    sector: Sector
+    amount_band: str
+    procedure: str
+    place_code: str = ""
+    reference: str = ""
+
+
+def _validate(data: ForecastData) -> None:
+    this_year = timezone.localdate().year
+    if not data.title.strip():
+        raise ForecastError("Indiquez l'objet de l'achat.", field="title")
+    if not this_year - 1 <= data.year <= this_year + 5:
+        raise ForecastError(
+            f"L'année doit être comprise entre {this_year - 1} et {this_year + 5}.", field="year"
+        )
+    if data.quarter not in (1, 2, 3, 4):
+        raise ForecastError("Le trimestre va de 1 à 4.", field="quarter")
+    if data.amount_band not in Need.AmountBand.values:
+        raise ForecastError("Tranche de montant inconnue.", field="amount_band")
+    if data.procedure not in PurchaseForecast.Procedure.values:
+        raise ForecastError("Procédure inconnue.", field="procedure")
+    if data.place_code and place_name(data.place_code) == data.place_code:
+        raise ForecastError(f"Lieu inconnu : {data.place_code}.", field="place_code")
+
+
+def _values(data: ForecastData) -> dict[str, Any]:
+    return {
+        "title": data.title.strip(),
+        "year": data.year,
+        "quarter": data.quarter,
+        "sector": data.sector,
+        "amount_band": data.amount_band,
+        "procedure": data.procedure,
+        "place_code": data.place_code,
+        "place_name": place_name(data.place_code),
+        "reference": data.reference.strip(),
+    }
+
+
+@transaction.atomic
+def forecast_create(*, actor: Any, buyer: Organisation, data: ForecastData) -> PurchaseForecast:
+    if buyer.kind != Organisation.Kind.BUYER:
+        raise ForecastError("Seul un acheteur public publie des prévisions d'achat.")
+    _validate(data)
+    if data.reference and PurchaseForecast.objects.filter(buyer=buyer, reference=data.reference).exists():
+        raise ForecastError("Une prévision porte déjà cette référence.", field="reference")
+    forecast = PurchaseForecast.objects.create(
+        buyer=buyer,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        published_at=timezone.now(),
+        **_values(data),
+    )
+    log_action(actor=actor, action="forecast.created", target=forecast, organisation_id=buyer.pk)
+    return forecast
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: list[dict[str, Any]] = field(default_factory=list)
+    record: ForecastImport | None = None
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", normalise(text))
+
+
+def read_rows(filename: str, stream: IO[bytes]) -> list[dict[str, str]]:
+    """The rows of a CSV (UTF-8, `;` or `,`) or XLSX file as dicts keyed by normalised column names."""
+    raw = stream.read()
+    if filename.lower().endswith(".xlsx"):
+        if not raw.startswith(b"PK\x03\x04"):
+            raise ForecastError("Ce fichier n'est pas un classeur XLSX.", field="file")
+        from openpyxl import load_workbook
+
+        try:
+            sheet = load_workbook(io.BytesIO(raw), read_only=True, data_only=True).worksheets[0]
+        except Exception as error:  # openpyxl raises many kinds of errors on a broken file
+            raise ForecastError("Classeur XLSX illisible.", field="file") from error
+        table = [
+            ["" if v is None else str(v).strip() for v in row] for row in sheet.iter_rows(values_only=True)
+        ]
+    elif filename.lower().endswith(".csv"):
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise ForecastError("Le fichier CSV doit être encodé en UTF-8.", field="file") from error
+        dialect = ";" if text.split("\n", 1)[0].count(";") >= text.split("\n", 1)[0].count(",") else ","
+        table = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), delimiter=dialect)]
+    else:
+        raise ForecastError("Importez un fichier CSV ou XLSX.", field="file")
+    table = [row for row in table if any(row)]
+    if not table:
+        raise ForecastError("Le fichier est vide.", field="file")
+    header = [_key(h) for h in table[0]]
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise ForecastError(f"Colonnes manquantes : {', '.join(missing)}.", field="file")
+    if len(table) - 1 > MAX_ROWS:
+        raise ForecastError(f"Au plus {MAX_ROWS} lignes par import.", field="file")
+    return [dict(zip(header, row + [""] * (len(header) - len(row)), strict=False)) for row in table[1:]]
+
+
+def _choice(value: str, choices: Any) -> str | None:
+    wanted = _key(value)
+    for code, label in choices:
+        if wanted in (_key(code), _key(label)):
+            return code
+    return None
+
+
+def _parse(row: dict[str, str], sectors: dict[str, Sector]) -> tuple[ForecastData | None, list[str]]:
+    reasons = []
+    for column in REQUIRED:
+        if not row.get(column, "").strip():
+            reasons.append(f"« {column} » est vide")
+    year = quarter = 0
+    try:
+        year = int(float(row.get("annee") or 0))
+    except ValueError:
+        reasons.append("année illisible")
+    try:
+        quarter = int(row.get("trimestre", "").upper().lstrip("T") or 0)
+    except ValueError:
+        reasons.append("trimestre illisible (1 à 4 ou T1 à T4)")
+    sector = sectors.get(_key(row.get("secteur", "")))
+    if row.get("secteur") and sector is None:
+        reasons.append(f"secteur inconnu : {row['secteur']}")
+    band = _choice(row.get("tranche", ""), Need.AmountBand.choices)
+    if row.get("tranche") and band is None:
+        reasons.append(f"tranche de montant inconnue : {row['tranche']}")
+    procedure = _choice(row.get("procedure", ""), PurchaseForecast.Procedure.choices)
+    if row.get("procedure") and procedure is None:
+        reasons.append(f"procédure inconnue : {row['procedure']}")
+    if reasons or sector is None or band is None or procedure is None:
+        return None, reasons
+    data = ForecastData(
+        title=row["objet"],
+        year=year,
+        quarter=quarter,
+        sector=sector,
+        amount_band=band,
+        procedure=procedure,
+        place_code=row.get("lieu", "").strip(),
+        reference=row.get("reference", "").strip()[:60],
+    )
+    try:
+        _validate(data)
+    except ForecastError as error:
+        return None, [error.message]
+    return data, []
+
+
+@transaction.atomic
+def forecast_import(
+    *, actor: Any, buyer: Organisation, filename: str, stream: IO[bytes], commit: bool = False
+) -> ImportReport:
+    """Import a purchase plan; nothing is written but the report unless `commit`."""
+    if buyer.kind != Organisation.Kind.BUYER:
+        raise ForecastError("Seul un acheteur public importe un plan d'achat.")
+    rows = read_rows(filename, stream)
+    sectors: dict[str, Sector] = {}
+    for sector in Sector.objects.all():
+        sectors[_key(sector.slug)] = sector
+        sectors.setdefault(_key(sector.name), sector)
+    report = ImportReport()
+    seen: set[str] = set()
+    for line, row in enumerate(rows, start=2):
+        data, reasons = _parse(row, sectors)
+        if data is not None and data.reference and data.reference in seen:
+            data, reasons = None, [f"référence {data.reference} en double dans le fichier"]
+        if data is None:
+            report.rejected.append({"line": line, "row": row, "reasons": reasons})
+            continue
+        if data.reference:
+            seen.add(data.reference)
+        existing = (
+            PurchaseForecast.objects.filter(buyer=buyer, reference=data.reference).first()
+            if data.reference
+            else None
+        )
+        values = _values(data)
+        if existing is None:
+            report.created += 1
+            if commit:
+                PurchaseForecast.objects.create(
+                    buyer=buyer,
+                    created_by=actor if getattr(actor, "is_authenticated", False) else None,
+                    published_at=timezone.now(),
+                    **values,
+                )
+        elif any(getattr(existing, k) != v for k, v in values.items()):
+            report.updated += 1
+            if commit:
+                for k, v in values.items():
+                    setattr(existing, k, v)
+                existing.save()
+        else:
+            report.unchanged += 1
+    report.record = ForecastImport.objects.create(
+        buyer=buyer,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        filename=filename[:200],
+        committed=commit,
+        created_count=report.created,
+        updated_count=report.updated,
+        unchanged_count=report.unchanged,
+        rejected=report.rejected,
+    )
+    log_action(
+        actor=actor,
+        action="forecast.imported" if commit else "forecast.import_checked",
+        target=report.record,
+        organisation_id=buyer.pk,
+        data={"created": report.created, "updated": report.updated, "rejected": len(report.rejected)},
+    )
+    return report

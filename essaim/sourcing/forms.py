@@ -1,0 +1,315 @@
+"""Forms of the sourcing pages. They parse input; the services decide."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+
+from essaim.accounts.models import Organisation
+from essaim.directory import references
+from essaim.directory.models import Sector
+
+from . import selectors
+from .models import Need, NeedAnswer, PurchaseForecast
+from .services import NeedData
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+ACCEPT = ".pdf,.odt,.docx,.ods,.xlsx"
+
+
+class SectorChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Sector) -> str:
+        return f"{obj.parent.name} › {obj.name}" if obj.parent_id and obj.parent else obj.name
+
+
+def _sectors() -> Any:
+    return Sector.objects.select_related("parent").order_by(
+        "parent__position", "parent__name", "position", "name"
+    )
+
+
+class NeedForm(forms.Form):
+    kind = forms.ChoiceField(label="Type de besoin", choices=Need.Kind.choices, widget=forms.RadioSelect)
+    title = forms.CharField(label="Titre", max_length=200)
+    description = forms.CharField(
+        label="Description", widget=forms.Textarea(attrs={"rows": 6}), max_length=10_000
+    )
+    sectors = SectorChoiceField(
+        label="Secteurs",
+        queryset=Sector.objects.none(),
+        required=False,
+        help_text="Laissés vides, ils sont proposés d'après le titre et la description ; vous pouvez les corriger.",
+    )
+    service_types = forms.MultipleChoiceField(
+        label="Types de prestation",
+        choices=list(references.SERVICE_TYPES.items()),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    place_code = forms.ChoiceField(label="Lieu d'exécution", required=False)
+    amount = forms.DecimalField(
+        label="Montant estimé (€ HT)", required=False, min_value=Decimal(0), max_digits=14, decimal_places=2
+    )
+    amount_band = forms.ChoiceField(
+        label="Ou tranche de montant",
+        choices=[("", "Non précisée"), *Need.AmountBand.choices],
+        required=False,
+    )
+    duration_months = forms.IntegerField(
+        label="Durée du contrat (mois)", min_value=1, max_value=120, initial=12
+    )
+    reserved = forms.ChoiceField(
+        label="Marché réservé", choices=[("", "Non réservé"), *Need.Reservation.choices], required=False
+    )
+    deadline = forms.DateField(label="Date limite de réponse", widget=DATE)
+    start_date = forms.DateField(label="Début de la prestation", required=False, widget=DATE)
+    questions = forms.CharField(
+        label="Questions aux fournisseurs",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Une question par ligne.",
+        max_length=3000,
+    )
+    how_to_answer = forms.CharField(
+        label="Comment répondre", required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=3000
+    )
+    show_buyer_name = forms.BooleanField(
+        label="Afficher le nom de mon organisation", required=False, initial=True
+    )
+    attachment = forms.FileField(
+        label="Pièce jointe",
+        required=False,
+        help_text="PDF ou document bureautique (ODT, DOCX, ODS, XLSX), 10 Mo au plus.",
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["sectors"].queryset = _sectors()  # type: ignore[attr-defined]
+        self.fields["place_code"].choices = selectors.place_choices()  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("amount") is None and not cleaned.get("amount_band") and not self.errors:
+            self.add_error("amount", "Indiquez un montant estimé ou une tranche de montant.")
+        return cleaned
+
+    def need_data(self) -> NeedData:
+        c = self.cleaned_data
+        sectors = list(c["sectors"])
+        if not sectors:
+            sectors = selectors.suggest_sectors(f"{c['title']} {c['description']}")
+        return NeedData(
+            title=c["title"],
+            description=c["description"],
+            deadline=c["deadline"],
+            kind=c["kind"],
+            sectors=sectors,
+            service_types=list(c["service_types"]),
+            place_code=c["place_code"] or "",
+            place_name=selectors.place_name(c["place_code"] or ""),
+            amount=c["amount"],
+            amount_band=c["amount_band"] or "",
+            duration_months=c["duration_months"],
+            reserved=c["reserved"] or "",
+            start_date=c["start_date"],
+            questions=c["questions"],
+            how_to_answer=c["how_to_answer"],
+            show_buyer_name=c["show_buyer_name"],
+        )
+
+    @staticmethod
+    def initial_from(need: Need) -> dict[str, Any]:
+        return {
+            "kind": need.kind,
+            "title": need.title,
+            "description": need.description,
+            "sectors": list(need.sectors.all()),
+            "service_types": need.service_types,
+            "place_code": need.place_code,
+            "amount": need.amount,
+            "amount_band": need.amount_band,
+            "duration_months": need.duration_months,
+            "reserved": need.reserved,
+            "deadline": need.deadline,
+            "start_date": need.start_date,
+            "questions": need.questions,
+            "how_to_answer": need.how_to_answer,
+            "show_buyer_name": need.show_buyer_name,
+        }
+
+
+class NeedFilterForm(forms.Form):
+    q = forms.CharField(label="Mots-clés", required=False, max_length=100)
+    sector = forms.ModelChoiceField(
+        label="Secteur",
+        queryset=Sector.objects.filter(parent__isnull=True),
+        required=False,
+        empty_label="Tous",
+    )
+    kind = forms.ChoiceField(label="Type", choices=[("", "Tous"), *Need.Kind.choices], required=False)
+    place = forms.ChoiceField(label="Lieu", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["place"].choices = [("", "Tous"), *selectors.place_choices()[1:]]  # type: ignore[attr-defined]
+
+
+class CloseForm(forms.Form):
+    outcome = forms.ChoiceField(label="Issue", choices=Need.Outcome.choices, widget=forms.RadioSelect)
+    supplier = forms.ModelChoiceField(
+        label="Titulaire (si attribué)",
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label="—",
+    )
+    amount = forms.DecimalField(
+        label="Montant du contrat (€ HT)",
+        required=False,
+        min_value=Decimal(0),
+        max_digits=14,
+        decimal_places=2,
+    )
+    signed_on = forms.DateField(label="Date de signature", required=False, widget=DATE)
+
+    def __init__(self, *args: Any, suppliers: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["supplier"].queryset = (  # type: ignore[attr-defined]
+            suppliers
+            if suppliers is not None
+            else Organisation.objects.filter(kind=Organisation.Kind.SUPPLIER)
+        )
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label="Ce que l'acheteur doit corriger", widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class AnswerForm(forms.Form):
+    kind = forms.ChoiceField(label="Votre réponse", choices=NeedAnswer.Kind.choices, widget=forms.RadioSelect)
+    message = forms.CharField(
+        label="Message ou question à l'acheteur", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    reason = forms.CharField(label="Si vous n'êtes pas intéressé, pourquoi ?", required=False, max_length=300)
+    attachment = forms.FileField(
+        label="Pièce jointe (présentation, références)",
+        required=False,
+        help_text="PDF ou document bureautique, 10 Mo au plus.",
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+    )
+
+    def __init__(self, *args: Any, questions: list[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.questions = questions or []
+        for index, question in enumerate(self.questions):
+            self.fields[f"question_{index}"] = forms.CharField(
+                label=question, required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=3000
+            )
+
+    def answers(self) -> list[str]:
+        return [self.cleaned_data.get(f"question_{i}", "") for i in range(len(self.questions))]
+
+
+class ContractForm(forms.Form):
+    signed = forms.TypedChoiceField(
+        label="Un contrat a-t-il été signé ?",
+        choices=[("oui", "Oui"), ("non", "Non"), ("pas-encore", "Pas encore")],
+        widget=forms.RadioSelect,
+    )
+    supplier = forms.ModelChoiceField(
+        label="Avec quelle structure ?", queryset=Organisation.objects.none(), required=False, empty_label="—"
+    )
+    amount = forms.DecimalField(
+        label="Montant (€ HT)", required=False, min_value=Decimal(0), max_digits=14, decimal_places=2
+    )
+    signed_on = forms.DateField(label="Date de signature", required=False, widget=DATE)
+
+    def __init__(self, *args: Any, suppliers: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["supplier"].queryset = suppliers if suppliers is not None else Organisation.objects.none()  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("signed") == "oui" and not cleaned.get("supplier"):
+            self.add_error("supplier", "Indiquez la structure avec qui le contrat a été signé.")
+        return cleaned
+
+
+class AdviceForm(forms.Form):
+    """The reservation advisor's editable inputs (read with GET: the page never writes)."""
+
+    amount = forms.DecimalField(label="Montant (€ HT)", min_value=Decimal(0), max_digits=14, decimal_places=2)
+    duration_months = forms.IntegerField(label="Durée (mois)", min_value=1, max_value=120)
+    labour_share = forms.DecimalField(
+        label="Part de main-d'œuvre (%)", min_value=Decimal(0), max_value=Decimal(100), decimal_places=1
+    )
+    insertion_rate = forms.DecimalField(
+        label="Taux d'insertion (%)", min_value=Decimal(0), max_value=Decimal(100), decimal_places=1
+    )
+    hourly_cost = forms.DecimalField(label="Coût horaire (€)", min_value=Decimal(1), decimal_places=2)
+
+
+class PreferenceForm(forms.Form):
+    stop_emails = forms.BooleanField(label="Ne plus recevoir aucun besoin par courriel", required=False)
+    muted_sectors = SectorChoiceField(
+        label="Secteurs dont je ne veux pas recevoir les besoins",
+        queryset=Sector.objects.none(),
+        required=False,
+    )
+    digest_sectors = SectorChoiceField(
+        label="Secteurs suivis dans la lettre hebdomadaire",
+        queryset=Sector.objects.none(),
+        required=False,
+    )
+    digest_places = forms.MultipleChoiceField(
+        label="Lieux suivis dans la lettre hebdomadaire", required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["muted_sectors"].queryset = _sectors()  # type: ignore[attr-defined]
+        self.fields["digest_sectors"].queryset = _sectors()  # type: ignore[attr-defined]
+        self.fields["digest_places"].choices = selectors.place_choices()[1:]  # type: ignore[attr-defined]
+
+
+class ForecastForm(forms.Form):
+    title = forms.CharField(label="Objet de l'achat", max_length=200)
+    year = forms.IntegerField(label="Année")
+    quarter = forms.TypedChoiceField(
+        label="Trimestre", choices=[(q, f"T{q}") for q in (1, 2, 3, 4)], coerce=int
+    )
+    sector = forms.ModelChoiceField(label="Secteur", queryset=Sector.objects.none())
+    place_code = forms.ChoiceField(label="Lieu", required=False)
+    amount_band = forms.ChoiceField(label="Tranche de montant", choices=Need.AmountBand.choices)
+    procedure = forms.ChoiceField(label="Procédure envisagée", choices=PurchaseForecast.Procedure.choices)
+    reference = forms.CharField(label="Référence interne", required=False, max_length=60)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["sector"].queryset = _sectors()  # type: ignore[attr-defined]
+        self.fields["place_code"].choices = selectors.place_choices()  # type: ignore[attr-defined]
+
+
+class ForecastFilterForm(forms.Form):
+    sector = forms.ModelChoiceField(
+        label="Secteur",
+        queryset=Sector.objects.filter(parent__isnull=True),
+        required=False,
+        empty_label="Tous",
+    )
+    year = forms.IntegerField(label="Année", required=False, min_value=2000, max_value=2100)
+
+
+class ForecastImportForm(forms.Form):
+    file = forms.FileField(
+        label="Plan d'achat (CSV ou XLSX)",
+        help_text="Colonnes : objet, annee, trimestre, secteur, lieu, tranche, procedure, reference.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+    commit = forms.BooleanField(
+        label="Enregistrer les lignes valides (sinon, vérification seulement)", required=False
+    )

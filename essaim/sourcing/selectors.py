@@ -1,0 +1,301 @@
+"""Reads of the sourcing capability: needs visible to someone, a need's ranked matches and reservation
+advice, the answer dashboard, forecasts, the place choices and the sector suggestions."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from essaim.accounts.models import Organisation
+from essaim.directory import analysis
+from essaim.directory.models import Sector, Structure
+from essaim.territory.models import Commune, Perimeter
+
+from . import reservation
+from .match_input import MatchInputError, candidate_queryset, candidates_from_db, need_from_dict
+from .matching import Match, rank
+from .models import Need, NeedAnswer, NeedNotification, PurchaseForecast
+
+# A match "can answer" (for the reservation advice and the emails) when it fits the sector and the place.
+MIN_SECTOR = 0.5
+MIN_PLACE = 0.25
+
+
+def place_choices() -> list[tuple[str, Any]]:
+    """Choices of the place field: the perimeters (EPT, départements, région, France) then the communes."""
+    perimeters = [
+        (code, name)
+        for code, name in Perimeter.objects.exclude(kind=Perimeter.Kind.COMMUNE)
+        .order_by("kind", "name")
+        .values_list("code", "name")
+    ]
+    communes = [
+        (code, f"{name} ({code})")
+        for code, name in Commune.objects.order_by("name").values_list("code", "name")
+    ]
+    return [("", "Non précisé"), ("Territoires", perimeters), ("Communes", communes)]
+
+
+def place_name(code: str) -> str:
+    if not code:
+        return ""
+    commune = Commune.objects.filter(pk=code).values_list("name", flat=True).first()
+    if commune:
+        return commune
+    return Perimeter.objects.filter(code=code).values_list("name", flat=True).first() or code
+
+
+def suggest_sectors(text: str, *, limit: int = 4) -> list[Sector]:
+    """Sectors whose name or keywords share analysed words with `text`: second-level ones first."""
+    words = analysis.stems(text)
+    if not words:
+        return []
+    scored: list[tuple[int, int, str, Sector]] = []
+    for sector in Sector.objects.select_related("parent"):
+        vocabulary = analysis.stems(f"{sector.name} {sector.keywords}")
+        shared = len(words & vocabulary)
+        if shared:
+            scored.append((-shared, 0 if sector.parent_id else 1, sector.name, sector))
+    scored.sort(key=lambda item: item[:3])
+    chosen: list[Sector] = []
+    for _shared, _level, _name, sector in scored:
+        if sector.parent_id and sector.parent in chosen:
+            chosen.remove(sector.parent)
+        if sector.parent_id is None and any(s.parent_id == sector.pk for s in chosen):
+            continue
+        chosen.append(sector)
+        if len(chosen) >= limit:
+            break
+    return chosen
+
+
+def need_match_dict(need: Need) -> dict[str, Any]:
+    """The need as `need_from_dict` reads it."""
+    data: dict[str, Any] = {
+        "title": need.title,
+        "description": need.description,
+        "sectors": [s.slug for s in need.sectors.all()],
+        "service_types": list(need.service_types or []),
+        "reserved": need.reserved or None,
+        "amount": float(need.amount) if need.amount is not None else None,
+    }
+    if need.place_code:
+        if Commune.objects.filter(pk=need.place_code).exists():
+            data["commune"] = need.place_code
+        else:
+            data["perimeter"] = need.place_code
+    return data
+
+
+def responsiveness() -> dict[int, tuple[int, int]]:
+    """Per structure: (needs answered, needs it was told about)."""
+    asked = dict(
+        NeedNotification.objects.filter(sent_at__isnull=False)
+        .values("structure_id")
+        .annotate(n=Count("id"))
+        .values_list("structure_id", "n")
+    )
+    answered = dict(
+        NeedAnswer.objects.exclude(kind=NeedAnswer.Kind.QUESTION)
+        .filter(structure__isnull=False)
+        .values("structure_id")
+        .annotate(n=Count("need_id", distinct=True))
+        .values_list("structure_id", "n")
+    )
+    return {pk: (answered.get(pk, 0), n) for pk, n in asked.items()}
+
+
+def need_matches(need: Need, *, limit: int | None = None) -> list[Match]:
+    """The published structures ranked for the need, with their reasons."""
+    try:
+        request = need_from_dict(need_match_dict(need))
+    except MatchInputError:
+        return []
+    candidates = candidates_from_db(candidate_queryset(request), responses=responsiveness())
+    return rank(request.need, candidates, limit=limit)
+
+
+def able_matches(need: Need, matches: list[Match]) -> list[Match]:
+    """The matches that fit the need's sector and place (when the need names them)."""
+    return [
+        m
+        for m in matches
+        if m.components.get("sector", 1.0) >= MIN_SECTOR and m.components.get("place", 1.0) >= MIN_PLACE
+    ]
+
+
+@dataclass
+class AdviceInputs:
+    amount: float
+    duration_months: int = 12
+    labour_share: float = 0.5
+    insertion_rate: float = 0.05
+    hourly_cost: float = 30.0
+
+
+def reservation_advice(need: Need, matches: list[Match], inputs: AdviceInputs) -> reservation.Recommendation:
+    able_ids = [m.id for m in able_matches(need, matches)]
+    structures = Structure.objects.filter(pk__in=able_ids).only(
+        "name", "eligible_l2113_12", "eligible_l2113_13", "eligible_l2113_15", "headcount", "revenue_band"
+    )
+    able = [
+        reservation.AbleStructure(
+            name=s.name,
+            reservations=frozenset(code.upper() for code in s.reservations),
+            headcount=s.headcount,
+            revenue_band=s.revenue_band or "",
+        )
+        for s in structures
+    ]
+    purchase = reservation.Purchase(
+        amount=inputs.amount,
+        duration_months=inputs.duration_months,
+        labour_share=inputs.labour_share,
+        insertion_rate=inputs.insertion_rate,
+        hourly_cost=inputs.hourly_cost,
+    )
+    return reservation.advise(purchase, able)
+
+
+def need_queryset() -> QuerySet[Need]:
+    return Need.objects.select_related("buyer").prefetch_related(
+        Prefetch("sectors", queryset=Sector.objects.select_related("parent"))
+    )
+
+
+def published_needs(
+    *, query: str = "", sector: Sector | None = None, kind: str = "", place: str = "", open_only: bool = True
+) -> QuerySet[Need]:
+    needs = need_queryset().filter(status=Need.Status.PUBLISHED)
+    if open_only:
+        needs = needs.filter(deadline__gte=timezone.localdate())
+    if query:
+        needs = needs.filter(Q(title__icontains=query) | Q(description__icontains=query))
+    if sector is not None:
+        needs = needs.filter(Q(sectors=sector) | Q(sectors__parent=sector)).distinct()
+    if kind:
+        needs = needs.filter(kind=kind)
+    if place:
+        needs = needs.filter(place_code=place)
+    return needs.order_by("deadline", "id")
+
+
+def needs_of_buyer(organisation: Organisation | None) -> QuerySet[Need]:
+    if organisation is None:
+        return Need.objects.none()
+    return (
+        need_queryset()
+        .filter(buyer=organisation)
+        .annotate(
+            interested=Count("answers", filter=Q(answers__kind=NeedAnswer.Kind.INTERESTED), distinct=True),
+            told=Count("notifications", filter=Q(notifications__sent_at__isnull=False), distinct=True),
+        )
+        .order_by("-created_at", "-id")
+    )
+
+
+def needs_to_validate() -> QuerySet[Need]:
+    return need_queryset().filter(status=Need.Status.TO_VALIDATE).order_by("created_at")
+
+
+def answers_of_need(need: Need) -> QuerySet[NeedAnswer]:
+    return need.answers.select_related("organisation", "structure", "author").order_by("-created_at", "-id")
+
+
+def answer_of_organisation(need: Need, organisation: Organisation | None) -> NeedAnswer | None:
+    if organisation is None:
+        return None
+    return need.answers.filter(organisation=organisation).exclude(kind=NeedAnswer.Kind.QUESTION).first()
+
+
+@dataclass
+class Funnel:
+    sent: int
+    opened: int
+    viewed: int
+    interested: int
+    not_interested: int
+    questions: int
+
+
+def need_funnel(need: Need) -> Funnel:
+    counts = need.notifications.aggregate(
+        sent=Count("id", filter=Q(sent_at__isnull=False)),
+        opened=Count("id", filter=Q(opened_at__isnull=False)),
+        viewed=Count("id", filter=Q(viewed_at__isnull=False)),
+    )
+    kinds = Counter(need.answers.values_list("kind", flat=True))
+    return Funnel(
+        sent=counts["sent"],
+        opened=counts["opened"],
+        viewed=counts["viewed"],
+        interested=kinds[NeedAnswer.Kind.INTERESTED],
+        not_interested=kinds[NeedAnswer.Kind.NOT_INTERESTED],
+        questions=kinds[NeedAnswer.Kind.QUESTION],
+    )
+
+
+def dashboard_rows(need: Need) -> list[dict[str, Any]]:
+    """One row per structure told or answering: the funnel step it reached and its answer."""
+    rows: dict[int | str, dict[str, Any]] = {}
+    for n in need.notifications.select_related("structure").order_by("rank"):
+        rows[f"s{n.structure_id}"] = {
+            "name": n.structure.name,
+            "rank": n.rank,
+            "score": round(n.score, 2),
+            "sent_at": n.sent_at,
+            "opened_at": n.opened_at,
+            "viewed_at": n.viewed_at,
+            "answer": "",
+            "answer_pk": None,
+            "detail": "",
+            "answered_at": None,
+        }
+    for answer in answers_of_need(need).exclude(kind=NeedAnswer.Kind.QUESTION):
+        key = f"s{answer.structure_id}" if answer.structure_id else f"o{answer.organisation_id}"
+        row = rows.setdefault(
+            key,
+            {
+                "name": answer.organisation.name,
+                "rank": None,
+                "score": None,
+                "sent_at": None,
+                "opened_at": None,
+                "viewed_at": None,
+            },
+        )
+        row.update(
+            answer=answer.get_kind_display(),
+            answer_pk=answer.pk,
+            detail=answer.reason or answer.message,
+            answered_at=answer.created_at,
+        )
+    return list(rows.values())
+
+
+def interested_organisations(need: Need) -> list[Organisation]:
+    ids = need.answers.filter(kind=NeedAnswer.Kind.INTERESTED).values_list("organisation_id", flat=True)
+    return list(Organisation.objects.filter(pk__in=ids).order_by("name"))
+
+
+def forecasts(
+    *, sector: Sector | None = None, year: int | None = None, buyer: Organisation | None = None
+) -> QuerySet[PurchaseForecast]:
+    qs = PurchaseForecast.objects.select_related("buyer", "sector", "sector__parent")
+    if sector is not None:
+        qs = qs.filter(Q(sector=sector) | Q(sector__parent=sector))
+    if year:
+        qs = qs.filter(year=year)
+    if buyer is not None:
+        qs = qs.filter(buyer=buyer)
+    return qs.order_by("year", "quarter", "title", "id")
+
+
+def structure_of(organisation: Organisation | None) -> Structure | None:
+    if organisation is None:
+        return None
+    return Structure.objects.filter(organisation=organisation).first()

@@ -1,0 +1,510 @@
+"""Writes of the sourcing capability: needs and their states, attachments, answers, reminders, closing.
+
+States of a need (every transition audited with `log_action`):
+
+    brouillon ──submit──▶ a-valider ──validate──▶ publie ──close──▶ clos (attribue | infructueux | annule)
+        └──────────── publish (no validation) ──────▶ ┘
+    brouillon / a-valider ──close (annule)──▶ clos;   a-valider ──reject──▶ brouillon
+
+The validation step exists when `settings.SOURCING_REQUIRE_VALIDATION` is true (a per-instance setting).
+Emails and batches are queued with `transaction.on_commit` (see `notifications.py` and `tasks.py`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import IO, Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from essaim.accounts.models import Organisation
+from essaim.cooperation.documents import detect_kind, extension_kind
+from essaim.core.audit import log_action
+from essaim.core.errors import DomainError
+from essaim.directory import references
+from essaim.directory.models import Sector, Structure
+
+from .collaborations import collaboration_record
+from .models import Collaboration, Need, NeedAnswer, NeedAttachment, NeedNotification
+
+MAX_ATTACHMENT_SIZE = 10 * 1024 * 1024  # 10 Mo
+ATTACHMENT_KINDS = {"pdf", "odt", "docx", "xlsx", "ods"}
+MAX_REMINDERS = 2
+MAX_ATTACHMENTS = 5
+
+TRANSITIONS: dict[str, set[str]] = {
+    Need.Status.DRAFT: {Need.Status.TO_VALIDATE, Need.Status.PUBLISHED, Need.Status.CLOSED},
+    Need.Status.TO_VALIDATE: {Need.Status.PUBLISHED, Need.Status.DRAFT, Need.Status.CLOSED},
+    Need.Status.PUBLISHED: {Need.Status.CLOSED},
+    Need.Status.CLOSED: set(),
+}
+
+
+class NeedError(DomainError):
+    pass
+
+
+def validation_required() -> bool:
+    return bool(getattr(settings, "SOURCING_REQUIRE_VALIDATION", False))
+
+
+@dataclass
+class NeedData:
+    title: str
+    description: str
+    deadline: date
+    kind: str = Need.Kind.SOURCING
+    sectors: list[Sector] = field(default_factory=list)
+    service_types: list[str] = field(default_factory=list)
+    place_code: str = ""
+    place_name: str = ""
+    amount: Decimal | None = None
+    amount_band: str = ""
+    duration_months: int = 12
+    reserved: str = ""
+    start_date: date | None = None
+    questions: str = ""
+    how_to_answer: str = ""
+    show_buyer_name: bool = True
+
+
+def _validate(data: NeedData, *, today: date | None = None) -> None:
+    today = today or timezone.localdate()
+    if not data.title.strip():
+        raise NeedError("Donnez un titre au besoin.", field="title")
+    if not data.description.strip():
+        raise NeedError("Décrivez le besoin.", field="description")
+    if data.kind not in Need.Kind.values:
+        raise NeedError("Type de besoin inconnu.", field="kind")
+    unknown = sorted(set(data.service_types) - set(references.SERVICE_TYPES))
+    if unknown:
+        raise NeedError(f"Type de prestation inconnu : {', '.join(unknown)}.", field="service_types")
+    if data.amount is not None and data.amount < 0:
+        raise NeedError("Le montant ne peut pas être négatif.", field="amount")
+    if data.amount_band and data.amount_band not in Need.AmountBand.values:
+        raise NeedError("Tranche de montant inconnue.", field="amount_band")
+    if data.reserved and data.reserved not in Need.Reservation.values:
+        raise NeedError("Réservation inconnue.", field="reserved")
+    if data.deadline < today:
+        raise NeedError("La date limite de réponse ne peut pas être passée.", field="deadline")
+    if data.start_date is not None and data.start_date < data.deadline:
+        raise NeedError(
+            "Le début de la prestation doit suivre la date limite de réponse.", field="start_date"
+        )
+    if not 1 <= data.duration_months <= 120:
+        raise NeedError("La durée doit être comprise entre 1 et 120 mois.", field="duration_months")
+
+
+def _check_buyer(organisation: Organisation) -> None:
+    if organisation.kind != Organisation.Kind.BUYER:
+        raise NeedError("Seul un acheteur public peut publier un besoin.")
+
+
+_FIELDS = (
+    "title",
+    "description",
+    "kind",
+    "service_types",
+    "place_code",
+    "place_name",
+    "amount",
+    "amount_band",
+    "duration_months",
+    "reserved",
+    "deadline",
+    "start_date",
+    "questions",
+    "how_to_answer",
+    "show_buyer_name",
+)
+
+
+@transaction.atomic
+def need_create(
+    *, actor: Any, buyer: Organisation, data: NeedData, attachments: list[UploadedFile] | None = None
+) -> Need:
+    _check_buyer(buyer)
+    _validate(data)
+    need = Need.objects.create(
+        buyer=buyer,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        **{name: getattr(data, name) for name in _FIELDS},
+    )
+    need.sectors.set(data.sectors)
+    for uploaded in attachments or []:
+        attachment_add(actor=actor, need=need, uploaded_file=uploaded)
+    log_action(actor=actor, action="need.created", target=need, organisation_id=buyer.pk)
+    return need
+
+
+@transaction.atomic
+def need_update(
+    *, actor: Any, need: Need, data: NeedData, attachments: list[UploadedFile] | None = None
+) -> Need:
+    need = Need.objects.select_for_update().get(pk=need.pk)
+    if need.status == Need.Status.CLOSED:
+        raise NeedError("Un besoin clos ne peut plus être modifié.")
+    today = min(timezone.localdate(), need.deadline)  # a published need may keep its deadline
+    _validate(data, today=today)
+    changed = [name for name in _FIELDS if getattr(need, name) != getattr(data, name)]
+    for name in _FIELDS:
+        setattr(need, name, getattr(data, name))
+    need.save()
+    need.sectors.set(data.sectors)
+    for uploaded in attachments or []:
+        attachment_add(actor=actor, need=need, uploaded_file=uploaded)
+    log_action(
+        actor=actor,
+        action="need.updated",
+        target=need,
+        organisation_id=need.buyer_id,
+        data={"fields": changed},
+    )
+    return need
+
+
+def check_attachment(uploaded_file: UploadedFile | IO[bytes], name: str, size: int) -> str:
+    """The attachment's kind, from its first bytes *and* its extension; raises when not allowed."""
+    if size > MAX_ATTACHMENT_SIZE:
+        raise NeedError("Le fichier dépasse 10 Mo.", field="attachments")
+    by_name = extension_kind(name)
+    by_content = detect_kind(uploaded_file)  # type: ignore[arg-type]
+    if by_name not in ATTACHMENT_KINDS or by_content != by_name:
+        raise NeedError(
+            f"« {name} » n'est pas accepté : joignez un PDF ou un document bureautique (ODT, DOCX, ODS, XLSX).",
+            field="attachments",
+        )
+    return by_name
+
+
+@transaction.atomic
+def attachment_add(*, actor: Any, need: Need, uploaded_file: UploadedFile) -> NeedAttachment:
+    if need.attachments.count() >= MAX_ATTACHMENTS:
+        raise NeedError(f"Un besoin compte au plus {MAX_ATTACHMENTS} pièces jointes.", field="attachments")
+    name = uploaded_file.name or "document"
+    kind = check_attachment(uploaded_file, name, uploaded_file.size or 0)
+    attachment = NeedAttachment.objects.create(
+        need=need, file=uploaded_file, name=name[:200], kind=kind, size=uploaded_file.size or 0
+    )
+    log_action(actor=actor, action="need.attachment_added", target=need, organisation_id=need.buyer_id)
+    return attachment
+
+
+def _transition(
+    need: Need, target: str, *, actor: Any, action: str, data: dict[str, Any] | None = None
+) -> Need:
+    locked = Need.objects.select_for_update().get(pk=need.pk)
+    if target not in TRANSITIONS[locked.status]:
+        raise NeedError(
+            f"Impossible de passer un besoin « {locked.get_status_display()} » à "
+            f"« {Need.Status(target).label} »."
+        )
+    before = locked.status
+    locked.status = target
+    now = timezone.now()
+    if target == Need.Status.PUBLISHED:
+        locked.published_at = now
+    if target == Need.Status.CLOSED:
+        locked.closed_at = now
+    locked.save()
+    log_action(
+        actor=actor,
+        action=action,
+        target=locked,
+        organisation_id=locked.buyer_id,
+        data={"from": before, "to": target, **(data or {})},
+    )
+    need.refresh_from_db()
+    return locked
+
+
+def _on_published(need: Need) -> None:
+    from . import tasks
+
+    need_id = need.pk
+    transaction.on_commit(lambda: tasks.notify_need.enqueue(need_id, 1))
+
+
+@transaction.atomic
+def need_submit(*, actor: Any, need: Need) -> Need:
+    """The buyer is done writing: to the facilitators' validation when required, published otherwise."""
+    if validation_required():
+        return _transition(need, Need.Status.TO_VALIDATE, actor=actor, action="need.submitted")
+    return need_publish(actor=actor, need=need)
+
+
+@transaction.atomic
+def need_publish(*, actor: Any, need: Need) -> Need:
+    if validation_required() and need.status == Need.Status.DRAFT:
+        raise NeedError("Ce besoin doit d'abord être validé par l'équipe du territoire.")
+    published = _transition(need, Need.Status.PUBLISHED, actor=actor, action="need.published")
+    _on_published(published)
+    return published
+
+
+@transaction.atomic
+def need_validate(*, actor: Any, need: Need) -> Need:
+    if need.status != Need.Status.TO_VALIDATE:
+        raise NeedError("Seul un besoin en attente de validation peut être validé.")
+    published = _transition(need, Need.Status.PUBLISHED, actor=actor, action="need.validated")
+    _on_published(published)
+    return published
+
+
+@transaction.atomic
+def need_reject(*, actor: Any, need: Need, reason: str) -> Need:
+    if need.status != Need.Status.TO_VALIDATE:
+        raise NeedError("Seul un besoin en attente de validation peut être renvoyé à son auteur.")
+    if not reason.strip():
+        raise NeedError("Expliquez à l'acheteur ce qu'il doit corriger.", field="reason")
+    return _transition(need, Need.Status.DRAFT, actor=actor, action="need.rejected", data={"reason": reason})
+
+
+@transaction.atomic
+def need_close(
+    *,
+    actor: Any,
+    need: Need,
+    outcome: str,
+    supplier: Organisation | None = None,
+    amount: Decimal | None = None,
+    signed_on: date | None = None,
+) -> Need:
+    """Close the need; awarded to a supplier, the collaboration is recorded."""
+    if outcome not in Need.Outcome.values:
+        raise NeedError("Choisissez l'issue du besoin.", field="outcome")
+    if need.status != Need.Status.PUBLISHED and outcome != Need.Outcome.CANCELLED:
+        raise NeedError("Un besoin qui n'a pas été publié ne peut être qu'annulé.", field="outcome")
+    if supplier is not None and outcome != Need.Outcome.AWARDED:
+        raise NeedError("Un fournisseur ne s'indique que pour un besoin attribué.", field="supplier")
+    if supplier is not None and supplier.kind != Organisation.Kind.SUPPLIER:
+        raise NeedError("Le titulaire doit être une structure de l'ESS.", field="supplier")
+    if amount is not None and amount < 0:
+        raise NeedError("Le montant ne peut pas être négatif.", field="amount")
+    closed = _transition(
+        need,
+        Need.Status.CLOSED,
+        actor=actor,
+        action="need.closed",
+        data={"outcome": outcome, "supplier": supplier.pk if supplier else None},
+    )
+    closed.outcome = outcome
+    closed.save(update_fields=["outcome", "updated_at"])
+    need.outcome = outcome
+    if supplier is not None:
+        contract_record(actor=actor, need=closed, supplier=supplier, amount=amount, signed_on=signed_on)
+    return closed
+
+
+@transaction.atomic
+def contract_record(
+    *,
+    actor: Any,
+    need: Need,
+    supplier: Organisation,
+    amount: Decimal | None = None,
+    signed_on: date | None = None,
+    reported_by: Organisation | None = None,
+) -> Collaboration:
+    """A contract was signed for the need: record (or update) the collaboration, once per supplier."""
+    existing = Collaboration.objects.filter(need=need, supplier=supplier).first()
+    if existing is not None:
+        if amount is not None and existing.amount != amount:
+            existing.amount = amount
+            existing.save(update_fields=["amount", "updated_at"])
+            log_action(
+                actor=actor, action="collaboration.updated", target=existing, organisation_id=need.buyer_id
+            )
+        return existing
+    return collaboration_record(
+        actor=actor,
+        buyer=need.buyer,
+        supplier=supplier,
+        source=Collaboration.Source.SOURCING,
+        status=Collaboration.Status.COLLABORATION,
+        structure=Structure.objects.filter(organisation=supplier).first(),
+        need_id=need.pk,
+        amount=amount,
+        date=signed_on,
+        notes=f"Contrat déclaré par {(reported_by or need.buyer).name}.",
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Answers
+# ---------------------------------------------------------------------------------------------------------
+
+
+class AnswerError(DomainError):
+    pass
+
+
+@transaction.atomic
+def answer_record(
+    *,
+    actor: Any,
+    need: Need,
+    organisation: Organisation,
+    kind: str,
+    answers: list[str] | None = None,
+    message: str = "",
+    reason: str = "",
+    attachment: UploadedFile | None = None,
+) -> NeedAnswer:
+    """A supplier answers a published need; a new interested / not interested answer replaces the former."""
+    if organisation.kind != Organisation.Kind.SUPPLIER:
+        raise AnswerError("Seules les structures de l'ESS répondent aux besoins.")
+    if need.status != Need.Status.PUBLISHED:
+        raise AnswerError("Ce besoin n'accepte plus de réponse.")
+    if kind not in NeedAnswer.Kind.values:
+        raise AnswerError("Choisissez votre réponse.", field="kind")
+    answers = [a.strip() for a in answers or []]
+    if kind == NeedAnswer.Kind.NOT_INTERESTED and not reason.strip():
+        raise AnswerError("Dites à l'acheteur pourquoi, en quelques mots.", field="reason")
+    if kind == NeedAnswer.Kind.QUESTION and not message.strip():
+        raise AnswerError("Écrivez votre question.", field="message")
+    if kind == NeedAnswer.Kind.INTERESTED:
+        missing = [
+            q
+            for q, a in zip(need.question_list, answers + [""] * len(need.question_list), strict=False)
+            if not a
+        ]
+        if missing:
+            raise AnswerError(f"Répondez à la question : « {missing[0]} ».", field="answers")
+    structure = Structure.objects.filter(organisation=organisation).first()
+    values: dict[str, Any] = {
+        "structure": structure,
+        "author": actor if getattr(actor, "is_authenticated", False) else None,
+        "kind": kind,
+        "answers": [{"question": q, "answer": a} for q, a in zip(need.question_list, answers, strict=False)],
+        "message": message.strip(),
+        "reason": reason.strip()[:300],
+    }
+    if attachment is not None:
+        name = attachment.name or "document"
+        try:
+            check_attachment(attachment, name, attachment.size or 0)
+        except NeedError as error:
+            raise AnswerError(error.message, field="attachment") from error
+        values["attachment"] = attachment
+        values["attachment_name"] = name[:200]
+    existing = (
+        NeedAnswer.objects.select_for_update()
+        .filter(need=need, organisation=organisation)
+        .exclude(kind=NeedAnswer.Kind.QUESTION)
+        .first()
+        if kind != NeedAnswer.Kind.QUESTION
+        else None
+    )
+    if existing is None:
+        try:
+            with transaction.atomic():
+                answer = NeedAnswer.objects.create(need=need, organisation=organisation, **values)
+        except IntegrityError as error:  # a concurrent answer of the same supplier
+            raise AnswerError("Votre réponse a déjà été enregistrée.") from error
+    else:
+        for name, value in values.items():
+            setattr(existing, name, value)
+        existing.save()
+        answer = existing
+    if structure is not None:
+        NeedNotification.objects.filter(need=need, structure=structure, viewed_at__isnull=True).update(
+            viewed_at=timezone.now()
+        )
+    log_action(
+        actor=actor,
+        action=f"need.answer.{kind}",
+        target=answer,
+        organisation_id=organisation.pk,
+        data={"need": need.pk},
+    )
+    from . import tasks
+
+    answer_id = answer.pk
+    transaction.on_commit(lambda: tasks.tell_buyer_of_answer.enqueue(answer_id))
+    return answer
+
+
+@transaction.atomic
+def need_remind(*, actor: Any, need: Need) -> int:
+    """Remind the structures told about the need that have not answered; at most two reminders per need."""
+    need = Need.objects.select_for_update().get(pk=need.pk)
+    if need.status != Need.Status.PUBLISHED:
+        raise NeedError("Seul un besoin publié peut faire l'objet d'une relance.")
+    if need.reminders_sent >= MAX_REMINDERS:
+        raise NeedError(f"Vous avez déjà envoyé {MAX_REMINDERS} relances pour ce besoin.")
+    answered = set(need.answers.exclude(kind=NeedAnswer.Kind.QUESTION).values_list("structure_id", flat=True))
+    pending = list(
+        need.notifications.filter(sent_at__isnull=False)
+        .exclude(structure_id__in=[pk for pk in answered if pk])
+        .values_list("pk", flat=True)
+    )
+    need.reminders_sent += 1
+    need.save(update_fields=["reminders_sent", "updated_at"])
+    log_action(
+        actor=actor,
+        action="need.reminded",
+        target=need,
+        organisation_id=need.buyer_id,
+        data={"reminder": need.reminders_sent, "structures": len(pending)},
+    )
+    from . import tasks
+
+    for notification_id in pending:
+        transaction.on_commit(lambda pk=notification_id: tasks.send_reminder.enqueue(pk))  # type: ignore[misc]
+    return len(pending)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Preferences of a structure
+# ---------------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def preference_update(
+    *,
+    actor: Any,
+    structure: Structure,
+    stop_emails: bool,
+    muted_sectors: list[Sector],
+    digest_sectors: list[Sector],
+    digest_places: list[str],
+) -> Any:
+    from .models import SupplierPreference
+
+    preference, _ = SupplierPreference.objects.get_or_create(structure=structure)
+    preference.stop_emails = stop_emails
+    preference.digest_places = sorted(set(digest_places))
+    preference.save()
+    preference.muted_sectors.set(muted_sectors)
+    preference.digest_sectors.set(digest_sectors)
+    log_action(
+        actor=actor,
+        action="sourcing.preferences_updated",
+        target=preference,
+        organisation_id=structure.organisation_id,
+        data={"stop_emails": stop_emails},
+    )
+    return preference
+
+
+@transaction.atomic
+def emails_stop(*, structure: Structure) -> None:
+    """One-click unsubscribe (RFC 8058): the structure receives no more needs nor digests."""
+    from .models import SupplierPreference
+
+    preference, _ = SupplierPreference.objects.get_or_create(structure=structure)
+    if not preference.stop_emails:
+        preference.stop_emails = True
+        preference.save(update_fields=["stop_emails", "updated_at"])
+        log_action(
+            actor=None,
+            action="sourcing.unsubscribed",
+            target=preference,
+            organisation_id=structure.organisation_id,
+        )
