@@ -220,10 +220,11 @@ def _opportunities(
     ).fetchall()
     example_rows = con.execute(
         f"""WITH picked AS ({picked})
-            SELECT cpv_division, object FROM picked
+            SELECT cpv_division, object, max(amount) AS largest FROM picked
             WHERE NOT has_social AND list_contains(?, cpv_division) AND object IS NOT NULL
-            QUALIFY row_number() OVER (PARTITION BY cpv_division ORDER BY amount DESC NULLS LAST, id) <= 3
-            ORDER BY cpv_division, amount DESC NULLS LAST""",
+            GROUP BY cpv_division, object
+            QUALIFY row_number() OVER (PARTITION BY cpv_division ORDER BY largest DESC NULLS LAST, object) <= 3
+            ORDER BY cpv_division, largest DESC NULLS LAST, object""",
         [*params, keys],
     ).fetchall()
     sectors: dict[str, dict[str, float]] = {k: {} for k in keys}
@@ -232,7 +233,7 @@ def _opportunities(
         if slug:
             sectors[division][slug] = sectors[division].get(slug, 0.0) + float(spent) + int(count)
     examples: dict[str, list[str]] = {k: [] for k in keys}
-    for division, text in example_rows:
+    for division, text, _largest in example_rows:
         examples[division].append(text)
     return [
         Opportunity(

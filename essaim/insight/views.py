@@ -12,7 +12,7 @@ from typing import Any
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from essaim.core.views_utils import check_perm
@@ -81,9 +81,20 @@ def report(request: HttpRequest, buyer: str, year: int) -> HttpResponse:
             "charts": all_charts(result),
             "label": result.label,
             "can_see_rejected": request.user.has_perm("insight.view_rejected"),
+            "need_create_url": _need_create_url(request),
         }
     )
     return render(request, "insight/report.html", context)
+
+
+def _need_create_url(request: HttpRequest) -> str:
+    """Where a buyer publishes a need (the sourcing capability advises on the reservation there)."""
+    if not request.user.has_perm("sourcing.create_need"):
+        return ""
+    try:
+        return reverse("sourcing:need_create")
+    except NoReverseMatch:
+        return ""
 
 
 def _download(request: HttpRequest, result: Any, wanted: str) -> HttpResponse:
