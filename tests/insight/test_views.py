@@ -180,3 +180,16 @@ def test_rejected_records_are_shown_to_facilitators_with_their_reason(client_as,
     page = _text(response)
     assert "id_missing" in page and "Publication sans identifiant" in page
     assert client_as("buyer").get(reverse("insight:rejected")).status_code == 403
+
+
+def test_report_page_query_count_does_not_grow_with_the_data(
+    client_as,  # noqa: ANN001
+    store_path,  # noqa: ANN001
+    django_assert_max_num_queries,  # noqa: ANN001
+) -> None:
+    client = client_as("buyer")
+    client.get(_report_url())  # warm the session and the caches
+    # session, user, memberships, EPCI members, names, one directory query per opportunity (≤ 5),
+    # collaborations, holder names: bounded whatever the number of contracts.
+    with django_assert_max_num_queries(25):
+        assert client.get(_report_url("epci:200058014")).status_code == 200
