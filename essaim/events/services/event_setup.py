@@ -1,0 +1,150 @@
+"""Events, their programme and their stands: create, edit, delete (keyword-only, atomic, audited)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+
+from essaim.accounts.models import Organisation
+from essaim.core.audit import log_action
+
+from ..models import Event, ProgrammeItem, Role, Stand
+from .errors import EventError
+
+EVENT_FIELDS = (
+    "kind",
+    "title",
+    "description",
+    "organiser",
+    "place",
+    "commune",
+    "starts_at",
+    "ends_at",
+    "is_published",
+    "capacity",
+    "capacity_buyer",
+    "capacity_supplier",
+    "capacity_partner",
+    "capacity_visitor",
+    "registration_opens_at",
+    "registration_closes_at",
+    "offers_meetings",
+)
+
+
+def _validate_event(event: Event) -> None:
+    if not event.title.strip():
+        raise EventError("Le titre est obligatoire.", field="title")
+    if event.ends_at < event.starts_at:
+        raise EventError("La fin doit suivre le début.", field="ends_at")
+    if (
+        event.registration_opens_at
+        and event.registration_closes_at
+        and event.registration_closes_at <= event.registration_opens_at
+    ):
+        raise EventError(
+            "La clôture des inscriptions doit suivre leur ouverture.", field="registration_closes_at"
+        )
+    for role in Role.values:
+        role_capacity = event.capacity_for(role)
+        if role_capacity is not None and role_capacity > event.capacity:
+            raise EventError(
+                "Les places d'un rôle ne peuvent dépasser le total des places.", field="capacity"
+            )
+
+
+@transaction.atomic
+def event_create(*, actor: Any, title: str, starts_at: datetime, ends_at: datetime, **fields: Any) -> Event:
+    unknown = set(fields) - set(EVENT_FIELDS)
+    if unknown:
+        raise EventError(f"Champs inconnus : {', '.join(sorted(unknown))}.")
+    event = Event(title=title, starts_at=starts_at, ends_at=ends_at, **fields)
+    _validate_event(event)
+    event.save()
+    log_action(actor=actor, action="event.created", target=event)
+    return event
+
+
+@transaction.atomic
+def event_update(*, actor: Any, event: Event, **fields: Any) -> Event:
+    unknown = set(fields) - set(EVENT_FIELDS)
+    if unknown:
+        raise EventError(f"Champs inconnus : {', '.join(sorted(unknown))}.")
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    changed = {k: str(v) for k, v in fields.items() if getattr(event, k) != v}
+    for key, value in fields.items():
+        setattr(event, key, value)
+    _validate_event(event)
+    event.save()
+    log_action(actor=actor, action="event.updated", target=event, data={"changed": sorted(changed)})
+    return event
+
+
+@transaction.atomic
+def programme_item_add(
+    *,
+    actor: Any,
+    event: Event,
+    title: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    kind: str,
+    speakers: str = "",
+) -> ProgrammeItem:
+    if ends_at < starts_at:
+        raise EventError("La fin doit suivre le début.", field="ends_at")
+    if kind not in ProgrammeItem.Kind.values:
+        raise EventError("Type de temps inconnu.", field="kind")
+    item = ProgrammeItem.objects.create(
+        event=event, title=title, starts_at=starts_at, ends_at=ends_at, kind=kind, speakers=speakers
+    )
+    log_action(
+        actor=actor, action="event.programme_added", target=event, data={"item": item.pk, "title": title}
+    )
+    return item
+
+
+@transaction.atomic
+def programme_item_delete(*, actor: Any, item: ProgrammeItem) -> None:
+    log_action(actor=actor, action="event.programme_removed", target=item.event, data={"title": item.title})
+    item.delete()
+
+
+@transaction.atomic
+def stand_create(
+    *,
+    actor: Any,
+    event: Event,
+    name: str,
+    organisation: Organisation | None = None,
+    structure: Any | None = None,
+    location: str = "",
+    pitch: str = "",
+    sectors: list[Any] | None = None,
+) -> Stand:
+    if organisation is not None and organisation.kind not in (
+        Organisation.Kind.SUPPLIER,
+        Organisation.Kind.PARTNER,
+    ):
+        raise EventError(
+            "Les exposants sont des structures de l'ESS ou des partenaires.", field="organisation"
+        )
+    if location and Stand.objects.filter(event=event, location=location).exists():
+        raise EventError("Cet emplacement est déjà attribué.", field="location")
+    if structure is None and organisation is not None:
+        structure = getattr(organisation, "structure", None)
+    stand = Stand.objects.create(
+        event=event, name=name, organisation=organisation, structure=structure, location=location, pitch=pitch
+    )
+    if sectors:
+        stand.sectors.set(sectors)
+    log_action(actor=actor, action="stand.created", target=stand, data={"event": event.pk})
+    return stand
+
+
+@transaction.atomic
+def stand_delete(*, actor: Any, stand: Stand) -> None:
+    log_action(actor=actor, action="stand.deleted", target=stand.event, data={"stand": stand.name})
+    stand.delete()

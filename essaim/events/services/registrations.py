@@ -1,0 +1,221 @@
+"""Registrations: signed links, registering, cancelling (with the waiting list), check-in; emails on commit.
+
+Registration never confirms more people than there are seats, even under concurrent requests: the event
+row is locked (`select_for_update`) for the whole transaction on PostgreSQL; on SQLite the connection opens
+its transactions with `BEGIN IMMEDIATE` (see settings), which serialises writers the same way.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from essaim.accounts.models import Organisation
+from essaim.core.audit import log_action
+
+from ..calendar import event_calendar
+from ..models import Event, MeetingRequest, Registration, Role
+from .errors import EventError
+
+CANCEL_SALT = "essaim.events.registration-cancel"
+CHECKIN_SALT = "essaim.events.check-in"
+
+
+def registration_cancel_token(registration: Registration) -> str:
+    return signing.dumps({"r": registration.pk}, salt=CANCEL_SALT)
+
+
+def registration_check_in_token(registration: Registration) -> str:
+    return signing.dumps({"r": registration.pk}, salt=CHECKIN_SALT)
+
+
+def registration_from_token(token: str, *, purpose: str) -> Registration:
+    """The registration a signed link points to, or `EventError` when the link was tampered with."""
+    salt = CANCEL_SALT if purpose == "cancel" else CHECKIN_SALT
+    try:
+        data = signing.loads(token, salt=salt)
+    except signing.BadSignature as error:
+        raise EventError("Ce lien n'est pas valide.") from error
+    registration = (
+        Registration.objects.select_related("event", "user", "organisation").filter(pk=data.get("r")).first()
+    )
+    if registration is None:
+        raise EventError("Cette inscription n'existe plus.")
+    return registration
+
+
+def _confirmed_counts(event: Event) -> tuple[int, dict[str, int]]:
+    rows = (
+        Registration.objects.confirmed().filter(event=event).values("role").annotate(n=Count("id")).order_by()
+    )
+    by_role = {row["role"]: row["n"] for row in rows}
+    return sum(by_role.values()), by_role
+
+
+def _has_seat(event: Event, role: str, total: int, by_role: dict[str, int]) -> bool:
+    if total >= event.capacity:
+        return False
+    role_capacity = event.capacity_for(role)
+    return role_capacity is None or by_role.get(role, 0) < role_capacity
+
+
+def _allowed_roles(organisation: Organisation) -> set[str]:
+    kind = organisation.kind
+    if kind == Organisation.Kind.BUYER:
+        return {Role.BUYER, Role.VISITOR}
+    if kind == Organisation.Kind.SUPPLIER:
+        return {Role.SUPPLIER, Role.VISITOR}
+    return {Role.PARTNER, Role.VISITOR}
+
+
+def registration_create(*, actor: Any, event: Event, organisation: Organisation, role: str) -> Registration:
+    """Register `actor` for `organisation`: confirmed if a seat is left (overall and for the role), else on
+    the waiting list. At most one active registration per person and event."""
+    if role not in Role.values:
+        raise EventError("Rôle inconnu.", field="role")
+    if not actor.memberships.filter(organisation=organisation).exists():
+        raise EventError(
+            "Vous ne pouvez vous inscrire que pour une de vos organisations.", field="organisation"
+        )
+    if role not in _allowed_roles(organisation):
+        raise EventError(
+            f"Une organisation de type « {organisation.get_kind_display()} » ne peut pas s'inscrire comme "
+            f"« {Role(role).label.lower()} ».",
+            field="role",
+        )
+    try:
+        with transaction.atomic():
+            locked = Event.objects.select_for_update().get(pk=event.pk)
+            if not locked.registration_is_open():
+                raise EventError("Les inscriptions à cet événement sont fermées.")
+            if Registration.objects.active().filter(event=locked, user=actor).exists():
+                raise EventError("Vous êtes déjà inscrit à cet événement.")
+            total, by_role = _confirmed_counts(locked)
+            status = (
+                Registration.Status.CONFIRMED
+                if _has_seat(locked, role, total, by_role)
+                else Registration.Status.WAITLISTED
+            )
+            registration = Registration.objects.create(
+                event=locked, user=actor, organisation=organisation, role=role, status=status
+            )
+            log_action(
+                actor=actor,
+                action=f"registration.{'confirmed' if status == Registration.Status.CONFIRMED else 'waitlisted'}",
+                target=registration,
+                organisation_id=organisation.pk,
+                data={"event": locked.pk, "role": role},
+            )
+            registration_id = registration.pk
+            transaction.on_commit(lambda: _send_registration_email(registration_id))
+    except IntegrityError as error:  # the partial unique constraint: a concurrent duplicate
+        raise EventError("Vous êtes déjà inscrit à cet événement.") from error
+    return registration
+
+
+@transaction.atomic
+def registration_cancel(*, actor: Any, registration: Registration) -> list[Registration]:
+    """Cancel a registration and promote people from the waiting list, in order, to the freed seats."""
+    event = Event.objects.select_for_update().get(pk=registration.event_id)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.status == Registration.Status.CANCELLED:
+        raise EventError("Cette inscription est déjà annulée.")
+    was_confirmed = registration.status == Registration.Status.CONFIRMED
+    registration.status = Registration.Status.CANCELLED
+    registration.cancelled_at = timezone.now()
+    registration.save(update_fields=["status", "cancelled_at", "updated_at"])
+    MeetingRequest.objects.filter(
+        Q(requester=registration) | Q(recipient=registration),
+        status__in=[MeetingRequest.Status.PENDING, MeetingRequest.Status.ACCEPTED],
+    ).update(status=MeetingRequest.Status.CANCELLED, updated_at=timezone.now())
+    log_action(
+        actor=actor,
+        action="registration.cancelled",
+        target=registration,
+        organisation_id=registration.organisation_id,
+        data={"event": event.pk},
+    )
+    promoted = _promote_waiting_list(actor=actor, event=event) if was_confirmed else []
+    return promoted
+
+
+def _promote_waiting_list(*, actor: Any, event: Event) -> list[Registration]:
+    total, by_role = _confirmed_counts(event)
+    promoted = []
+    for waiting in Registration.objects.filter(event=event, status=Registration.Status.WAITLISTED).order_by(
+        "created_at", "id"
+    ):
+        if total >= event.capacity:
+            break
+        if not _has_seat(event, waiting.role, total, by_role):
+            continue
+        waiting.status = Registration.Status.CONFIRMED
+        waiting.promoted_at = timezone.now()
+        waiting.save(update_fields=["status", "promoted_at", "updated_at"])
+        total += 1
+        by_role[waiting.role] = by_role.get(waiting.role, 0) + 1
+        log_action(
+            actor=actor,
+            action="registration.promoted",
+            target=waiting,
+            organisation_id=waiting.organisation_id,
+            data={"event": event.pk},
+        )
+        waiting_id = waiting.pk
+        transaction.on_commit(lambda pk=waiting_id: _send_registration_email(pk, promoted=True))
+        promoted.append(waiting)
+    return promoted
+
+
+@transaction.atomic
+def registration_check_in(*, actor: Any, registration: Registration) -> Registration:
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.status != Registration.Status.CONFIRMED:
+        raise EventError("Seule une inscription confirmée peut être pointée.")
+    if registration.checked_in_at is None:
+        registration.checked_in_at = timezone.now()
+        registration.save(update_fields=["checked_in_at", "updated_at"])
+        log_action(
+            actor=actor,
+            action="registration.checked_in",
+            target=registration,
+            organisation_id=registration.organisation_id,
+        )
+    return registration
+
+
+def _send_registration_email(registration_id: int, *, promoted: bool = False) -> None:
+    registration = Registration.objects.select_related("event", "event__commune", "user", "organisation").get(
+        pk=registration_id
+    )
+    event = registration.event
+    confirmed = registration.status == Registration.Status.CONFIRMED
+    context = {
+        "registration": registration,
+        "event": event,
+        "confirmed": confirmed,
+        "promoted": promoted,
+        "cancel_url": _absolute(f"/evenements/annulation/{registration_cancel_token(registration)}/"),
+    }
+    subject = f"Inscription confirmée : {event.title}" if confirmed else f"Liste d'attente : {event.title}"
+    message = EmailMessage(
+        subject=subject,
+        body=render_to_string("events/emails/registration.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[registration.user.email],
+    )
+    if confirmed:
+        message.attach("invitation.ics", event_calendar(event), "text/calendar; method=PUBLISH")
+    message.send()
+
+
+def _absolute(path: str) -> str:
+    base = getattr(settings, "ESSAIM_SITE_URL", "") or "http://127.0.0.1:8000"
+    return base.rstrip("/") + path
