@@ -1,0 +1,96 @@
+"""Acceptance (issue 4): a Vitry buyer posts "Achat de jouets de réemploi pour les crèches", sees Rejoué ranked
+first with its reasons, Rejoué receives the email, answers "intéressé", the buyer sees the answer, closes the
+need as awarded to Rejoué, and a collaboration exists."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from essaim.directory.models import Sector, Structure
+from essaim.sourcing.models import Collaboration, Need, NeedAnswer, NeedNotification
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_directory")]
+
+
+def test_vitry_buyer_finds_rejoue_tells_it_and_records_the_collaboration(
+    client_as,  # noqa: ANN001
+    world,  # noqa: ANN001
+    django_capture_on_commit_callbacks,  # noqa: ANN001
+) -> None:
+    rejoue = Structure.objects.get(source="demo", source_id="rejoue")
+    Structure.objects.filter(pk=rejoue.pk).update(
+        organisation=world.supplier_org
+    )  # Rejoué's people manage it
+    client = client_as("buyer")
+    response = client.post(
+        reverse("sourcing:need_create"),
+        {
+            "kind": "sourcing",
+            "title": "Achat de jouets de réemploi pour les crèches",
+            "description": "Jouets d'éveil et jeux de construction de réemploi, nettoyés, pour les crèches de la ville.",
+            "sectors": [Sector.objects.get(slug="jouets").pk],
+            "service_types": ["fourniture"],
+            "place_code": "94081",
+            "amount": "50000",
+            "duration_months": "12",
+            "deadline": (timezone.localdate() + timedelta(days=21)).isoformat(),
+            "questions": "Quel délai de livraison ?",
+            "show_buyer_name": "on",
+        },
+    )
+    need = Need.objects.get(title="Achat de jouets de réemploi pour les crèches")
+    assert response.status_code == 302 and need.status == Need.Status.DRAFT
+
+    page = client.get(reverse("sourcing:need_detail", args=[need.pk])).content.decode()
+    first = page.index('class="match"')
+    assert "Rejoué" in page[first : first + 400]
+    assert "intervient à Vitry-sur-Seine" in page and "secteur : jouets" in page
+    assert "Conseil : réserver ce marché ?" in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("sourcing:need_action", args=[need.pk]), {"action": "submit"})
+    need.refresh_from_db()
+    assert need.status == Need.Status.PUBLISHED
+    emails = [m for m in mail.outbox if "contact@rejoue.fr" in m.to]
+    assert len(emails) == 1 and need.title in emails[0].subject
+    assert emails[0].extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    notification = NeedNotification.objects.get(need=need, structure=rejoue)
+    assert notification.rank == 1 and notification.sent_at is not None
+
+    supplier = client_as("supplier")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = supplier.post(
+            reverse("sourcing:need_answer", args=[need.pk]),
+            {
+                "kind": "interesse",
+                "question_0": "Sous quinze jours",
+                "message": "Nous avons 400 jouets en stock.",
+            },
+        )
+    assert response.status_code == 302
+    answer = NeedAnswer.objects.get(need=need, organisation=world.supplier_org)
+    assert answer.kind == NeedAnswer.Kind.INTERESTED and answer.structure == rejoue
+
+    buyer = client_as("buyer")
+    dashboard = buyer.get(reverse("sourcing:need_answers", args=[need.pk])).content.decode()
+    assert "Intéressé" in dashboard and "Rejoué" in dashboard
+    assert (
+        "Sous quinze jours" in buyer.get(reverse("sourcing:answer_detail", args=[answer.pk])).content.decode()
+    )
+
+    response = buyer.post(
+        reverse("sourcing:need_close", args=[need.pk]),
+        {"outcome": "attribue", "supplier": world.supplier_org.pk, "amount": "48000"},
+    )
+    assert response.status_code == 302
+    need.refresh_from_db()
+    assert need.status == Need.Status.CLOSED and need.outcome == Need.Outcome.AWARDED
+    collaboration = Collaboration.objects.get(need=need)
+    assert collaboration.buyer == world.buyer_org and collaboration.supplier == world.supplier_org
+    assert collaboration.structure == rejoue and collaboration.amount == 48000
+    assert collaboration.status == Collaboration.Status.COLLABORATION
