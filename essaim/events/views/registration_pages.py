@@ -1,0 +1,182 @@
+"""Registration pages: register, detail, badge PDF, cancel by signed link, the list, check-in."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from essaim.core.downloads import pdf_attachment
+from essaim.core.errors import DomainError
+from essaim.core.views_utils import check_perm, report_domain_error
+
+from .. import selectors, services
+from ..forms import (
+    CheckInSearchForm,
+    RegistrationForm,
+)
+from ..models import Event, Registration
+from .lookups import event_or_404, registration_or_404
+
+# Registration
+# --------------------------------------------------------------------------------------------------------
+
+
+def event_register(request: HttpRequest, pk: int) -> HttpResponse:
+    check_perm(request, "events.register")
+    event = event_or_404(pk, request)
+    existing = selectors.registration_of(event, request.user)
+    if existing is not None:
+        return redirect("events:registration_detail", pk=existing.pk)
+    organisations = request.user.memberships.values_list("organisation", flat=True)
+    from essaim.accounts.models import Organisation
+
+    form = RegistrationForm(
+        request.POST or None, organisations=Organisation.objects.filter(pk__in=organisations, is_active=True)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            registration = services.registration_create(
+                actor=request.user,
+                event=event,
+                organisation=form.cleaned_data["organisation"],
+                role=form.cleaned_data["role"],
+            )
+        except DomainError as error:
+            report_domain_error(request, error, form)
+        else:
+            if registration.status == Registration.Status.CONFIRMED:
+                messages.success(
+                    request, "Inscription confirmée. Un courriel avec l'invitation vous a été envoyé."
+                )
+            else:
+                messages.info(request, "L'événement est complet : vous êtes sur la liste d'attente.")
+            return redirect("events:registration_detail", pk=registration.pk)
+    return render(
+        request,
+        "events/register.html",
+        {"event": event, "form": form, "registration_open": event.registration_is_open()},
+        status=400 if form.errors else 200,
+    )
+
+
+def registration_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    registration = registration_or_404(pk)
+    check_perm(request, "events.view_registration", registration)
+    return render(
+        request,
+        "events/registration_detail.html",
+        {
+            "registration": registration,
+            "event": registration.event,
+            "cancel_token": services.registration_cancel_token(registration),
+            "is_owner": registration.user_id == request.user.pk,
+        },
+    )
+
+
+def registration_badge(request: HttpRequest, pk: int) -> HttpResponse:
+    registration = registration_or_404(pk)
+    check_perm(request, "events.view_registration", registration)
+    if registration.status != Registration.Status.CONFIRMED:
+        raise Http404
+    import segno
+
+    check_in_url = request.build_absolute_uri(
+        reverse("events:checkin_scan", args=[services.registration_check_in_token(registration)])
+    )
+    context = {
+        "registration": registration,
+        "event": registration.event,
+        "qr": segno.make(check_in_url, error="m").svg_data_uri(scale=4),
+    }
+    if request.GET.get("format") == "pdf":
+        return pdf_attachment(request, "events/badge_pdf.html", context, f"badge-{registration.pk}.pdf")
+    return render(request, "events/badge.html", context)
+
+
+@login_not_required
+def registration_cancel(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        registration = services.registration_from_token(token, purpose="cancel")
+    except DomainError as error:
+        return render(request, "events/cancel.html", {"error": error.message}, status=400)
+    if request.method == "POST":
+        try:
+            services.registration_cancel(actor=request.user, registration=registration)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, "Votre inscription est annulée.")
+        return redirect("events:registration_cancel", token=token)
+    return render(request, "events/cancel.html", {"registration": registration, "event": registration.event})
+
+
+def registrations(request: HttpRequest, pk: int) -> HttpResponse:
+    check_perm(request, "events.manage_event")
+    event = get_object_or_404(Event, pk=pk)
+    return render(
+        request,
+        "events/registrations.html",
+        {
+            "event": event,
+            "registrations": selectors.registrations_for_facilitator(event),
+            "figures": selectors.registration_figures(event),
+        },
+    )
+
+
+# Check-in
+# --------------------------------------------------------------------------------------------------------
+
+
+def checkin(request: HttpRequest, pk: int) -> HttpResponse:
+    check_perm(request, "events.manage_event")
+    event = get_object_or_404(Event, pk=pk)
+    form = CheckInSearchForm(request.GET or None)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    found = (
+        selectors.registrations_for_facilitator(event, query=query).filter(
+            status=Registration.Status.CONFIRMED
+        )[:50]
+        if query
+        else []
+    )
+    return render(
+        request,
+        "events/checkin.html",
+        {
+            "event": event,
+            "form": form,
+            "found": found,
+            "query": query,
+            "figures": selectors.registration_figures(event),
+        },
+    )
+
+
+def checkin_scan(request: HttpRequest, token: str) -> HttpResponse:
+    """Scanning a badge opens this page; the facilitator confirms the arrival with one button."""
+    check_perm(request, "events.manage_event")
+    try:
+        registration = services.registration_from_token(token, purpose="checkin")
+    except DomainError as error:
+        return render(request, "events/checkin_scan.html", {"error": error.message}, status=400)
+    return render(
+        request, "events/checkin_scan.html", {"registration": registration, "event": registration.event}
+    )
+
+
+@require_POST
+def checkin_mark(request: HttpRequest, pk: int) -> HttpResponse:
+    check_perm(request, "events.manage_event")
+    registration = registration_or_404(pk)
+    try:
+        services.registration_check_in(actor=request.user, registration=registration)
+        messages.success(request, f"Arrivée de {registration.user.get_full_name()} enregistrée.")
+    except DomainError as error:
+        report_domain_error(request, error)
+    return redirect("events:checkin", pk=registration.event_id)
