@@ -659,3 +659,8 @@ def load_demo_structures() -> dict[str, int]:
             )
             counts["updated" if result.changed else "unchanged"] += 1
     return counts
+
+
+def load_demo() -> dict[str, int]:
+    """Entry point called by `essaim demo_setup`."""
+    return load_demo_structures()
