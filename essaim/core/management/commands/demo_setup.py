@@ -16,8 +16,10 @@ from django.core.management.base import BaseCommand
 from essaim.core.demo import DEMO_PASSWORD, load_demo_people
 from essaim.territory.models import Commune
 
-# Each capability may provide `essaim/<app>/demo.py` with a `load_demo()` function, run in this order.
-DEMO_APPS = ["directory", "sourcing", "events", "insight", "cooperation"]
+# Each capability may provide `essaim/<app>/demo.py` with a `load_demo()` function. The directory comes
+# first (the demo people then join the organisations of its structures); the others after the people.
+DIRECTORY_DEMO = "directory"
+DEMO_APPS_AFTER_PEOPLE = ["sourcing", "events", "insight", "cooperation"]
 
 
 class Command(BaseCommand):
@@ -34,21 +36,24 @@ class Command(BaseCommand):
             self.stdout.write("Base de données à jour.")
         if not Commune.objects.exists():
             call_command("territory_load", verbosity=0, stdout=self.stdout)
+        self.load_app_demo(DIRECTORY_DEMO)
         logins = load_demo_people()
-        for label in DEMO_APPS:
-            module_name = f"essaim.{label}.demo"
-            if not apps.is_installed(f"essaim.{label}") or importlib.util.find_spec(module_name) is None:
-                continue
-            module = importlib.import_module(module_name)
-            loader = getattr(module, "load_demo", None)
-            if loader is not None:
-                summary = loader()
-                self.stdout.write(f"Démonstration « {label} » : {summary or 'prête'}")
+        for label in DEMO_APPS_AFTER_PEOPLE:
+            self.load_app_demo(label)
         self.stdout.write("")
         self.stdout.write(
-            self.style.SUCCESS("Comptes de démonstration (mot de passe commun : " + DEMO_PASSWORD + ")")
+            self.style.SUCCESS(f"Comptes de démonstration (mot de passe commun : {DEMO_PASSWORD})")
         )
         for login in logins:
             self.stdout.write(f"  {login.role:<48} {login.email:<32} {login.organisation}")
         self.stdout.write("")
         self.stdout.write("Site : http://127.0.0.1:8000/   Back-office : http://127.0.0.1:8000/back-office/")
+
+    def load_app_demo(self, label: str) -> None:
+        module_name = f"essaim.{label}.demo"
+        if not apps.is_installed(f"essaim.{label}") or importlib.util.find_spec(module_name) is None:
+            return
+        loader = getattr(importlib.import_module(module_name), "load_demo", None)
+        if loader is not None:
+            summary = loader()
+            self.stdout.write(f"Démonstration « {label} » : {summary or 'prête'}")
