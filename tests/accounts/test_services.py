@@ -147,3 +147,21 @@ def test_api_tokens_are_shown_once_stored_hashed_and_revocable():
     assert services.api_token_authenticate(raw + "x") is None
     services.api_token_revoke(actor=UserFactory(), token=token)
     assert services.api_token_authenticate(raw) is None
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("1234", "Un SIRET compte 14 chiffres."),
+        ("2194008140001A", "Un SIRET ne contient que des chiffres."),
+        ("21940081400011", "clé de contrôle incorrecte"),
+    ],
+)
+def test_siret_errors_are_explained_in_french(value: str, message: str) -> None:
+    from django.core.exceptions import ValidationError
+
+    from essaim.accounts.validators import clean_siret
+
+    with pytest.raises(ValidationError) as error:
+        clean_siret(value)
+    assert message in error.value.messages[0]
