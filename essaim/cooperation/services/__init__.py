@@ -1,0 +1,61 @@
+"""Every write of the cooperation capability. Keyword-only, atomic, audited; emails sent after commit.
+
+One module per family of writes (working groups, pooling, support offers); every public name is importable
+from `essaim.cooperation.services`. `acting` and `mail` hold what they share.
+"""
+
+from .errors import (
+    BookingConflictError,
+    CooperationError,
+)
+from .pooling import (
+    booking_accept,
+    booking_cancel,
+    booking_decline,
+    booking_request,
+    resource_publish,
+    resource_request_publish,
+    resource_withdraw,
+)
+from .support_offers import (
+    support_offer_publish,
+    support_offer_withdraw,
+)
+from .working_groups import (
+    GROUP_EDITABLE_FIELDS,
+    action_comment_add,
+    group_action_create,
+    group_action_set_status,
+    group_create,
+    group_document_upload,
+    group_join,
+    group_meeting_record,
+    group_member_decide,
+    group_update,
+    material_flow_declare,
+)
+
+__all__ = [
+    "BookingConflictError",
+    "CooperationError",
+    "GROUP_EDITABLE_FIELDS",
+    "action_comment_add",
+    "booking_accept",
+    "booking_cancel",
+    "booking_decline",
+    "booking_request",
+    "group_action_create",
+    "group_action_set_status",
+    "group_create",
+    "group_document_upload",
+    "group_join",
+    "group_meeting_record",
+    "group_member_decide",
+    "group_update",
+    "material_flow_declare",
+    "resource_publish",
+    "resource_request_publish",
+    "resource_withdraw",
+    "support_offer_publish",
+    "support_offer_withdraw",
+]

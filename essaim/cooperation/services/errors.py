@@ -1,0 +1,11 @@
+"""The errors the cooperation services raise (messages in French, for users)."""
+
+from essaim.core.errors import DomainError
+
+
+class CooperationError(DomainError):
+    default_message = "Cette opération de coopération n'est pas possible."
+
+
+class BookingConflictError(CooperationError):
+    default_message = "La ressource est déjà réservée sur une partie de cette période."

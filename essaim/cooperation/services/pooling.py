@@ -1,0 +1,293 @@
+"""Pooling: resources offered and withdrawn, requests matched to offers, bookings and their decisions."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from essaim.accounts.models import Organisation
+from essaim.core.audit import log_action
+from essaim.territory.models import Commune
+
+from ..matching import Offered, Wanted, offer_matches
+from ..models import (
+    Booking,
+    Resource,
+    ResourceRequest,
+)
+from .acting import acting_user, require_organisation
+from .errors import BookingConflictError, CooperationError
+from .mail import emails_of, mail_after_commit
+
+
+@transaction.atomic
+def resource_publish(*, actor: Any, organisation: Organisation | None, **fields: Any) -> Resource:
+    organisation = require_organisation(organisation)
+    start, end = fields.get("available_from"), fields.get("available_until")
+    if start and end and end < start:
+        raise CooperationError("La fin de disponibilité précède son début.", field="available_until")
+    if fields.get("conditions") == "prix" and not fields.get("price"):
+        raise CooperationError("Indiquez le tarif.", field="price")
+    resource = Resource.objects.create(owner=organisation, **fields)
+    log_action(
+        actor=actor, action="cooperation.resource.published", target=resource, organisation_id=organisation.pk
+    )
+    return resource
+
+
+@transaction.atomic
+def resource_withdraw(*, actor: Any, resource: Resource) -> Resource:
+    """Stop offering a resource. Accepted bookings stay (and keep blocking their periods)."""
+    resource.is_active = False
+    resource.save(update_fields=["is_active", "updated_at"])
+    log_action(
+        actor=actor,
+        action="cooperation.resource.withdrawn",
+        target=resource,
+        organisation_id=resource.owner_id,
+    )
+    return resource
+
+
+def _offered(resource: Resource) -> Offered:
+    """The places an offer serves: its commune and its perimeter's communes; None when neither is given."""
+    codes: set[str] = set()
+    if resource.commune_id:
+        codes.add(resource.commune_id)
+    if resource.perimeter_id:
+        codes.update(resource.perimeter.communes.values_list("code", flat=True))  # type: ignore[union-attr]
+    has_place = bool(resource.commune_id or resource.perimeter_id)
+    return Offered(
+        resource.kind,
+        frozenset(codes) if has_place else None,
+        resource.available_from,
+        resource.available_until,
+    )
+
+
+@transaction.atomic
+def resource_request_publish(
+    *,
+    actor: Any,
+    organisation: Organisation | None,
+    kind: str,
+    description: str,
+    starts_on: date,
+    ends_on: date,
+    commune: Commune | None = None,
+    capacity: str = "",
+    conditions: str = "",
+) -> ResourceRequest:
+    """Publish a request, match it to the active offers, and tell both sides by email."""
+    organisation = require_organisation(organisation)
+    if ends_on < starts_on:
+        raise CooperationError("La date de fin précède la date de début.", field="ends_on")
+    request = ResourceRequest.objects.create(
+        organisation=organisation,
+        kind=kind,
+        description=description,
+        commune=commune,
+        capacity=capacity,
+        conditions=conditions,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        created_by=acting_user(actor),
+    )
+    wanted = Wanted(kind, commune.code if commune else None, starts_on, ends_on)
+    candidates = (
+        Resource.objects.filter(is_active=True, kind=kind)
+        .exclude(owner=organisation)
+        .select_related("owner", "perimeter")
+    )
+    matched = [
+        r
+        for r in candidates
+        if (not conditions or r.conditions == conditions) and offer_matches(wanted, _offered(r))
+    ]
+    request.matches.set(matched)
+    log_action(
+        actor=actor,
+        action="cooperation.resource_request.published",
+        target=request,
+        organisation_id=organisation.pk,
+        data={"matches": [r.pk for r in matched]},
+    )
+    mails = []
+    if matched:
+        listing = "\n".join(f"- {r.title} ({r.owner})" for r in matched)
+        mails.append(
+            (
+                "Des ressources partagées correspondent à votre demande",
+                f"Votre demande « {request.get_kind_display()} » correspond à :\n{listing}\n\n"
+                "Réservez depuis la page de chaque ressource.",
+                emails_of(organisation),
+            )
+        )
+    for resource in matched:
+        mails.append(
+            (
+                f"Une demande correspond à votre ressource « {resource.title} »",
+                f"{organisation} cherche : {description}\nDu {starts_on:%d/%m/%Y} au {ends_on:%d/%m/%Y}.",
+                emails_of(resource.owner),
+            )
+        )
+    mail_after_commit(mails)
+    return request
+
+
+@transaction.atomic
+def booking_request(
+    *,
+    actor: Any,
+    resource: Resource,
+    organisation: Organisation | None,
+    starts_at: datetime,
+    ends_at: datetime,
+    message: str = "",
+) -> Booking:
+    organisation = require_organisation(organisation)
+    if organisation.pk == resource.owner_id:
+        raise CooperationError("Vous ne pouvez pas réserver votre propre ressource.")
+    if not resource.is_active:
+        raise CooperationError("Cette ressource n'est plus proposée.")
+    if ends_at <= starts_at:
+        raise CooperationError("La fin de la réservation doit suivre son début.", field="ends_at")
+    local_start, local_end = timezone.localtime(starts_at).date(), timezone.localtime(ends_at).date()
+    if resource.available_from and local_start < resource.available_from:
+        raise CooperationError(
+            f"La ressource n'est disponible qu'à partir du {resource.available_from:%d/%m/%Y}.",
+            field="starts_at",
+        )
+    if resource.available_until and local_end > resource.available_until:
+        raise CooperationError(
+            f"La ressource n'est disponible que jusqu'au {resource.available_until:%d/%m/%Y}.",
+            field="ends_at",
+        )
+    booking = Booking.objects.create(
+        resource=resource,
+        requester=organisation,
+        requested_by=acting_user(actor),
+        starts_at=starts_at,
+        ends_at=ends_at,
+        message=message,
+    )
+    log_action(
+        actor=actor, action="cooperation.booking.requested", target=booking, organisation_id=organisation.pk
+    )
+    mail_after_commit(
+        [
+            (
+                f"Demande de réservation : {resource.title}",
+                f"{organisation} souhaite réserver « {resource.title} » du "
+                f"{timezone.localtime(starts_at):%d/%m/%Y %H:%M} au {timezone.localtime(ends_at):%d/%m/%Y %H:%M}."
+                f"\n\n{message}\n\nAcceptez ou refusez la demande depuis la page de la ressource.",
+                emails_of(resource.owner),
+            )
+        ]
+    )
+    return booking
+
+
+def _locked_pending(booking: Booking) -> Booking:
+    """The booking, locked for update with its resource and requester, while it still awaits a decision."""
+    booking = (
+        Booking.objects.select_for_update(of=("self",))
+        .select_related("resource", "requester")
+        .get(pk=booking.pk)
+    )
+    if booking.status != Booking.Status.REQUESTED:
+        raise CooperationError("Cette demande a déjà été traitée.")
+    return booking
+
+
+def _mark_decided(booking: Booking, *, actor: Any, status: str) -> None:
+    booking.status = status
+    booking.decided_by = acting_user(actor)
+    booking.decided_at = timezone.now()
+
+
+@transaction.atomic
+def booking_accept(*, actor: Any, booking: Booking) -> Booking:
+    """Accept a booking unless an accepted one overlaps it.
+
+    Concurrency: the resource row is locked first (PostgreSQL; on SQLite the IMMEDIATE transaction already
+    serialises writers), so two acceptances on one resource run one after the other and the second sees the
+    first. On PostgreSQL the exclusion constraint `booking_no_overlap_accepted` is the last line of defence.
+    """
+    # FOR NO KEY UPDATE: concurrent booking inserts (whose foreign key check takes FOR KEY SHARE) go on.
+    Resource.objects.select_for_update(no_key=True).filter(pk=booking.resource_id).first()
+    booking = _locked_pending(booking)
+    conflict = (
+        Booking.objects.filter(
+            resource_id=booking.resource_id,
+            status=Booking.Status.ACCEPTED,
+            starts_at__lt=booking.ends_at,
+            ends_at__gt=booking.starts_at,
+        )
+        .exclude(pk=booking.pk)
+        .exists()
+    )
+    if conflict:
+        raise BookingConflictError()
+    _mark_decided(booking, actor=actor, status=Booking.Status.ACCEPTED)
+    try:
+        with transaction.atomic():
+            booking.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+    except IntegrityError as error:  # the PostgreSQL exclusion constraint
+        raise BookingConflictError() from error
+    log_action(
+        actor=actor,
+        action="cooperation.booking.accepted",
+        target=booking,
+        organisation_id=booking.resource.owner_id,
+    )
+    mail_after_commit(
+        [
+            (
+                f"Réservation acceptée : {booking.resource.title}",
+                f"{booking.resource.owner} a accepté votre réservation de « {booking.resource.title} » du "
+                f"{timezone.localtime(booking.starts_at):%d/%m/%Y %H:%M} au "
+                f"{timezone.localtime(booking.ends_at):%d/%m/%Y %H:%M}.\n"
+                "La convention de mise à disposition est téléchargeable depuis la page de la réservation.",
+                emails_of(booking.requester),
+            )
+        ]
+    )
+    return booking
+
+
+@transaction.atomic
+def booking_decline(*, actor: Any, booking: Booking) -> Booking:
+    booking = _locked_pending(booking)
+    _mark_decided(booking, actor=actor, status=Booking.Status.DECLINED)
+    booking.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+    log_action(
+        actor=actor,
+        action="cooperation.booking.declined",
+        target=booking,
+        organisation_id=booking.resource.owner_id,
+    )
+    mail_after_commit(
+        [
+            (
+                f"Réservation refusée : {booking.resource.title}",
+                f"{booking.resource.owner} n'a pas pu accepter votre demande de réservation.",
+                emails_of(booking.requester),
+            )
+        ]
+    )
+    return booking
+
+
+@transaction.atomic
+def booking_cancel(*, actor: Any, booking: Booking) -> Booking:
+    booking = Booking.objects.select_for_update().get(pk=booking.pk)
+    if booking.status not in (Booking.Status.REQUESTED, Booking.Status.ACCEPTED):
+        raise CooperationError("Cette réservation ne peut plus être annulée.")
+    booking.status = Booking.Status.CANCELLED
+    booking.save(update_fields=["status", "updated_at"])
+    log_action(actor=actor, action="cooperation.booking.cancelled", target=booking)
+    return booking

@@ -1,0 +1,65 @@
+"""Support offers: publishing and withdrawing what a structure offers to help others."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from essaim.accounts.models import Organisation
+from essaim.core.audit import log_action
+from essaim.territory.models import Perimeter
+
+from ..models import (
+    SupportOffer,
+)
+from .acting import require_organisation
+from .errors import CooperationError
+
+
+@transaction.atomic
+def support_offer_publish(
+    *,
+    actor: Any,
+    organisation: Organisation | None,
+    title: str,
+    description: str,
+    audience: str,
+    topics: list[str],
+    how_to_access: str,
+    perimeter: Perimeter | None = None,
+    contact_email: str = "",
+    contact_url: str = "",
+) -> SupportOffer:
+    organisation = require_organisation(organisation)
+    unknown = set(topics) - set(SupportOffer.Topic.values)
+    if not topics or unknown:
+        raise CooperationError("Choisissez au moins un thème parmi la liste.", field="topics")
+    if not contact_email and not contact_url:
+        raise CooperationError("Indiquez une adresse ou une page de contact.", field="contact_email")
+    offer = SupportOffer.objects.create(
+        organisation=organisation,
+        title=title,
+        description=description,
+        audience=audience,
+        topics=SupportOffer.encode_topics(topics),
+        how_to_access=how_to_access,
+        perimeter=perimeter,
+        contact_email=contact_email,
+        contact_url=contact_url,
+    )
+    log_action(
+        actor=actor,
+        action="cooperation.support_offer.published",
+        target=offer,
+        organisation_id=organisation.pk,
+    )
+    return offer
+
+
+@transaction.atomic
+def support_offer_withdraw(*, actor: Any, offer: SupportOffer) -> SupportOffer:
+    offer.is_published = False
+    offer.save(update_fields=["is_published", "updated_at"])
+    log_action(actor=actor, action="cooperation.support_offer.withdrawn", target=offer)
+    return offer
