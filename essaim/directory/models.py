@@ -157,6 +157,7 @@ class Structure(TimeStampedModel):
     name_normalised = models.CharField(max_length=400, blank=True, db_index=True)
     search_name = models.TextField(blank=True)
     search_body = models.TextField(blank=True)
+    search_tags = models.TextField(blank=True)  # filters as index words (search_columns.py)
 
     objects = StructureQuerySet.as_manager()
 

@@ -29,12 +29,23 @@ from .analysis import normalise, tokenize, trigram_similarity
 
 FUZZY_THRESHOLD = 0.3
 FUZZY_CANDIDATES = 2000
+FACET_COLUMNS = (
+    "s.sectors_mask, s.ess_families_mask, s.inclusion_kinds_mask, "
+    "s.eligible_l2113_12, s.eligible_l2113_13, s.eligible_l2113_15"
+)
+SORTED = {"name": "s.name_normalised, s.id", "updated": "s.updated_at DESC, s.id DESC"}
+TIE_MARGIN = 50  # extra top rows fetched so that ties on the score are broken by name like the full order
+SMALL_SET = 5000  # below it, sort the matches; above, walk the sort index
+PG_EXACT_COUNT = 10_000  # exact totals up to this many matches on PostgreSQL, estimated beyond
+PG_RANK_ALL = 3000  # ts_rank on every match up to this many, on candidates beyond
+PG_CANDIDATES = 1000
+PG_WINDOWS, PG_SAMPLE_SHARE = 8, 40  # sample: 8 id windows, 1/40 of the ids together
 
 # Sort keys -> SQL order on the joined structure table `s` (SQLite raw query) and ORM ordering.
 ORDERINGS = {
     "relevance": ("score DESC, s.name_normalised, s.id", ("-score", "name_normalised", "id")),
     "name": ("s.name_normalised, s.id", ("name_normalised", "id")),
-    "updated": ("s.updated_at DESC, s.id", ("-updated_at", "id")),
+    "updated": ("s.updated_at DESC, s.id DESC", ("-updated_at", "-id")),
 }
 
 
@@ -52,8 +63,8 @@ class SqliteBackend:
                 cursor.execute(f"DELETE FROM directory_structure_fts WHERE rowid IN ({marks})", chunk)  # noqa: S608
                 cursor.execute(f"DELETE FROM directory_structure_names WHERE rowid IN ({marks})", chunk)  # noqa: S608
                 cursor.execute(
-                    "INSERT INTO directory_structure_fts(rowid, search_name, search_body) "  # noqa: S608
-                    f"SELECT id, search_name, search_body FROM directory_structure WHERE id IN ({marks})",
+                    "INSERT INTO directory_structure_fts(rowid, search_name, search_body, search_tags) "  # noqa: S608
+                    f"SELECT id, search_name, search_body, search_tags FROM directory_structure WHERE id IN ({marks})",
                     chunk,
                 )
                 cursor.execute(
@@ -62,19 +73,95 @@ class SqliteBackend:
                     chunk,
                 )
 
+    def index_range(self, first: int, last: int) -> None:
+        """Index structures with ids in [first, last] that are not indexed yet (after bulk inserts)."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO directory_structure_fts(rowid, search_name, search_body, search_tags) "
+                "SELECT id, search_name, search_body, search_tags FROM directory_structure WHERE id BETWEEN %s AND %s",
+                [first, last],
+            )
+            cursor.execute(
+                "INSERT INTO directory_structure_names(rowid, name_normalised) "
+                "SELECT id, name_normalised FROM directory_structure WHERE id BETWEEN %s AND %s",
+                [first, last],
+            )
+
     def rebuild(self) -> None:
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM directory_structure_fts")
             cursor.execute("DELETE FROM directory_structure_names")
             cursor.execute(
-                "INSERT INTO directory_structure_fts(rowid, search_name, search_body) "
-                "SELECT id, search_name, search_body FROM directory_structure"
+                "INSERT INTO directory_structure_fts(rowid, search_name, search_body, search_tags) "
+                "SELECT id, search_name, search_body, search_tags FROM directory_structure"
             )
             cursor.execute(
                 "INSERT INTO directory_structure_names(rowid, name_normalised) "
                 "SELECT id, name_normalised FROM directory_structure"
             )
             cursor.execute("INSERT INTO directory_structure_fts(directory_structure_fts) VALUES ('optimize')")
+
+    # --- Index-driven search (search_index.py): the expression holds the text terms and the filter tags.
+    @staticmethod
+    def expression(
+        terms: Sequence[str], clauses: Sequence[Sequence[str]], exclude: Sequence[str] = ()
+    ) -> str:
+        parts = [f'"{t}"' for t in terms] + ["(" + " OR ".join(f'"{t}"' for t in c) + ")" for c in clauses]
+        expr = " AND ".join(parts)
+        if exclude:
+            expr += " NOT (" + " OR ".join(f'"{t}"' for t in exclude) + ")"
+        return expr
+
+    def count(self, expr: str) -> tuple[int, bool]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM directory_structure_fts WHERE directory_structure_fts MATCH %s", [expr]
+            )
+            return int(cursor.fetchone()[0]), False
+
+    def facet_rows(self, expr: str, total: int, limit: int) -> tuple[list[tuple[Any, ...]], float]:
+        step = max(1, -(-total // limit))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {FACET_COLUMNS} FROM directory_structure_fts f "  # noqa: S608
+                "JOIN directory_structure s ON s.id = f.rowid "
+                "WHERE directory_structure_fts MATCH %s AND f.rowid %% %s = 0",
+                [expr, step],
+            )
+            rows = cursor.fetchall()
+        return rows, (total / len(rows) if rows and step > 1 else 1.0)
+
+    def ranked_page(
+        self, expr: str, offset: int, limit: int, terms: Sequence[str], total: int
+    ) -> list[tuple[int, float]]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT f.rowid, -f.rank AS score, s.name_normalised "
+                "FROM (SELECT rowid, rank FROM directory_structure_fts WHERE directory_structure_fts MATCH %s "
+                "AND rank MATCH 'bm25(10.0, 1.0, 0.0)' ORDER BY rank LIMIT %s) f "
+                "JOIN directory_structure s ON s.id = f.rowid",
+                [expr, offset + limit + TIE_MARGIN],
+            )
+            rows = cursor.fetchall()
+        rows.sort(key=lambda r: (-r[1], r[2], r[0]))
+        return [(r[0], float(r[1])) for r in rows[offset : offset + limit]]
+
+    def sorted_page(self, expr: str, total: int, sort: str, offset: int, limit: int) -> list[int]:
+        order = SORTED[sort]
+        if total <= SMALL_SET:
+            sql = (
+                "SELECT s.id FROM directory_structure_fts f JOIN directory_structure s ON s.id = f.rowid "  # noqa: S608
+                f"WHERE directory_structure_fts MATCH %s ORDER BY {order} LIMIT %s OFFSET %s"
+            )
+        else:  # large sets: walk the sort index, keep the rows in the match set
+            sql = (
+                "SELECT s.id FROM directory_structure s WHERE s.status = 'published' AND s.id IN "  # noqa: S608
+                "(SELECT rowid FROM directory_structure_fts WHERE directory_structure_fts MATCH %s) "
+                f"ORDER BY {order} LIMIT %s OFFSET %s"
+            )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [expr, limit, offset])
+            return [row[0] for row in cursor.fetchall()]
 
     @staticmethod
     def _match(terms: Sequence[str]) -> str:
@@ -134,9 +221,109 @@ class PostgresBackend:
     def index(self, ids: Iterable[int]) -> None:
         """Nothing to do: `search_vector` is a generated column."""
 
+    def index_range(self, first: int, last: int) -> None:
+        """Nothing to do: `search_vector` is a generated column."""
+
     def rebuild(self) -> None:
         with connection.cursor() as cursor:
             cursor.execute("REINDEX INDEX directory_structure_search_gin")
+
+    # --- Index-driven search (search_index.py)
+    @staticmethod
+    def expression(
+        terms: Sequence[str], clauses: Sequence[Sequence[str]], exclude: Sequence[str] = ()
+    ) -> str:
+        parts = list(terms) + ["(" + " | ".join(c) + ")" for c in clauses]
+        expr = " & ".join(parts)
+        if exclude:
+            expr += " & !(" + " | ".join(exclude) + ")"
+        return expr
+
+    def _windows(self) -> tuple[str, list[int], float]:
+        """Id windows spread over the table (a sample of about 1/PG_SAMPLE_SHARE of the rows)."""
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT min(id), max(id) FROM directory_structure")
+            low, high = cursor.fetchone()
+        low, high = low or 0, high or 0
+        span = max(1, (high - low + 1) // (PG_WINDOWS * PG_SAMPLE_SHARE))
+        params: list[int] = []
+        for i in range(PG_WINDOWS):
+            start = low + i * (high - low + 1) // PG_WINDOWS
+            params += [start, start + span - 1]
+        sql = "(" + " OR ".join(["id BETWEEN %s AND %s"] * PG_WINDOWS) + ")"
+        return sql, params, (high - low + 1) / (span * PG_WINDOWS)
+
+    def count(self, expr: str) -> tuple[int, bool]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM (SELECT 1 FROM directory_structure WHERE search_vector @@ "
+                "to_tsquery('simple', %s) LIMIT %s) t",
+                [expr, PG_EXACT_COUNT + 1],
+            )
+            exact = int(cursor.fetchone()[0])
+            if exact <= PG_EXACT_COUNT:
+                return exact, False
+            windows, params, scale = self._windows()
+            cursor.execute(
+                "SELECT count(*) FROM directory_structure WHERE search_vector @@ to_tsquery('simple', %s) "  # noqa: S608
+                f"AND {windows}",
+                [expr, *params],
+            )
+            return max(PG_EXACT_COUNT + 1, round(int(cursor.fetchone()[0]) * scale)), True
+
+    def facet_rows(self, expr: str, total: int, limit: int) -> tuple[list[tuple[Any, ...]], float]:
+        sql = (
+            f"SELECT {FACET_COLUMNS} FROM directory_structure s "  # noqa: S608
+            "WHERE search_vector @@ to_tsquery('simple', %s)"
+        )
+        params: list[Any] = [expr]
+        if total > limit:
+            windows, window_params, _ = self._windows()
+            sql += f" AND {windows}"
+            params += window_params
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        return rows, (total / len(rows) if rows and total > limit else 1.0)
+
+    def ranked_page(
+        self, expr: str, offset: int, limit: int, terms: Sequence[str], total: int
+    ) -> list[tuple[int, float]]:
+        rank = "ts_rank('{0.1, 0.0, 0.4, 1.0}', search_vector, to_tsquery('simple', %s))"
+        text = " & ".join(terms)
+        with connection.cursor() as cursor:
+            if total <= PG_RANK_ALL:
+                cursor.execute(
+                    f"SELECT id, {rank} AS score FROM directory_structure "  # noqa: S608
+                    "WHERE search_vector @@ to_tsquery('simple', %s) "
+                    "ORDER BY score DESC, name_normalised, id LIMIT %s OFFSET %s",
+                    [text, expr, limit, offset],
+                )
+                return [(r[0], float(r[1])) for r in cursor.fetchall()]
+            # Large sets: rank candidates only, names holding a word first, then any matches.
+            by_name = expr + " & (" + " | ".join(f"{t}:A" for t in terms) + ")"
+            cursor.execute(
+                "(SELECT id FROM directory_structure WHERE search_vector @@ to_tsquery('simple', %s) LIMIT %s) "
+                "UNION (SELECT id FROM directory_structure WHERE search_vector @@ to_tsquery('simple', %s) "
+                "LIMIT %s)",
+                [by_name, PG_CANDIDATES, expr, PG_CANDIDATES],
+            )
+            ids = [r[0] for r in cursor.fetchall()]
+            cursor.execute(
+                f"SELECT id, {rank} AS score FROM directory_structure WHERE id = ANY(%s) "  # noqa: S608
+                "ORDER BY score DESC, name_normalised, id LIMIT %s OFFSET %s",
+                [text, ids, limit, offset],
+            )
+            return [(r[0], float(r[1])) for r in cursor.fetchall()]
+
+    def sorted_page(self, expr: str, total: int, sort: str, offset: int, limit: int) -> list[int]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT s.id FROM directory_structure s WHERE search_vector @@ to_tsquery('simple', %s) "  # noqa: S608
+                f"ORDER BY {SORTED[sort]} LIMIT %s OFFSET %s",
+                [expr, limit, offset],
+            )
+            return [row[0] for row in cursor.fetchall()]
 
     @staticmethod
     def _tsquery(terms: Sequence[str]) -> str:

@@ -23,7 +23,7 @@ from django.db.models.lookups import GreaterThan
 
 from essaim.territory.models import PerimeterCommune
 
-from . import references
+from . import references, search_index
 from .analysis import query_terms
 from .models import Activity, Sector, Structure
 from .search_backends import get_backend
@@ -73,6 +73,8 @@ class SearchResult:
     page_size: int = PAGE_SIZE
     fuzzy: bool = False
     terms: list[str] = field(default_factory=list)
+    # True when the total or the facet counts are estimates (very large sets, see search_index.py)
+    estimated: bool = False
 
     @property
     def num_pages(self) -> int:
@@ -238,6 +240,10 @@ def search_structures(
     page = max(1, page)
     offset = (page - 1) * page_size
     backend = get_backend()
+    if base is None:
+        result = _search_indexed(query, filters, sort, page, page_size, with_facets)
+        if result is not None:
+            return result
     qs = filtered_structures(filters, base)
     terms = query_terms(query)
     fuzzy = False
@@ -274,9 +280,72 @@ def search_structures(
     )
 
 
+def _facets_from_counts(counts: dict[str, list[int]], filters: SearchFilters) -> dict[str, list[FacetValue]]:
+    items = {
+        "sectors": ({slug: SECTORS[slug][0] for slug in TOP_LEVEL_SLUGS}, filters.sectors),
+        "families": (references.ESS_FAMILIES, filters.families),
+        "kinds": (references.INCLUSION_KINDS, filters.kinds),
+        "reservations": (references.RESERVATIONS, filters.reservations),
+    }
+    return {
+        name: [
+            FacetValue(code=code, label=label, count=counts[name][i], selected=code in selected)
+            for i, (code, label) in enumerate(labels.items())
+        ]
+        for name, (labels, selected) in items.items()
+    }
+
+
+def _search_indexed(
+    query: str, filters: SearchFilters, sort: str, page: int, page_size: int, with_facets: bool
+) -> SearchResult | None:
+    """Text and filters answered by the full-text index (search_index.py); None when no structure has
+    every word, so the caller falls back to typo-tolerant names."""
+    backend = get_backend()
+    terms = query_terms(query)
+    clauses = search_index.filter_clauses(filters)
+    offset = (page - 1) * page_size
+    result = SearchResult(hits=[], total=0, facets={}, page=page, page_size=page_size, terms=terms)
+    if any(not clause for clause in clauses):
+        result.facets = (
+            _facets_from_counts(search_index.facet_counts([], 1.0), filters) if with_facets else {}
+        )
+        return result
+    expr = backend.expression(terms, clauses)
+    total, estimated = backend.count(expr)
+    if not total and terms:
+        return None
+    if sort == "relevance" and terms:
+        scored = backend.ranked_page(expr, offset, page_size, terms, total)
+    elif sort == "relevance" and (filters.located_in or filters.works_in):
+        # Without words: structures located where they are sought come first, then by name.
+        place = search_index.located_clause(filters.located_in or filters.works_in)
+        local_expr = backend.expression(terms, [*clauses, place]) if place else ""
+        local = backend.count(local_expr)[0] if place else 0
+        scored = (
+            [(pk, 1.0) for pk in backend.sorted_page(local_expr, local, "name", offset, page_size)]
+            if offset < local
+            else []
+        )
+        if len(scored) < page_size:
+            rest_expr = backend.expression(terms, clauses, exclude=place)
+            rest_offset = max(0, offset - local)
+            rest = backend.sorted_page(rest_expr, total, "name", rest_offset, page_size - len(scored))
+            scored += [(pk, 0.0) for pk in rest]
+    else:
+        order = "name" if sort == "relevance" else sort
+        scored = [(pk, 0.0) for pk in backend.sorted_page(expr, total, order, offset, page_size)]
+    if with_facets:
+        rows, scale = backend.facet_rows(expr, total, search_index.FACET_EXACT)
+        result.facets = _facets_from_counts(search_index.facet_counts(rows, scale), filters)
+        estimated = estimated or scale != 1.0
+    result.hits, result.total, result.estimated = _hits(scored), total, estimated
+    return result
+
+
 def _ordered_page(qs: QuerySet[Structure], sort: str, offset: int, limit: int) -> list[tuple[int, float]]:
     ordering = {"relevance": ("-score", "name_normalised", "id"), "name": ("name_normalised", "id")}.get(
-        sort, ("-updated_at", "id")
+        sort, ("-updated_at", "-id")
     )
     return [
         (pk, float(score))
@@ -294,7 +363,7 @@ def _sort_fuzzy(
     if sort == "name":
         return sorted(rows, key=lambda r: (info[r[0]][0], r[0]))
     if sort == "updated":
-        return sorted(rows, key=lambda r: (-info[r[0]][1].timestamp(), r[0]))
+        return sorted(rows, key=lambda r: (-info[r[0]][1].timestamp(), -r[0]))
     return sorted(rows, key=lambda r: (-r[1], info[r[0]][0], r[0]))
 
 

@@ -20,12 +20,13 @@ from essaim.accounts.services import membership_add, organisation_create
 from essaim.accounts.validators import clean_siren, clean_siret
 from essaim.core.audit import log_action
 from essaim.core.errors import DomainError, PermissionDeniedError
-from essaim.territory.models import Commune, Perimeter
+from essaim.territory.models import Commune, Perimeter, PerimeterCommune
 
 from . import references
 from .analysis import index_document, normalise
 from .models import Activity, ClaimRequest, Sector, Structure
 from .search_backends import get_backend
+from .search_columns import search_tags
 from .sector_mappings import TOP_LEVEL_SLUGS
 
 
@@ -273,7 +274,9 @@ def _write_activities(structure: Structure, activities: list[ActivityInput]) -> 
 
 def structure_refresh_derived(structure: Structure) -> None:
     """Recompute masks, reserved-contract eligibility and search documents, save them, reindex."""
-    activities = list(structure.activities.select_related("sector", "sector__parent"))
+    activities = list(
+        structure.activities.select_related("sector", "sector__parent").prefetch_related("perimeters")
+    )
     sectors_mask = 0
     sector_words = []
     for activity in activities:
@@ -302,10 +305,28 @@ def structure_refresh_derived(structure: Structure) -> None:
         "ressourcerie réemploi" if structure.is_ressourcerie else "",
         structure.commune.name if structure.commune_id and structure.commune else "",
     )
+    structure.search_tags = search_tags(
+        status=structure.status,
+        families=families,
+        kinds=kinds,
+        reservations=[code for code, flag in eligibility.items() if flag],
+        ressourcerie=structure.is_ressourcerie,
+        commune_code=structure.commune_id,
+        located_perimeters=PerimeterCommune.objects.filter(commune_id=structure.commune_id).values_list(
+            "perimeter_id", flat=True
+        )
+        if structure.commune_id
+        else [],
+        sector_slugs=[
+            slug for a in activities for slug in (a.sector.slug, (a.sector.parent or a.sector).slug)
+        ],
+        works_nationally=any(a.is_national for a in activities),
+        works_perimeters=[p.pk for a in activities for p in a.perimeters.all()],
+    )
     structure.save(
         update_fields=[
             "sectors_mask", "eligible_l2113_12", "eligible_l2113_13", "eligible_l2113_15", "legal_form_label",
-            "name_normalised", "search_name", "search_body", "updated_at",
+            "name_normalised", "search_name", "search_body", "search_tags", "updated_at",
         ]
     )  # fmt: skip
     get_backend().index([structure.pk])
@@ -443,6 +464,7 @@ def structure_set_status(*, actor: User | None, structure: Structure, status: st
     previous = structure.status
     structure.status = status
     structure.save(update_fields=["status", "updated_at"])
+    structure_refresh_derived(structure)  # the status is a search tag
     log_action(
         actor=actor,
         action=f"structure.{status}",
