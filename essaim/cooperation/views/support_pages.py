@@ -1,0 +1,80 @@
+"""Support offer pages: list, create, detail, withdraw."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from essaim.core.errors import DomainError
+from essaim.core.views_utils import check_perm, report_domain_error
+
+from .. import selectors, services
+from ..forms import (
+    SupportOfferForm,
+    SupportSearchForm,
+)
+from ..models import SupportOffer
+from .acting import active_organisation
+
+
+def support_list(request: HttpRequest) -> HttpResponse:
+    form = SupportSearchForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    offers = selectors.support_offer_search(
+        query=filters.get("q", ""),
+        audience=filters.get("audience", ""),
+        topic=filters.get("topic", ""),
+        commune_code=filters.get("commune", ""),
+    )
+    return render(
+        request,
+        "cooperation/support_list.html",
+        {
+            "form": form,
+            "offers": offers,
+            "can_publish": request.user.has_perm("cooperation.publish_support_offer"),
+        },
+    )
+
+
+def support_create(request: HttpRequest) -> HttpResponse:
+    check_perm(request, "cooperation.publish_support_offer")
+    form = SupportOfferForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            offer = services.support_offer_publish(
+                actor=request.user, organisation=active_organisation(request), **form.cleaned_data
+            )
+        except DomainError as error:
+            report_domain_error(request, error, form)
+        else:
+            messages.success(request, f"Offre « {offer.title} » publiée.")
+            return redirect("cooperation:support_detail", pk=offer.pk)
+    return render(
+        request,
+        "cooperation/support_form.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def support_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    offer = get_object_or_404(
+        SupportOffer.objects.select_related("organisation", "perimeter"), pk=pk, is_published=True
+    )
+    return render(
+        request,
+        "cooperation/support_detail.html",
+        {"offer": offer, "can_manage": request.user.has_perm("cooperation.manage_support_offer", offer)},
+    )
+
+
+@require_POST
+def support_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    offer = get_object_or_404(SupportOffer.objects.select_related("organisation"), pk=pk)
+    check_perm(request, "cooperation.manage_support_offer", offer)
+    services.support_offer_withdraw(actor=request.user, offer=offer)
+    messages.success(request, f"Offre « {offer.title} » retirée.")
+    return redirect("cooperation:support_list")
