@@ -154,7 +154,7 @@ class Role(models.TextChoices):
     VISITOR = "visiteur", "Visiteur"
 
 
-ROLE_FIELDS = {
+ROLE_FIELDS: dict[str, str] = {
     Role.BUYER: "buyer",
     Role.SUPPLIER: "supplier",
     Role.PARTNER: "partner",
