@@ -39,9 +39,9 @@ def _rejoue_people() -> None:
     """The demo supplier manages Rejoué's directory profile, so the need's email reaches them."""
     rejoue = Structure.objects.filter(source="demo", source_id="rejoue").first()
     user = User.objects.filter(email=SUPPLIER_LOGIN).first()
-    if rejoue is None or user is None or rejoue.organisation_id is None:
+    if rejoue is None or user is None or rejoue.organisation is None:
         return
-    if not Membership.objects.filter(user=user, organisation_id=rejoue.organisation_id).exists():
+    if not Membership.objects.filter(user=user, organisation=rejoue.organisation).exists():
         membership_add(actor=None, organisation=rejoue.organisation, user=user, role=Membership.Role.ADMIN)
 
 

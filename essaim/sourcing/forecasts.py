@@ -215,7 +215,8 @@ def forecast_import(
     for line, row in enumerate(rows, start=2):
         data, reasons = _parse(row, sectors)
         if data is not None and data.reference and data.reference in seen:
-            data, reasons = None, [f"référence {data.reference} en double dans le fichier"]
+            reasons = [f"référence {data.reference} en double dans le fichier"]
+            data = None
         if data is None:
             report.rejected.append({"line": line, "row": row, "reasons": reasons})
             continue

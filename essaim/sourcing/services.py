@@ -173,7 +173,7 @@ def check_attachment(uploaded_file: UploadedFile | IO[bytes], name: str, size: i
     if size > MAX_ATTACHMENT_SIZE:
         raise NeedError("Le fichier dépasse 10 Mo.", field="attachments")
     by_name = extension_kind(name)
-    by_content = detect_kind(uploaded_file)  # type: ignore[arg-type]
+    by_content = detect_kind(uploaded_file)
     if by_name not in ATTACHMENT_KINDS or by_content != by_name:
         raise NeedError(
             f"« {name} » n'est pas accepté : joignez un PDF ou un document bureautique (ODT, DOCX, ODS, XLSX).",

@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
@@ -170,7 +171,7 @@ def need_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _advice(request: HttpRequest, need: Need, matches: list[Any]) -> tuple[AdviceForm, Any]:
     default_amount = need.amount or Decimal(0)
-    initial = {
+    initial: dict[str, Any] = {
         "amount": default_amount,
         "duration_months": need.duration_months,
         "labour_share": Decimal(50),
@@ -191,14 +192,14 @@ def _advice(request: HttpRequest, need: Need, matches: list[Any]) -> tuple[Advic
     return form, selectors.reservation_advice(need, matches, inputs)
 
 
-def _serve_attachment(need: Need, piece: str) -> HttpResponse:
+def _serve_attachment(need: Need, piece: str) -> HttpResponseBase:
     attachment = need.attachments.filter(pk=piece).first() if piece.isdigit() else None
     if attachment is None:
         raise Http404("pièce jointe inconnue")
     return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
 
 
-def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def need_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
     need = _need(pk)
     check_perm(request, "sourcing.view_need", need)
     if "piece" in request.GET:
@@ -340,7 +341,8 @@ def need_answers(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _answer_page(
     request: HttpRequest, need: Need, organisation: Organisation, template: str, extra: dict[str, Any]
-) -> HttpResponse:
+) -> HttpResponse | None:
+    """The answer form; None once the answer is recorded (the caller redirects)."""
     form = AnswerForm(request.POST or None, request.FILES or None, questions=need.question_list)
     if request.method == "POST" and form.is_valid():
         try:
@@ -360,7 +362,7 @@ def _answer_page(
             report_domain_error(request, error, form)
         else:
             messages.success(request, "Votre réponse a été transmise à l'acheteur.")
-            return None  # type: ignore[return-value]
+            return None
     return render(request, template, {"need": need, "form": form, "organisation": organisation, **extra})
 
 
@@ -378,7 +380,7 @@ def need_answer(request: HttpRequest, pk: int) -> HttpResponse:
     return response or redirect("sourcing:need_detail", pk=need.pk)
 
 
-def answer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def answer_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
     answer = get_object_or_404(
         NeedAnswer.objects.select_related("need", "need__buyer", "organisation", "structure", "author"), pk=pk
     )
@@ -400,7 +402,9 @@ def need_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
             pk__in=need.answers.filter(kind=NeedAnswer.Kind.INTERESTED).values("organisation_id")
         ).order_by("name")
     else:
-        suppliers = Organisation.objects.filter(pk=organisation.pk if organisation else None)
+        suppliers = (
+            Organisation.objects.filter(pk=organisation.pk) if organisation else Organisation.objects.none()
+        )
     form = ContractForm(request.POST or None, suppliers=suppliers)
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data["signed"] == "oui":
