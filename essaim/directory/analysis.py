@@ -88,8 +88,8 @@ def _term(token: str) -> str | None:
     if token in STOPWORDS or (len(token) < 2 and not token.isdigit()):
         return None
     stem = _fixpoint_stem(token)
-    if stem in STOPWORDS or not stem:
-        return None
+    if stem in STOPWORDS or not stem or (len(stem) < 2 and not stem.isdigit()):
+        return None  # a one-letter stem would not survive a second analysis (idempotence)
     return _SYNONYMS.get(stem, stem)
 
 

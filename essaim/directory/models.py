@@ -177,6 +177,7 @@ class Structure(TimeStampedModel):
         indexes = [
             models.Index(fields=["status", "commune"], name="structure_status_commune"),
             models.Index(fields=["status", "updated_at"], name="structure_status_updated"),
+            models.Index(fields=["status", "name_normalised"], name="directory_structure_name_sort"),
         ]
 
     def __str__(self) -> str:

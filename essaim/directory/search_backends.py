@@ -35,7 +35,10 @@ FACET_COLUMNS = (
 )
 SORTED = {"name": "s.name_normalised, s.id", "updated": "s.updated_at DESC, s.id DESC"}
 TIE_MARGIN = 50  # extra top rows fetched so that ties on the score are broken by name like the full order
-SMALL_SET = 5000  # below it, sort the matches; above, walk the sort index
+DENSE_SHARE = 0.1  # SQLite: matches holding at least this share of the published rows walk the sort index
+SAMPLE_WINDOWS = 8
+RANK_ALL = 20_000  # SQLite: bm25 on every match up to this many, on name matches first beyond
+SORT_INDEXES = {"name": "directory_structure_name_sort", "updated": "structure_status_updated"}
 PG_EXACT_COUNT = 10_000  # exact totals up to this many matches on PostgreSQL, estimated beyond
 PG_RANK_ALL = 3000  # ts_rank on every match up to this many, on candidates beyond
 PG_CANDIDATES = 1000
@@ -120,46 +123,81 @@ class SqliteBackend:
             return int(cursor.fetchone()[0]), False
 
     def facet_rows(self, expr: str, total: int, limit: int) -> tuple[list[tuple[Any, ...]], float]:
-        step = max(1, -(-total // limit))
+        sql = (
+            f"SELECT {FACET_COLUMNS} FROM directory_structure_fts f "  # noqa: S608
+            "JOIN directory_structure s INDEXED BY directory_structure_facets ON s.id = f.rowid "
+            "WHERE directory_structure_fts MATCH %s"
+        )
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT {FACET_COLUMNS} FROM directory_structure_fts f "  # noqa: S608
-                "JOIN directory_structure s ON s.id = f.rowid "
-                "WHERE directory_structure_fts MATCH %s AND f.rowid %% %s = 0",
-                [expr, step],
-            )
-            rows = cursor.fetchall()
-        return rows, (total / len(rows) if rows and step > 1 else 1.0)
+            if total <= limit:
+                cursor.execute(sql, [expr])
+                return cursor.fetchall(), 1.0
+            # A sample: matches in id windows spread over the table (FTS5 seeks rowid ranges).
+            cursor.execute("SELECT min(id), max(id) FROM directory_structure")
+            low, high = cursor.fetchone()
+            span = max(1, int((high - low + 1) * limit / total / SAMPLE_WINDOWS))
+            rows: list[tuple[Any, ...]] = []
+            for i in range(SAMPLE_WINDOWS):
+                start = low + i * (high - low + 1) // SAMPLE_WINDOWS
+                cursor.execute(sql + " AND f.rowid BETWEEN %s AND %s", [expr, start, start + span - 1])
+                rows += cursor.fetchall()
+        return rows, (total / len(rows) if rows else 1.0)
 
     def ranked_page(
         self, expr: str, offset: int, limit: int, terms: Sequence[str], total: int
     ) -> list[tuple[int, float]]:
+        wanted = offset + limit + TIE_MARGIN
+        sql = (
+            "SELECT f.rowid, -f.rank AS score, s.name_normalised "
+            "FROM (SELECT rowid, rank FROM directory_structure_fts WHERE directory_structure_fts MATCH %s "
+            "AND rank MATCH 'bm25(10.0, 1.0, 0.0)' ORDER BY rank LIMIT %s) f "
+            "JOIN directory_structure s ON s.id = f.rowid"
+        )
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT f.rowid, -f.rank AS score, s.name_normalised "
-                "FROM (SELECT rowid, rank FROM directory_structure_fts WHERE directory_structure_fts MATCH %s "
-                "AND rank MATCH 'bm25(10.0, 1.0, 0.0)' ORDER BY rank LIMIT %s) f "
-                "JOIN directory_structure s ON s.id = f.rowid",
-                [expr, offset + limit + TIE_MARGIN],
-            )
-            rows = cursor.fetchall()
+            if total <= RANK_ALL:
+                cursor.execute(sql, [expr, wanted])
+                rows = cursor.fetchall()
+            else:
+                # Large sets: a name match weighs 10 times a body match, so the best rows hold a word in
+                # their name; rank those, then (if the page needs more) the first RANK_ALL other rows.
+                in_name = "{search_name} : (" + " OR ".join(f'"{t}"' for t in terms) + ")"
+                cursor.execute(sql, [f"({expr}) AND {in_name}", wanted])
+                rows = cursor.fetchall()
+                if len(rows) < wanted:
+                    cursor.execute(
+                        sql.replace("MATCH %s", "MATCH %s AND rowid <= %s", 1),
+                        [f"({expr}) NOT {in_name}", self._nth_rowid(cursor, expr), wanted - len(rows)],
+                    )
+                    rows += cursor.fetchall()
         rows.sort(key=lambda r: (-r[1], r[2], r[0]))
         return [(r[0], float(r[1])) for r in rows[offset : offset + limit]]
 
+    @staticmethod
+    def _nth_rowid(cursor: Any, expr: str) -> int:
+        cursor.execute(
+            "SELECT max(rowid) FROM (SELECT rowid FROM directory_structure_fts WHERE "
+            "directory_structure_fts MATCH %s LIMIT %s)",
+            [expr, RANK_ALL],
+        )
+        return int(cursor.fetchone()[0] or 0)
+
     def sorted_page(self, expr: str, total: int, sort: str, offset: int, limit: int) -> list[int]:
         order = SORTED[sort]
-        if total <= SMALL_SET:
-            sql = (
-                "SELECT s.id FROM directory_structure_fts f JOIN directory_structure s ON s.id = f.rowid "  # noqa: S608
-                f"WHERE directory_structure_fts MATCH %s ORDER BY {order} LIMIT %s OFFSET %s"
-            )
-        else:  # large sets: walk the sort index, keep the rows in the match set
-            sql = (
-                "SELECT s.id FROM directory_structure s WHERE s.status = 'published' AND s.id IN "  # noqa: S608
-                "(SELECT rowid FROM directory_structure_fts WHERE directory_structure_fts MATCH %s) "
-                f"ORDER BY {order} LIMIT %s OFFSET %s"
-            )
         with connection.cursor() as cursor:
+            cursor.execute("SELECT max(id) - min(id) + 1 FROM directory_structure")
+            rows = cursor.fetchone()[0] or 1  # cheap: only chooses the plan
+            if total / rows < DENSE_SHARE:  # sort the matches
+                sql = (
+                    "SELECT s.id FROM directory_structure_fts f JOIN directory_structure s ON s.id = f.rowid "  # noqa: S608
+                    f"WHERE directory_structure_fts MATCH %s ORDER BY {order} LIMIT %s OFFSET %s"
+                )
+            else:  # dense: walk the sort index, checking each row against the index until the page is full
+                sql = (
+                    f"SELECT s.id FROM directory_structure s INDEXED BY {SORT_INDEXES[sort]} "  # noqa: S608
+                    "WHERE s.status = 'published' AND EXISTS (SELECT 1 FROM directory_structure_fts f "
+                    "WHERE directory_structure_fts MATCH %s AND f.rowid = s.id) "
+                    f"ORDER BY {order} LIMIT %s OFFSET %s"
+                )
             cursor.execute(sql, [expr, limit, offset])
             return [row[0] for row in cursor.fetchall()]
 

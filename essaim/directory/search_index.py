@@ -19,7 +19,7 @@ from . import references
 from .search_columns import LOCATED_TAG, NATIONAL_TAG, tag
 from .sector_mappings import TOP_LEVEL_SLUGS
 
-FACET_EXACT = 5000
+FACET_EXACT = 3000
 
 
 def _perimeter_id(code: str) -> int | None:
