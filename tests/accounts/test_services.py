@@ -52,20 +52,27 @@ class TestOrganisations:
 
 @pytest.mark.django_db
 class TestInvitations:
-    def test_invited_person_creates_an_account_and_joins_with_the_role(self, django_capture_on_commit_callbacks):
+    def test_invited_person_creates_an_account_and_joins_with_the_role(
+        self, django_capture_on_commit_callbacks
+    ):
         admin = UserFactory()
         organisation = BuyerFactory()
         services.membership_add(actor=None, organisation=organisation, user=admin, role="admin")
         with django_capture_on_commit_callbacks(execute=True):
             invitation = services.invitation_create(
-                actor=admin, organisation=organisation, email="Nouvelle@Exemple.FR", role="admin",
+                actor=admin,
+                organisation=organisation,
+                email="Nouvelle@Exemple.FR",
+                role="admin",
                 accept_url_builder=url_for,
             )
         assert invitation.email == "nouvelle@exemple.fr"
         assert len(mail.outbox) == 1 and mail.outbox[0].to == ["nouvelle@exemple.fr"]
         raw = raw_token_from_outbox()
         assert Invitation.objects.filter(token_hash=raw).count() == 0  # only the hash is stored
-        membership = services.invitation_accept(raw_token=raw, full_name="Nadia Nouvelle", password="un-long-mot-2026")
+        membership = services.invitation_accept(
+            raw_token=raw, full_name="Nadia Nouvelle", password="un-long-mot-2026"
+        )
         assert membership.role == "admin" and membership.organisation == organisation
         assert membership.user.check_password("un-long-mot-2026")
         with pytest.raises(DomainError, match="déjà été acceptée"):
@@ -76,7 +83,11 @@ class TestInvitations:
         organisation = BuyerFactory()
         with django_capture_on_commit_callbacks(execute=True):
             invitation = services.invitation_create(
-                actor=admin, organisation=organisation, email="a@exemple.fr", role="member", accept_url_builder=url_for
+                actor=admin,
+                organisation=organisation,
+                email="a@exemple.fr",
+                role="member",
+                accept_url_builder=url_for,
             )
         raw = raw_token_from_outbox()
         Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
@@ -92,7 +103,10 @@ class TestInvitations:
         organisation = BuyerFactory()
         with django_capture_on_commit_callbacks(execute=True):
             services.invitation_create(
-                actor=UserFactory(), organisation=organisation, email="b@exemple.fr", role="member",
+                actor=UserFactory(),
+                organisation=organisation,
+                email="b@exemple.fr",
+                role="member",
                 accept_url_builder=url_for,
             )
         intruder = UserFactory(email="intrus@exemple.fr")
@@ -106,7 +120,10 @@ class TestInvitations:
         services.membership_add(actor=None, organisation=organisation, user=member, role="member")
         with pytest.raises(DomainError, match="déjà membre"):
             services.invitation_create(
-                actor=member, organisation=organisation, email="DEJA@exemple.fr", role="member",
+                actor=member,
+                organisation=organisation,
+                email="DEJA@exemple.fr",
+                role="member",
                 accept_url_builder=url_for,
             )
 
@@ -121,7 +138,9 @@ class TestMemberships:
             services.membership_set_role(actor=admin, membership=membership, role="member")
         with pytest.raises(DomainError, match="au moins un administrateur"):
             services.membership_remove(actor=admin, membership=membership)
-        second = services.membership_add(actor=None, organisation=organisation, user=UserFactory(), role="admin")
+        second = services.membership_add(
+            actor=None, organisation=organisation, user=UserFactory(), role="admin"
+        )
         services.membership_remove(actor=admin, membership=membership)
         assert list(Membership.objects.filter(organisation=organisation)) == [second]
 

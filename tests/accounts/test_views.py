@@ -36,7 +36,9 @@ def test_password_reset_sends_a_link_that_sets_a_new_password(client, world):
     path = "/" + link.split("://", 1)[1].split("/", 1)[1]
     response = client.get(path, follow=True)
     form_url = response.redirect_chain[-1][0]
-    response = client.post(form_url, {"new_password1": "nouveau-secret-2026", "new_password2": "nouveau-secret-2026"})
+    response = client.post(
+        form_url, {"new_password1": "nouveau-secret-2026", "new_password2": "nouveau-secret-2026"}
+    )
     assert response.status_code == 302
     world.users["buyer"].refresh_from_db()
     assert world.users["buyer"].check_password("nouveau-secret-2026")
@@ -55,7 +57,9 @@ def test_invitation_form_reports_errors_by_field(client_as, world):
 
 
 @pytest.mark.django_db
-def test_invitation_accept_page_creates_the_account(client, client_as, world, django_capture_on_commit_callbacks):
+def test_invitation_accept_page_creates_the_account(
+    client, client_as, world, django_capture_on_commit_callbacks
+):
     admin_client = client_as("buyer_admin")
     with django_capture_on_commit_callbacks(execute=True):
         admin_client.post(
@@ -68,7 +72,8 @@ def test_invitation_accept_page_creates_the_account(client, client_as, world, dj
     response = client.post(path, {"full_name": "Rémi Recrue", "password1": "court", "password2": "court"})
     assert response.status_code == 400 and 'id="id_password1-errors"' in response.content.decode()
     response = client.post(
-        path, {"full_name": "Rémi Recrue", "password1": "un-secret-solide-26", "password2": "un-secret-solide-26"}
+        path,
+        {"full_name": "Rémi Recrue", "password1": "un-secret-solide-26", "password2": "un-secret-solide-26"},
     )
     assert response.status_code == 302
     assert Membership.objects.filter(user__email="recrue@exemple.fr", organisation=world.buyer_org).exists()
@@ -81,9 +86,12 @@ def test_switching_organisation_only_to_ones_you_belong_to(client_as, world):
 
     membership_add(actor=None, organisation=world.partner_org, user=world.users["buyer"], role="member")
     client.post(reverse("accounts:organisation_switch"), {"organisation": world.partner_org.pk, "next": "/"})
-    assert "CRESS" in client.get(reverse("core:dashboard")).content.decode().split("Vous agissez pour")[1][:200]
+    assert (
+        "CRESS" in client.get(reverse("core:dashboard")).content.decode().split("Vous agissez pour")[1][:200]
+    )
     response = client.post(
-        reverse("accounts:organisation_switch"), {"organisation": world.other_buyer_org.pk, "next": "//evil.example"}
+        reverse("accounts:organisation_switch"),
+        {"organisation": world.other_buyer_org.pk, "next": "//evil.example"},
     )
     assert response["Location"] == reverse("core:dashboard")
     assert "Ivry" not in client.get(reverse("core:dashboard")).content.decode()
