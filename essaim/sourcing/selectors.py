@@ -111,15 +111,19 @@ def responsiveness() -> dict[int, tuple[int, int]]:
 
 def need_matches(need: Need, *, limit: int | None = None) -> list[Match]:
     """The published structures ranked for the need, with their reasons."""
+    return matches_for(need_match_dict(need), limit=limit)
+
+
+def matches_for(data: dict[str, Any], *, limit: int | None = None) -> list[Match]:
     try:
-        request = need_from_dict(need_match_dict(need))
+        request = need_from_dict(data)
     except MatchInputError:
         return []
     candidates = candidates_from_db(candidate_queryset(request), responses=responsiveness())
     return rank(request.need, candidates, limit=limit)
 
 
-def able_matches(need: Need, matches: list[Match]) -> list[Match]:
+def able_matches(need: Need | None, matches: list[Match]) -> list[Match]:
     """The matches that fit the need's sector and place (when the need names them)."""
     return [
         m
@@ -137,7 +141,9 @@ class AdviceInputs:
     hourly_cost: float = 30.0
 
 
-def reservation_advice(need: Need, matches: list[Match], inputs: AdviceInputs) -> reservation.Recommendation:
+def reservation_advice(
+    need: Need | None, matches: list[Match], inputs: AdviceInputs
+) -> reservation.Recommendation:
     able_ids = [m.id for m in able_matches(need, matches)]
     structures = Structure.objects.filter(pk__in=able_ids).only(
         "name", "eligible_l2113_12", "eligible_l2113_13", "eligible_l2113_15", "headcount", "revenue_band"
@@ -299,3 +305,24 @@ def structure_of(organisation: Organisation | None) -> Structure | None:
     if organisation is None:
         return None
     return Structure.objects.filter(organisation=organisation).first()
+
+
+# Amount assumed for a forecast's band in the reservation advice: the middle of the band (1.5 M€ above 1 M€).
+BAND_AMOUNTS: dict[str, float] = {
+    "lt-40k": 20_000.0,
+    "40k-90k": 65_000.0,
+    "90k-221k": 155_000.0,
+    "221k-1m": 610_000.0,
+    "gte-1m": 1_500_000.0,
+}
+
+
+def forecast_advice(forecast: PurchaseForecast) -> tuple[list[Match], reservation.Recommendation]:
+    """The structures able to answer a forecast (its sector and place) and the reservation advice."""
+    data: dict[str, Any] = {"title": forecast.title, "sectors": [forecast.sector.slug]}
+    if forecast.place_code:
+        key = "commune" if Commune.objects.filter(pk=forecast.place_code).exists() else "perimeter"
+        data[key] = forecast.place_code
+    matches = able_matches(None, matches_for(data))
+    advice = reservation_advice(None, matches, AdviceInputs(amount=BAND_AMOUNTS[forecast.amount_band]))
+    return matches, advice

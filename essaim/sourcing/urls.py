@@ -21,6 +21,7 @@ urlpatterns = [
     path("desabonnement/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("preferences/", views.preferences, name="preferences"),
     path("previsions/", views.forecast_list, name="forecast_list"),
+    path("previsions/<int:pk>/", views.forecast_detail, name="forecast_detail"),
     path("previsions/nouvelle/", views.forecast_create, name="forecast_create"),
     path("previsions/import/", views.forecast_import, name="forecast_import"),
 ]

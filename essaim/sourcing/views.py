@@ -518,6 +518,21 @@ def forecast_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def forecast_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    forecast = get_object_or_404(selectors.forecasts(), pk=pk)
+    matches, advice = selectors.forecast_advice(forecast)
+    return render(
+        request,
+        "sourcing/forecast_detail.html",
+        {
+            "forecast": forecast,
+            "matches": matches[:MATCHES_SHOWN],
+            "match_count": len(matches),
+            "advice": advice,
+        },
+    )
+
+
 def forecast_create(request: HttpRequest) -> HttpResponse:
     check_perm(request, "sourcing.create_forecast")
     buyer = _active_buyer(request)

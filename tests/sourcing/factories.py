@@ -19,11 +19,24 @@ from tests.directory.factories import make_structure
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
+def ensure_sectors() -> None:
+    """The reference sectors, created by a data migration, are flushed by transactional (browser) tests."""
+    if not Sector.objects.exists():
+        import importlib
+
+        from django.apps import apps
+
+        importlib.import_module("essaim.directory.migrations.0002_search_indexes_and_sectors").create_sectors(
+            apps, None
+        )
+
+
 def pdf_upload(name: str = "cahier-des-charges.pdf") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, PDF, content_type="application/pdf")
 
 
 def need_data(**overrides: Any) -> services.NeedData:
+    ensure_sectors()
     values: dict[str, Any] = {
         "title": "Achat de jouets de réemploi pour les crèches",
         "description": "Jouets d'éveil et jeux de construction d'occasion, nettoyés et contrôlés, pour 12 crèches.",

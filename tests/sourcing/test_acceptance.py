@@ -94,3 +94,44 @@ def test_vitry_buyer_finds_rejoue_tells_it_and_records_the_collaboration(
     assert collaboration.buyer == world.buyer_org and collaboration.supplier == world.supplier_org
     assert collaboration.structure == rejoue and collaboration.amount == 48000
     assert collaboration.status == Collaboration.Status.COLLABORATION
+
+
+def test_forecast_page_advises_on_reservation_citing_the_structures(client_as, world) -> None:  # noqa: ANN001
+    from essaim.sourcing import forecasts
+
+    forecast = forecasts.forecast_create(
+        actor=None,
+        buyer=world.buyer_org,
+        data=forecasts.ForecastData(
+            title="Jouets des centres de loisirs",
+            year=timezone.localdate().year + 1,
+            quarter=2,
+            sector=Sector.objects.get(slug="jouets"),
+            amount_band="90k-221k",
+            procedure="mapa",
+            place_code="94081",
+        ),
+    )
+    page = client_as("supplier").get(reverse("sourcing:forecast_detail", args=[forecast.pk])).content.decode()
+    assert "Conseil : réserver ce marché ?" in page and "Rejoué" in page
+    assert "L2113-13" in page
+
+
+def test_need_pages_read_in_a_fixed_number_of_queries(
+    client_as,  # noqa: ANN001
+    world,  # noqa: ANN001
+    django_assert_max_num_queries,  # noqa: ANN001
+) -> None:
+    from .factories import make_need
+
+    for index in range(6):
+        make_need(world.buyer_org, publish=True, title=f"Besoin {index}")
+    client = client_as("supplier")
+    client.get(reverse("sourcing:need_list"))  # warm the session and the memberships
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("sourcing:need_list")).status_code == 200
+    need = Need.objects.filter(buyer=world.buyer_org).first()
+    buyer = client_as("buyer")
+    buyer.get(reverse("sourcing:need_answers", args=[need.pk]))
+    with django_assert_max_num_queries(14):
+        assert buyer.get(reverse("sourcing:need_answers", args=[need.pk])).status_code == 200

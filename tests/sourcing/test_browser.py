@@ -17,9 +17,12 @@ from essaim.sourcing.models import Collaboration, Need, NeedAnswer
 from tests.browser_support import axe_violations, login_as
 from tests.territory_support import make_small_territory
 
+from .factories import ensure_sectors
+
 
 def test_buyer_posts_supplier_answers_buyer_awards(page: Page, client, world) -> None:  # noqa: ANN001
     make_small_territory()
+    ensure_sectors()
     load_demo_structures()
     rejoue = Structure.objects.get(source="demo", source_id="rejoue")
     Structure.objects.filter(pk=rejoue.pk).update(organisation=world.supplier_org)

@@ -9,12 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from essaim.directory.models import Structure
-from essaim.sourcing import notifications, services
+from django.utils import timezone
+
+from essaim.directory.models import Sector, Structure
+from essaim.sourcing import forecasts, notifications, services
 from essaim.sourcing.models import NeedAnswer, NeedNotification
 from tests.url_matrix import NOT_ALLOWED, OK, everyone, logged_in, only
 
-from .factories import make_need, make_toy_structure
+from .factories import ensure_sectors, make_need, make_toy_structure
 
 BUYERS = ["buyer", "buyer_admin", "other_buyer"]
 NEED_MANAGERS = ["buyer", "buyer_admin", "superuser"]
@@ -22,6 +24,7 @@ ANSWER_VIEWERS = ["buyer", "buyer_admin", "supplier", "superuser"]
 
 
 def add_samples(world: Any, samples: dict[str, Any]) -> None:
+    ensure_sectors()
     structure = Structure.objects.filter(organisation=world.supplier_org).first() or make_toy_structure(
         organisation=world.supplier_org
     )
@@ -44,7 +47,21 @@ def add_samples(world: Any, samples: dict[str, Any]) -> None:
         kind=NeedAnswer.Kind.INTERESTED,
         answers=["Sous 15 jours", "Norme EN 71"],
     )
+    forecast = forecasts.forecast_create(
+        actor=None,
+        buyer=world.buyer_org,
+        data=forecasts.ForecastData(
+            title="Jouets des centres de loisirs",
+            year=timezone.localdate().year + 1,
+            quarter=2,
+            sector=Sector.objects.get(slug="jouets"),
+            amount_band="40k-90k",
+            procedure="mapa",
+            place_code="94081",
+        ),
+    )
     samples.update(
+        sourcing_forecast=forecast,
         sourcing_need=need,
         sourcing_structure=structure,
         sourcing_answer=answer,
@@ -75,6 +92,7 @@ EXPECTED: dict[str, tuple[Callable[[Any], dict[str, Any]] | None, dict[str, int]
     "sourcing:unsubscribe": (lambda s: {"token": s["sourcing_unsubscribe"]}, everyone(OK)),
     "sourcing:preferences": (None, only(["supplier", "superuser"])),
     "sourcing:forecast_list": (None, logged_in(OK)),
+    "sourcing:forecast_detail": (lambda s: {"pk": s["sourcing_forecast"].pk}, logged_in(OK)),
     "sourcing:forecast_create": (None, only(BUYERS)),
     "sourcing:forecast_import": (None, only(BUYERS)),
 }
