@@ -340,14 +340,20 @@ def need_answers(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _answer_page(
-    request: HttpRequest, need: Need, organisation: Organisation, template: str, extra: dict[str, Any]
+    request: HttpRequest,
+    need: Need,
+    organisation: Organisation,
+    template: str,
+    extra: dict[str, Any],
+    *,
+    by_link: bool = False,
 ) -> HttpResponse | None:
     """The answer form; None once the answer is recorded (the caller redirects)."""
     form = AnswerForm(request.POST or None, request.FILES or None, questions=need.question_list)
     if request.method == "POST" and form.is_valid():
         try:
             services.answer_record(
-                actor=request.user,
+                actor=None if by_link else request.user,  # a link speaks for its structure, not the session
                 need=need,
                 organisation=organisation,
                 kind=form.cleaned_data["kind"],
@@ -427,7 +433,16 @@ def need_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "sourcing/need_follow_up.html",
-        {"need": need, "form": form, "collaborations": list(need.collaborations.select_related("supplier"))},
+        {
+            "need": need,
+            "form": form,
+            # A supplier sees its own declared contract only, never another supplier's.
+            "collaborations": list(
+                need.collaborations.select_related("supplier")
+                if is_buyer
+                else need.collaborations.filter(supplier=organisation).select_related("supplier")
+            ),
+        },
     )
 
 
@@ -454,6 +469,7 @@ def need_open(request: HttpRequest, token: str) -> HttpResponse:
         organisation,
         "sourcing/need_open.html",
         {"notification": notification, "my_answer": selectors.answer_of_organisation(need, organisation)},
+        by_link=True,
     )
     return response or redirect("sourcing:need_open", token=token)
 

@@ -215,3 +215,36 @@ def test_follow_up_yes_records_the_collaboration(client_as, answered, world) -> 
     assert need.collaborations.get().supplier == world.supplier_org
     response = client_as("buyer").post(reverse("sourcing:need_follow_up", args=[need.pk]), {"signed": "oui"})
     assert "Indiquez la structure" in response.content.decode()
+
+
+def test_answer_pages_of_a_supplier_never_show_another_suppliers_answer(
+    client, client_as, answered, world
+) -> None:  # noqa: ANN001
+    from essaim.sourcing.models import NeedNotification
+
+    need, mine, theirs, other_user, _ivry_need, _ivry_answer = answered
+    services.contract_record(actor=None, need=need, supplier=theirs.organisation, amount=None)
+    services.contract_record(actor=None, need=need, supplier=world.supplier_org, amount=None)
+    supplier = client_as("supplier")
+    for url in (
+        reverse("sourcing:need_answer", args=[need.pk]),
+        reverse("sourcing:need_follow_up", args=[need.pk]),
+        reverse("sourcing:need_detail", args=[need.pk]),
+    ):
+        page = supplier.get(url).content.decode()
+        assert "Ludo Concurrente" not in page and "Tarif confidentiel" not in page, url
+    assert "Rejoué" in supplier.get(reverse("sourcing:need_follow_up", args=[need.pk])).content.decode()
+    from .factories import make_toy_structure
+
+    structure = make_toy_structure("Ludo Concurrente (fiche)", organisation=theirs.organisation)
+    notification = NeedNotification.objects.create(need=need, structure=structure, rank=2, score=50)
+    from essaim.sourcing.notifications import need_link_token
+
+    link = reverse("sourcing:need_open", args=[need_link_token(notification)])
+    page = client.get(link).content.decode()
+    assert "Tarif confidentiel" not in page and "15 jours" not in page  # neither its nor Rejoué's details
+    response = client.post(link, {"kind": "question", "message": "Peut-on livrer en deux fois ?"})
+    assert response.status_code == 302
+    assert NeedAnswer.objects.filter(
+        need=need, organisation=theirs.organisation, kind="question", author__isnull=True
+    ).exists()
