@@ -25,7 +25,6 @@ from essaim.territory.models import Commune, Perimeter, PerimeterCommune
 from . import references, services
 from .analysis import normalise, tokenize
 from .models import Structure
-from .sector_mappings import sector_for_naf
 
 FORMATS = ("csv", "sirene", "data-inclusion", "gogocarto")
 
@@ -138,107 +137,6 @@ def read_csv(path: Path) -> Iterator[Candidate | Rejection]:
                 },
                 activities=activities,
             )
-
-
-# --- SIRENE stock files -----------------------------------------------------------------------------
-
-SIRENE_UNIT_FIELDS = (
-    "denominationUniteLegale", "denominationUsuelle1UniteLegale", "prenom1UniteLegale", "nomUniteLegale",
-    "categorieJuridiqueUniteLegale", "activitePrincipaleUniteLegale", "dateCreationUniteLegale",
-)  # fmt: skip
-
-
-def _sirene_name(unit: dict[str, str]) -> str:
-    return (
-        unit.get("denominationUniteLegale")
-        or unit.get("denominationUsuelle1UniteLegale")
-        or " ".join(p for p in (unit.get("prenom1UniteLegale"), unit.get("nomUniteLegale")) if p)
-    ).strip()
-
-
-def read_sirene(
-    path: Path, establishments: Path | None = None, communes: set[str] | None = None
-) -> Iterator[Candidate | Rejection]:
-    """Stream the unités légales (active, ESS-flagged), then their head offices from the établissements.
-
-    Memory holds one short record per kept legal unit (about 1.2 M nationally), never the files.
-    """
-    kept: dict[str, tuple[str, ...]] = {}
-    with open_text(path) as handle:
-        for row in _dict_reader(handle):
-            if (
-                row.get("economieSocialeSolidaireUniteLegale") != "O"
-                or row.get("etatAdministratifUniteLegale") != "A"
-            ):
-                continue
-            kept[row["siren"]] = tuple(row.get(name) or "" for name in SIRENE_UNIT_FIELDS)
-    if establishments is None:
-        candidates = sorted(path.parent.glob("StockEtablissement*.csv"))
-        establishments = candidates[0] if candidates else None
-    if establishments is None:
-        if communes is not None:
-            raise DomainError(
-                "Le filtre par périmètre demande le fichier des établissements (--etablissements)."
-            )
-        for line, (siren, values) in enumerate(kept.items(), start=1):
-            yield _sirene_candidate(line, siren, dict(zip(SIRENE_UNIT_FIELDS, values, strict=True)), {})
-        return
-    with open_text(establishments) as handle:
-        for line, row in enumerate(_dict_reader(handle), start=2):
-            siren = row.get("siren", "")
-            values = kept.get(siren)
-            if values is None or row.get("etablissementSiege") != "true":
-                continue
-            if row.get("etatAdministratifEtablissement", "A") != "A":
-                continue
-            commune = row.get("codeCommuneEtablissement", "")
-            if communes is not None and commune not in communes:
-                continue
-            yield _sirene_candidate(line, siren, dict(zip(SIRENE_UNIT_FIELDS, values, strict=True)), row)
-
-
-def _sirene_candidate(
-    line: int, siren: str, unit: dict[str, str], establishment: dict[str, str]
-) -> Candidate | Rejection:
-    name = _sirene_name(unit)
-    raw = {"siren": siren, **unit, **{k: v for k, v in establishment.items() if v}}
-    if not name:
-        return Rejection(line, raw, "Unité légale sans dénomination (données non diffusibles ?).")
-    legal = unit.get("categorieJuridiqueUniteLegale", "")
-    naf = unit.get("activitePrincipaleUniteLegale", "")
-    commune = establishment.get("codeCommuneEtablissement", "")
-    sector = sector_for_naf(naf)
-    address = " ".join(
-        p
-        for p in (
-            establishment.get("numeroVoieEtablissement"),
-            establishment.get("typeVoieEtablissement"),
-            establishment.get("libelleVoieEtablissement"),
-        )
-        if p
-    )
-    year = (unit.get("dateCreationUniteLegale") or "")[:4]
-    return Candidate(
-        line=line,
-        raw=raw,
-        source="sirene",
-        source_id=siren,
-        data={
-            "name": name.title() if name.isupper() else name,
-            "siret": establishment.get("siret", ""),
-            "siren": siren,
-            "legal_form_code": legal,
-            "naf_code": naf.replace(".", ""),
-            "year_founded": int(year) if year.isdigit() and 1800 <= int(year) else None,
-            "ess_families": references.families_from_legal_form(legal, ess_flag=True),
-            "address": address,
-            "postal_code": establishment.get("codePostalEtablissement", ""),
-            "commune": commune or None,
-        },
-        activities=[services.ActivityInput(sector=sector, perimeters=(commune,) if commune else ())]
-        if sector
-        else None,
-    )
 
 
 # --- data·inclusion ---------------------------------------------------------------------------------
@@ -485,7 +383,9 @@ def run_import(
     perimeter: str | None = None,
     commit: bool = False,
     establishments: Path | None = None,
+    bulk: bool | None = None,
 ) -> ImportReport:
+    """Import `path`. `bulk` (default: on for SIRENE) writes by batches (`bulk_import.py`), same results."""
     if fmt not in FORMATS:
         raise DomainError(f"Format inconnu : {fmt}.")
     communes = _perimeter_communes(perimeter) if perimeter else None
@@ -493,6 +393,8 @@ def run_import(
     if fmt == "csv":
         stream = read_csv(path)
     elif fmt == "sirene":
+        from .sirene import read_sirene
+
         stream = read_sirene(path, establishments, communes)
     elif fmt == "data-inclusion":
         stream = read_data_inclusion(path)
@@ -501,12 +403,20 @@ def run_import(
     known_perimeters = set(Perimeter.objects.values_list("code", flat=True))
     try:
         with transaction.atomic():
+            writer = None
+            if bulk if bulk is not None else fmt == "sirene":
+                from .bulk_import import BulkWriter
+
+                writer = BulkWriter(report, known_perimeters)
             for item in stream:
                 if isinstance(item, Rejection):
                     report.rejections.append(item)
                     continue
                 commune = item.data.get("commune")
                 if communes is not None and commune not in communes:
+                    continue
+                if writer is not None:
+                    writer.add(item)
                     continue
                 try:
                     with transaction.atomic():
@@ -515,6 +425,8 @@ def run_import(
                     report.rejections.append(Rejection(item.line, item.raw, error.message))
                     continue
                 setattr(report, outcome, getattr(report, outcome) + 1)
+            if writer is not None:
+                writer.finish()
             if not commit:
                 raise _DryRun
     except _DryRun:

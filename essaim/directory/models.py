@@ -292,3 +292,19 @@ class ClaimRequest(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.structure}"
+
+
+class StructurePhoto(TimeStampedModel):
+    """A photo of a structure's work, re-encoded (metadata stripped) by `media.clean_image`."""
+
+    structure = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField("photo", upload_to="directory/photos/")
+    caption = models.CharField("légende", max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField("ordre", default=0)
+
+    class Meta:
+        verbose_name = "photo"
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.caption or f"Photo de {self.structure}"

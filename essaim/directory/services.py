@@ -23,11 +23,9 @@ from essaim.core.errors import DomainError, PermissionDeniedError
 from essaim.territory.models import Commune, Perimeter, PerimeterCommune
 
 from . import references
-from .analysis import index_document, normalise
+from .derived import DERIVED_FIELDS, ActivityFacts, derived_columns
 from .models import Activity, ClaimRequest, Sector, Structure
 from .search_backends import get_backend
-from .search_columns import search_tags
-from .sector_mappings import TOP_LEVEL_SLUGS
 
 
 class DirectoryError(DomainError):
@@ -274,61 +272,30 @@ def _write_activities(structure: Structure, activities: list[ActivityInput]) -> 
 
 def structure_refresh_derived(structure: Structure) -> None:
     """Recompute masks, reserved-contract eligibility and search documents, save them, reindex."""
-    activities = list(
-        structure.activities.select_related("sector", "sector__parent").prefetch_related("perimeters")
-    )
-    sectors_mask = 0
-    sector_words = []
-    for activity in activities:
-        top = activity.sector.parent or activity.sector
-        sectors_mask |= 1 << TOP_LEVEL_SLUGS.index(top.slug)
-        sector_words += [top.name, top.keywords]
-        if activity.sector.parent_id:
-            sector_words.append(activity.sector.name)
-        sector_words.append(activity.description)
-    families, kinds = structure.ess_families, structure.inclusion_kinds
-    eligibility = references.reservations_for(kinds, families)
-    structure.sectors_mask = sectors_mask
-    structure.eligible_l2113_12 = eligibility["l2113-12"]
-    structure.eligible_l2113_13 = eligibility["l2113-13"]
-    structure.eligible_l2113_15 = eligibility["l2113-15"]
-    structure.legal_form_label = references.legal_form_label(structure.legal_form_code)
-    structure.name_normalised = normalise(structure.name)[:400]
-    structure.search_name = index_document(structure.name, structure.brand)
-    structure.search_body = index_document(
-        structure.description,
-        structure.offers,
-        structure.labels,
-        " ".join(sector_words),
-        " ".join(kinds + [references.INCLUSION_KINDS[k] for k in kinds]),
-        " ".join(references.ESS_FAMILIES[f] for f in families),
-        "ressourcerie réemploi" if structure.is_ressourcerie else "",
-        structure.commune.name if structure.commune_id and structure.commune else "",
-    )
-    structure.search_tags = search_tags(
-        status=structure.status,
-        families=families,
-        kinds=kinds,
-        reservations=[code for code, flag in eligibility.items() if flag],
-        ressourcerie=structure.is_ressourcerie,
-        commune_code=structure.commune_id,
-        located_perimeters=PerimeterCommune.objects.filter(commune_id=structure.commune_id).values_list(
-            "perimeter_id", flat=True
+    activities = [
+        ActivityFacts(
+            sector=a.sector,
+            description=a.description,
+            is_national=a.is_national,
+            perimeter_ids=tuple(p.pk for p in a.perimeters.all()),
+        )
+        for a in structure.activities.select_related("sector", "sector__parent").prefetch_related(
+            "perimeters"
+        )
+    ]
+    located = (
+        list(
+            PerimeterCommune.objects.filter(commune_id=structure.commune_id).values_list(
+                "perimeter_id", flat=True
+            )
         )
         if structure.commune_id
-        else [],
-        sector_slugs=[
-            slug for a in activities for slug in (a.sector.slug, (a.sector.parent or a.sector).slug)
-        ],
-        works_nationally=any(a.is_national for a in activities),
-        works_perimeters=[p.pk for a in activities for p in a.perimeters.all()],
+        else []
     )
-    structure.save(
-        update_fields=[
-            "sectors_mask", "eligible_l2113_12", "eligible_l2113_13", "eligible_l2113_15", "legal_form_label",
-            "name_normalised", "search_name", "search_body", "search_tags", "updated_at",
-        ]
-    )  # fmt: skip
+    commune_name = structure.commune.name if structure.commune_id and structure.commune else ""
+    for name, value in derived_columns(structure, activities, located, commune_name).items():
+        setattr(structure, name, value)
+    structure.save(update_fields=[*DERIVED_FIELDS, "updated_at"])
     get_backend().index([structure.pk])
 
 

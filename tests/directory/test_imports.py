@@ -134,3 +134,77 @@ def test_gogocarto_maps_categories_and_finds_communes(files, territory):
     velo = Structure.objects.get(source_id="Cd34")
     assert velo.commune_id == "94041"
     assert run_import(files / "gogocarto-export.json", "gogocarto", commit=True).unchanged == 2
+
+
+def _snapshot() -> dict[str, dict[str, object]]:
+    skip = {"id", "created_at", "updated_at"}
+    rows = {}
+    for structure in Structure.objects.prefetch_related("activities__sector", "activities__perimeters"):
+        values = {
+            f.attname: getattr(structure, f.attname)
+            for f in Structure._meta.concrete_fields
+            if f.attname not in skip
+        }
+        values["logo"] = str(values["logo"])
+        values["activities"] = sorted(
+            (
+                a.sector.slug,
+                tuple(a.service_types),
+                a.is_national,
+                tuple(sorted(p.code for p in a.perimeters.all())),
+            )
+            for a in structure.activities.all()
+        )
+        rows[structure.source_id] = values
+    return rows
+
+
+def test_sirene_bulk_and_service_paths_write_the_same_structures(files, territory):
+    path = files / "StockUniteLegale_extrait.csv"
+    by_service = run_import(path, "sirene", commit=True, bulk=False)
+    service_rows = _snapshot()
+    service_reasons = reasons(path)
+    Structure.objects.all().delete()
+    by_bulk = run_import(path, "sirene", commit=True, bulk=True)
+    assert (
+        by_bulk.as_dict()
+        == by_service.as_dict()
+        == {"created": 2, "updated": 0, "unchanged": 0, "rejected": 1}
+    )
+    assert _snapshot() == service_rows
+    assert reasons(path) == service_reasons == ["Unité légale sans dénomination (données non diffusibles ?)."]
+    assert [h.name for h in search_structures("reemploi").hits] == ["Atelier Du Reemploi"]
+
+
+def test_sirene_bulk_sample_is_idempotent_and_keeps_own_edits(files, territory, tmp_path):
+    from essaim.directory.sirene_sample import write_sample
+    from essaim.territory.models import Commune
+
+    units, establishments = write_sample(
+        tmp_path / "sirene",
+        units=1500,
+        communes=list(Commune.objects.values_list("code", flat=True)),
+        seed=11,
+    )
+    dry = run_import(units, "sirene")
+    assert Structure.objects.count() == 0
+    first = run_import(units, "sirene", commit=True)
+    assert first.as_dict() == dry.as_dict()
+    assert first.created > 30 and first.rejected > 0
+    assert Structure.objects.count() == first.created
+    motifs = set(reasons(units))
+    assert "Commune inconnue (code INSEE 99999)." in motifs
+    assert any("SIRET" in motif for motif in motifs)
+    edited = Structure.objects.order_by("pk").first()
+    structure_update(actor=None, structure=edited, data={"name": "Notre nom à nous"})
+    second = run_import(units, "sirene", commit=True)
+    assert second.as_dict() == {**first.as_dict(), "created": 0, "unchanged": first.created}
+    edited.refresh_from_db()
+    assert edited.name == "Notre nom à nous" and edited.locked_groups == ["identity"]
+    assert search_structures("notre nom").hits[0].pk == edited.pk
+    # A changed source row is updated through the services (the structure's edits still win).
+    with_rows = {s.source_id: s for s in Structure.objects.exclude(pk=edited.pk)[:1]}
+    other = next(iter(with_rows.values()))
+    Structure.objects.filter(pk=other.pk).update(naf_code="0000Z")
+    third = run_import(units, "sirene", commit=True, bulk=True)
+    assert third.updated == 1 and third.unchanged == first.created - 1
