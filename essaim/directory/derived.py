@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from . import references
@@ -20,6 +21,18 @@ DERIVED_FIELDS = (
     "sectors_mask", "eligible_l2113_12", "eligible_l2113_13", "eligible_l2113_15", "legal_form_label",
     "name_normalised", "search_name", "search_body", "search_tags",
 )  # fmt: skip
+
+
+@lru_cache(maxsize=50_000)
+def _part(text: str) -> str:
+    return index_document(text)
+
+
+def _document(*parts: str) -> str:
+    """`index_document(*parts)`, with each part's analysis cached: sector words, family labels and
+    commune names repeat across structures (a bulk import analyses each of them once)."""
+    analysed = (_part(p) if len(p) <= 300 else index_document(p) for p in parts if p)  # long texts: uncached
+    return " ".join(terms for terms in analysed if terms)
 
 
 @dataclass(frozen=True)
@@ -57,7 +70,7 @@ def derived_columns(
         "legal_form_label": references.legal_form_label(structure.legal_form_code),
         "name_normalised": normalise(structure.name)[:400],
         "search_name": index_document(structure.name, structure.brand),
-        "search_body": index_document(
+        "search_body": _document(
             structure.description,
             structure.offers,
             structure.labels,

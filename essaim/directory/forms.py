@@ -129,3 +129,98 @@ class ClaimForm(forms.Form):
 
 class StatusForm(forms.Form):
     status = forms.ChoiceField(label="État", choices=Structure.Status.choices)
+
+
+class MediaForm(forms.Form):
+    """Logo and photos (checked and re-encoded by `media.clean_image`)."""
+
+    logo = forms.FileField(
+        label="Logo",
+        required=False,
+        help_text="PNG, JPEG, WebP ou GIF, 5 Mo au plus. Transparence conservée.",
+    )
+    remove_logo = forms.BooleanField(label="Retirer le logo", required=False)
+    photo = forms.FileField(
+        label="Ajouter une photo",
+        required=False,
+        help_text="JPEG, PNG ou WebP, 5 Mo au plus ; les métadonnées (position GPS…) sont effacées.",
+    )
+    photo_caption = forms.CharField(label="Légende de la photo", max_length=200, required=False)
+    remove_photos = forms.MultipleChoiceField(
+        label="Photos à retirer", required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, structure: Structure, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["remove_photos"].choices = [
+            (str(p.pk), p.caption or f"Photo {i}") for i, p in enumerate(structure.photos.all(), start=1)
+        ]
+        if not structure.logo:
+            del self.fields["remove_logo"]
+        if not self.fields["remove_photos"].choices:
+            del self.fields["remove_photos"]
+
+
+def _perimeter_codes(value: str) -> list[str]:
+    return [code for code in value.replace(",", " ").split() if code]
+
+
+class ActivityForm(forms.Form):
+    sector = forms.ChoiceField(label="Secteur")
+    service_types = forms.MultipleChoiceField(
+        label="Types de prestation",
+        required=False,
+        choices=list(references.SERVICE_TYPES.items()),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    perimeters = forms.CharField(
+        label="Où intervenez-vous ?",
+        required=False,
+        max_length=500,
+        help_text="Codes séparés par des espaces : commune (94081), dep:94, reg:11, epci:200058014.",
+        widget=forms.TextInput(
+            attrs={"data-perimeter-autocomplete": "/api/v1/territory/perimeters", "autocomplete": "off"}
+        ),
+    )
+    is_national = forms.BooleanField(label="Dans toute la France", required=False)
+    description = forms.CharField(label="Précisions", max_length=300, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["sector"].choices = [("", "—")] + [
+            (s.slug, f"{s.parent.name} › {s.name}" if s.parent_id and s.parent else s.name)
+            for s in Sector.objects.select_related("parent").order_by("position", "name")
+        ]
+
+    def clean_perimeters(self) -> list[str]:
+        codes = _perimeter_codes(self.cleaned_data.get("perimeters") or "")
+        known = set(Perimeter.objects.filter(code__in=codes).values_list("code", flat=True))
+        unknown = [code for code in codes if code not in known]
+        if unknown:
+            raise forms.ValidationError(f"Périmètre inconnu : {', '.join(unknown)}.")
+        return list(dict.fromkeys(codes))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        missing = (
+            not data.get("perimeters") and not data.get("is_national") and "perimeters" not in self.errors
+        )
+        if data.get("sector") and missing:
+            self.add_error("perimeters", "Indiquez où vous intervenez, ou cochez « Dans toute la France ».")
+        return data
+
+
+ActivityFormSet = forms.formset_factory(ActivityForm, extra=1, can_delete=True, max_num=20)
+
+
+def activity_initial(structure: Structure) -> list[dict[str, Any]]:
+    return [
+        {
+            "sector": a.sector.slug,
+            "service_types": a.service_types,
+            "perimeters": " ".join(p.code for p in a.perimeters.all()),
+            "is_national": a.is_national,
+            "description": a.description,
+        }
+        for a in structure.activities.select_related("sector").prefetch_related("perimeters")
+    ]

@@ -44,3 +44,5 @@ rules.add_perm("directory.claim_profile", rules.is_authenticated & ~is_structure
 rules.add_perm("directory.decide_claim", is_structure_admin | is_facilitator)
 rules.add_perm("directory.moderate", is_facilitator)
 rules.add_perm("directory.export_results", is_buyer | is_facilitator)
+# The dashboard part of a profile (support offers for the structure…) is for its own members.
+rules.add_perm("directory.view_dashboard", is_structure_member)

@@ -15,9 +15,21 @@ from essaim.core.errors import DomainError
 from essaim.core.views_utils import check_perm, report_domain_error
 
 from . import exports, references, services
-from .forms import ClaimForm, SearchForm, StatusForm, StructureForm, place_choices
+from .dashboard import dashboard_context
+from .forms import (
+    ActivityFormSet,
+    ClaimForm,
+    MediaForm,
+    SearchForm,
+    StatusForm,
+    StructureForm,
+    activity_initial,
+    place_choices,
+)
 from .models import ClaimRequest, Structure
+from .profile_edit import structure_edit
 from .selectors import SORTS, search_structures, structure_profile
+from .views_edit import activity_inputs, media_inputs, report_edit_error
 
 
 def _query_without(request: HttpRequest, *keys: str) -> str:
@@ -82,6 +94,7 @@ def profile(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404 from exc
     if not request.user.has_perm("directory.view_profile", structure):
         raise Http404
+    is_member = request.user.has_perm("directory.view_dashboard", structure)
     return render(
         request,
         "directory/profile.html",
@@ -94,6 +107,8 @@ def profile(request: HttpRequest, pk: int) -> HttpResponse:
             and bool(structure.siret),
             "status_form": StatusForm(initial={"status": structure.status}),
             "service_types": references.SERVICE_TYPES,
+            "is_member": is_member,
+            **(dashboard_context(structure) if is_member else {}),
         },
     )
 
@@ -101,21 +116,32 @@ def profile(request: HttpRequest, pk: int) -> HttpResponse:
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     structure = get_object_or_404(Structure.objects.select_related("commune"), pk=pk)
     check_perm(request, "directory.edit_profile", structure)
-    if request.method == "POST":
-        form = StructureForm(request.POST)
-        if form.is_valid():
-            try:
-                services.structure_update(actor=request.user, structure=structure, data=form.cleaned_data)  # type: ignore[arg-type]
-            except DomainError as error:
-                report_domain_error(request, error, form)
-            else:
-                messages.success(request, "La fiche a été mise à jour.")
-                return redirect("directory:profile", pk=pk)
-        status = 400
-    else:
-        form = StructureForm(initial=StructureForm.initial_for(structure))
-        status = 200
-    return render(request, "directory/edit.html", {"structure": structure, "form": form}, status=status)
+    post = request.method == "POST"
+    form = StructureForm(request.POST if post else None, initial=StructureForm.initial_for(structure))
+    media_form = MediaForm(
+        request.POST if post else None, request.FILES if post else None, structure=structure
+    )
+    # Activities are edited only when their formset was posted (older clients post the identity only).
+    with_activities = post and "activities-TOTAL_FORMS" in request.POST
+    activities = ActivityFormSet(
+        request.POST if with_activities else None, initial=activity_initial(structure), prefix="activities"
+    )
+    if post and form.is_valid() and media_form.is_valid() and (not with_activities or activities.is_valid()):
+        try:
+            structure_edit(
+                actor=request.user,  # type: ignore[arg-type]
+                structure=structure,
+                data=form.cleaned_data,
+                activities=activity_inputs(activities) if with_activities else None,
+                images=media_inputs(media_form),
+            )
+        except DomainError as error:
+            report_edit_error(request, error, form, media_form, activities)
+        else:
+            messages.success(request, "La fiche a été mise à jour.")
+            return redirect("directory:profile", pk=pk)
+    context = {"structure": structure, "form": form, "media_form": media_form, "activities": activities}
+    return render(request, "directory/edit.html", context, status=400 if post else 200)
 
 
 @require_POST
