@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from essaim.accounts.models import Organisation
 from essaim.directory import analysis
-from essaim.directory.models import Sector, Structure
-from essaim.territory.models import Commune, Perimeter
+from essaim.directory.models import Activity, Sector, Structure
+from essaim.territory.models import Commune, Perimeter, PerimeterCommune
 
 from . import reservation
 from .match_input import MatchInputError, candidate_queryset, candidates_from_db, need_from_dict
@@ -26,18 +26,45 @@ MIN_PLACE = 0.25
 
 
 def place_choices() -> list[tuple[str, Any]]:
-    """Choices of the place field: the perimeters (EPT, départements, région, France) then the communes."""
-    perimeters = [
-        (code, name)
-        for code, name in Perimeter.objects.exclude(kind=Perimeter.Kind.COMMUNE)
+    """Choices of the place fields: the places where the territory's actors are, not France's 35,000 communes.
+
+    The perimeters and communes where published structures work or are located, the communes of the
+    organisations and the perimeters (EPT, département, région) containing them, and the places already
+    given to needs and forecasts.
+    """
+    through = Activity.perimeters.through.objects
+    codes = set(
+        through.filter(activity__structure__status=Structure.Status.PUBLISHED).values_list(
+            "perimeter__code", flat=True
+        )
+    )
+    communes = set(
+        Structure.objects.published().exclude(commune__isnull=True).values_list("commune_id", flat=True)
+    ) | set(Organisation.objects.exclude(commune__isnull=True).values_list("commune_id", flat=True))
+    codes |= set(
+        PerimeterCommune.objects.filter(commune_id__in=communes)
+        .exclude(perimeter__kind__in=[Perimeter.Kind.COMMUNE, Perimeter.Kind.NATIONAL])
+        .values_list("perimeter__code", flat=True)
+    )
+    codes |= set(Need.objects.exclude(place_code="").values_list("place_code", flat=True))
+    codes |= set(PurchaseForecast.objects.exclude(place_code="").values_list("place_code", flat=True))
+    communes |= {code for code in codes if code.isdigit() or code[:2] in ("2A", "2B")}
+    communes |= set(  # every commune of the EPT / EPCI where the actors are
+        PerimeterCommune.objects.filter(
+            perimeter__code__in=codes, perimeter__kind=Perimeter.Kind.EPCI
+        ).values_list("commune_id", flat=True)
+    )
+    perimeters = list(
+        Perimeter.objects.filter(code__in=codes)
+        .exclude(kind=Perimeter.Kind.COMMUNE)
         .order_by("kind", "name")
         .values_list("code", "name")
-    ]
-    communes = [
+    )
+    commune_choices = [
         (code, f"{name} ({code})")
-        for code, name in Commune.objects.order_by("name").values_list("code", "name")
+        for code, name in Commune.objects.filter(pk__in=communes).order_by("name").values_list("code", "name")
     ]
-    return [("", "Non précisé"), ("Territoires", perimeters), ("Communes", communes)]
+    return [("", "Non précisé"), ("Territoires", perimeters), ("Communes", commune_choices)]
 
 
 def place_name(code: str) -> str:
