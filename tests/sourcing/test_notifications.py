@@ -172,3 +172,25 @@ def test_weekly_digest_of_new_needs_and_forecasts(world, structures) -> None:  #
     assert notifications.send_digest(preference.pk)
     assert need.title in mail.outbox[-1].body and mail.outbox[-1].to == ["s00@exemple.fr"]
     assert not notifications.send_digest(preference.pk)  # not twice in a week
+
+
+def test_on_the_database_queue_the_worker_sends_the_batch_and_the_24h_check_waits(
+    world,  # noqa: ANN001
+    structures,  # noqa: ANN001
+    django_capture_on_commit_callbacks,  # noqa: ANN001
+) -> None:
+    from django.core.management import call_command
+    from django.test import override_settings
+    from django_tasks_db.models import DBTaskResult
+
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
+        need = make_need(world.buyer_org)
+        publish(need, django_capture_on_commit_callbacks)
+        assert (
+            mail.outbox == [] and DBTaskResult.objects.filter(task_path__endswith="notify_need").count() == 1
+        )
+        call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+        assert len(mail.outbox) == notifications.BATCH_SIZE
+        widen = DBTaskResult.objects.get(task_path__endswith="widen_need")
+        assert widen.status == "READY" and widen.run_after > timezone.now() + timedelta(hours=23)
+        assert widen.args_kwargs["args"] == [need.pk]  # tasks receive ids

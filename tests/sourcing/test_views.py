@@ -248,3 +248,42 @@ def test_answer_pages_of_a_supplier_never_show_another_suppliers_answer(
     assert NeedAnswer.objects.filter(
         need=need, organisation=theirs.organisation, kind="question", author__isnull=True
     ).exists()
+
+
+def test_validation_step_through_the_pages(client_as, world, settings) -> None:  # noqa: ANN001
+    settings.SOURCING_REQUIRE_VALIDATION = True
+    make_small_territory()
+    need = make_need(world.buyer_org)
+    client_as("buyer").post(reverse("sourcing:need_action", args=[need.pk]), {"action": "submit"})
+    need.refresh_from_db()
+    assert need.status == Need.Status.TO_VALIDATE
+    assert need.title not in client_as("supplier").get(reverse("sourcing:need_list")).content.decode()
+    assert need.title in client_as("facilitator").get(reverse("sourcing:need_to_validate")).content.decode()
+    response = client_as("buyer").post(
+        reverse("sourcing:need_action", args=[need.pk]), {"action": "validate"}
+    )
+    assert response.status_code == 403
+    client_as("facilitator").post(reverse("sourcing:need_action", args=[need.pk]), {"action": "validate"})
+    need.refresh_from_db()
+    assert need.status == Need.Status.PUBLISHED
+    assert history_for(need).filter(action="need.validated", actor=world.users["facilitator"]).exists()
+
+
+def test_supplier_preferences_mute_sectors_and_subscribe_to_the_digest(client_as, world) -> None:  # noqa: ANN001
+    from essaim.sourcing.models import SupplierPreference
+
+    from .factories import ensure_sectors, make_toy_structure
+
+    make_small_territory()
+    ensure_sectors()
+    structure = make_toy_structure(organisation=world.supplier_org)
+    velo, jouets = Sector.objects.get(slug="velo"), Sector.objects.get(slug="jeux-jouets")
+    response = client_as("supplier").post(
+        reverse("sourcing:preferences"),
+        {"muted_sectors": [velo.pk], "digest_sectors": [jouets.pk], "digest_places": ["94081"]},
+    )
+    assert response.status_code == 302
+    preference = SupplierPreference.objects.get(structure=structure)
+    assert list(preference.muted_sectors.all()) == [velo] and preference.digest_places == ["94081"]
+    assert not preference.stop_emails
+    assert client_as("buyer").post(reverse("sourcing:preferences"), {"stop_emails": "on"}).status_code == 403
