@@ -17,6 +17,7 @@ stopwords and synonyms are all done once in Python, identically for both databas
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -39,10 +40,20 @@ DENSE_SHARE = 0.1  # SQLite: matches holding at least this share of the publishe
 SAMPLE_WINDOWS = 8
 RANK_ALL = 20_000  # SQLite: bm25 on every match up to this many, on name matches first beyond
 SORT_INDEXES = {"name": "directory_structure_name_sort", "updated": "structure_status_updated"}
-PG_EXACT_COUNT = 10_000  # exact totals up to this many matches on PostgreSQL, estimated beyond
+PG_EXACT_COUNT = 3000  # exact totals (and facets) up to this many matches on PostgreSQL, estimated beyond
 PG_RANK_ALL = 3000  # ts_rank on every match up to this many, on candidates beyond
-PG_CANDIDATES = 1000
-PG_WINDOWS, PG_SAMPLE_SHARE = 8, 40  # sample: 8 id windows, 1/40 of the ids together
+PG_RANK_SCAN = 1000  # large sets: matches ranked (the first ones in table order)
+PG_EXACT_FIRST = PG_EXACT_COUNT // 2  # planner estimate up to which the matches are read at once
+PG_ESTIMATE_EXACT = PG_EXACT_COUNT * 3 // 2  # sample estimate up to which the matches are read (exact count)
+RANK = "ts_rank('{0.1, 0.0, 0.4, 1.0}', s.search_vector, to_tsquery('simple', %s))"
+PG_SAMPLE_MODULUS = 64  # large sets: total and facets from the rows with id % 64 = 0 (own partial GIN index)
+PG_SPARSE_MODULUS, PG_DENSE = 512, 200_000  # a sparser sample when the planner expects more matches
+PUBLISHED_TAG = "zstatuspublished"
+PG_INDEXES = (
+    "directory_structure_published_search_gin",
+    "directory_structure_sample_search_gin",
+    "directory_structure_sparse_sample_search_gin",
+)
 
 # Sort keys -> SQL order on the joined structure table `s` (SQLite raw query) and ORM ordering.
 ORDERINGS = {
@@ -52,8 +63,62 @@ ORDERINGS = {
 }
 
 
+# Pre-score of matching candidates (`sourcing.match_input`): 35 × sector + 20 × place + 25 × text, from tags.
+PRESCORE_WEIGHTS = (35.0, 20.0, 25.0)
+SectorTags = Sequence[tuple[Sequence[str], Sequence[str]]]  # per need sector: (exact fit, top level only)
+PlaceTags = Sequence[tuple[float, Sequence[str]]]  # (value, tags), best first
+
+
+def prescore(
+    tags: set[str], body: set[str], sectors: SectorTags, places: PlaceTags, terms: dict[str, float]
+) -> float:
+    """The pre-score of one structure from its tags and body words (what the PostgreSQL query computes)."""
+    fits = [
+        1.0 if tags.intersection(exact) else 0.5 if tags.intersection(top) else 0.0 for exact, top in sectors
+    ]
+    sector = 0.7 * max(fits) + 0.3 * sum(fits) / len(fits) if fits else 0.0
+    place = next((value for value, group in places if tags.intersection(group)), 0.0)
+    total = sum(terms.values())
+    text = sum(w for t, w in terms.items() if t in body) / total if total else 0.0
+    return PRESCORE_WEIGHTS[0] * sector + PRESCORE_WEIGHTS[1] * place + PRESCORE_WEIGHTS[2] * text
+
+
+def _eligible_sql(columns: Sequence[str]) -> str:
+    allowed = {"eligible_l2113_12", "eligible_l2113_13", "eligible_l2113_15"}
+    if not columns:
+        return ""
+    if not set(columns) <= allowed:
+        raise ValueError(f"Unknown eligibility columns: {columns}")
+    return " AND (" + " OR ".join(f"s.{c}" for c in columns) + ")"
+
+
 class SqliteBackend:
     vendor = "sqlite"
+
+    def prescored_ids(
+        self,
+        expr: str,
+        *,
+        eligible_any: Sequence[str],
+        sectors: SectorTags,
+        places: PlaceTags,
+        terms: dict[str, float],
+        limit: int,
+    ) -> list[int]:
+        """Published structures matching the tag expression, the `limit` best by `prescore`, ids."""
+        sql = (
+            "SELECT s.id, s.search_tags, s.search_body FROM directory_structure_fts f "  # noqa: S608
+            "JOIN directory_structure s ON s.id = f.rowid WHERE directory_structure_fts MATCH %s "
+            f"AND s.status = 'published'{_eligible_sql(eligible_any)}"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [expr])
+            scored = [
+                (prescore(set(tags.split()), set(body.split()), sectors, places, terms), pk)
+                for pk, tags, body in cursor.fetchall()
+            ]
+        scored.sort(key=lambda r: (-r[0], r[1]))
+        return [pk for _score, pk in scored[:limit]]
 
     def index(self, ids: Iterable[int]) -> None:
         ids = list(ids)
@@ -121,6 +186,17 @@ class SqliteBackend:
                 "SELECT count(*) FROM directory_structure_fts WHERE directory_structure_fts MATCH %s", [expr]
             )
             return int(cursor.fetchone()[0]), False
+
+    def count_and_facet_rows(
+        self, expr: str, limit: int, terms: Sequence[str] = ()
+    ) -> tuple[int, bool, list[tuple[Any, ...]], float, None]:
+        """(total, estimated, facet rows, scale, None): the exact FTS5 count, then the facet rows (a sample
+        above `limit` matches); the page is read by `ranked_page` / `sorted_page`."""
+        total, estimated = self.count(expr)
+        if not total:
+            return 0, estimated, [], 1.0, None
+        rows, scale = self.facet_rows(expr, total, limit)
+        return total, estimated, rows, scale, None
 
     def facet_rows(self, expr: str, total: int, limit: int) -> tuple[list[tuple[Any, ...]], float]:
         sql = (
@@ -256,6 +332,61 @@ class SqliteBackend:
 class PostgresBackend:
     vendor = "postgresql"
 
+    def prescored_ids(
+        self,
+        expr: str,
+        *,
+        eligible_any: Sequence[str],
+        sectors: SectorTags,
+        places: PlaceTags,
+        terms: dict[str, float],
+        limit: int,
+    ) -> list[int]:
+        """Published structures matching the tag expression, the `limit` best by `prescore` computed in SQL
+        (the tsvector is read once per row: the inner query detoasts it)."""
+        params: dict[str, Any] = {"expr": expr, "limit": limit}
+
+        def has(words: Sequence[str]) -> str:
+            name = f"q{len(params)}"
+            params[name] = " | ".join(words)
+            return f"m.v @@ to_tsquery('simple', %({name})s)"
+
+        fits = []
+        for exact, top in sectors:
+            fits.append(
+                f"(CASE WHEN {has(exact)} THEN 1.0 "
+                + (f"WHEN {has(top)} THEN 0.5 " if top else "")
+                + "ELSE 0 END)"
+            )
+        sector = (
+            f"(0.7 * GREATEST({', '.join(fits)}) + 0.3 * ({' + '.join(fits)}) / {len(fits)})" if fits else "0"
+        )
+        place = (
+            "(CASE "
+            + " ".join(f"WHEN {has(group)} THEN {float(value)}" for value, group in places)
+            + " ELSE 0 END)"
+            if places
+            else "0"
+        )
+        total = sum(terms.values())
+        text = "0"
+        if total:
+            text = (
+                "("
+                + " + ".join(f"({has([f'{t}:D'])})::int * {float(w / total)}" for t, w in terms.items())
+                + ")"
+            )
+        w_sector, w_place, w_text = PRESCORE_WEIGHTS
+        sql = (
+            "SELECT m.id FROM (SELECT s.id, s.search_vector || ''::tsvector AS v FROM directory_structure s "  # noqa: S608
+            "WHERE s.status = 'published' AND s.search_vector @@ to_tsquery('simple', %(expr)s)"
+            f"{_eligible_sql(eligible_any)} OFFSET 0) m "
+            f"ORDER BY {w_sector} * {sector} + {w_place} * {place} + {w_text} * {text} DESC, m.id LIMIT %(limit)s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [row[0] for row in cursor.fetchall()]
+
     def index(self, ids: Iterable[int]) -> None:
         """Nothing to do: `search_vector` is a generated column."""
 
@@ -264,102 +395,132 @@ class PostgresBackend:
 
     def rebuild(self) -> None:
         with connection.cursor() as cursor:
-            cursor.execute("REINDEX INDEX directory_structure_search_gin")
+            for index in PG_INDEXES:
+                cursor.execute(f"REINDEX INDEX {index}")
 
-    # --- Index-driven search (search_index.py)
+    # --- Index-driven search (search_index.py). The status is not a tsquery word on PostgreSQL: every query
+    # says `status = 'published'`, the predicate of the partial GIN indexes (which hold published rows only).
     @staticmethod
     def expression(
         terms: Sequence[str], clauses: Sequence[Sequence[str]], exclude: Sequence[str] = ()
     ) -> str:
-        parts = list(terms) + ["(" + " | ".join(c) + ")" for c in clauses]
+        parts = list(terms) + ["(" + " | ".join(c) + ")" for c in clauses if list(c) != [PUBLISHED_TAG]]
         expr = " & ".join(parts)
         if exclude:
-            expr += " & !(" + " | ".join(exclude) + ")"
+            expr += (" & " if expr else "") + "!(" + " | ".join(exclude) + ")"
         return expr
 
-    def _windows(self) -> tuple[str, list[int], float]:
-        """Id windows spread over the table (a sample of about 1/PG_SAMPLE_SHARE of the rows)."""
+    @staticmethod
+    def _where(expr: str) -> tuple[str, list[Any]]:
+        if not expr:
+            return "s.status = 'published'", []
+        return "s.status = 'published' AND s.search_vector @@ to_tsquery('simple', %s)", [expr]
+
+    def _estimate(self, cursor: Any, expr: str) -> int:
+        """The planner's estimate of the matches (tsvector statistics), without running the query."""
+        where, params = self._where(expr)
+        cursor.execute(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM directory_structure s WHERE {where}", params)  # noqa: S608
+        plan = cursor.fetchone()[0]
+        plan = json.loads(plan) if isinstance(plan, str) else plan
+        return int(plan[0]["Plan"]["Plan Rows"])
+
+    def _exact_rows(self, cursor: Any, expr: str, terms: Sequence[str] = ()) -> list[tuple[Any, ...]]:
+        """Facet columns, id, text rank, name and date of the matches, at most PG_EXACT_COUNT + 1 of them."""
+        where, params = self._where(expr)
+        rank, rank_params = "0", []
+        if terms:
+            rank, rank_params = RANK, [" & ".join(terms)]
+        cursor.execute(
+            f"SELECT {FACET_COLUMNS}, s.id, {rank}, s.name_normalised, s.updated_at "  # noqa: S608
+            f"FROM directory_structure s WHERE {where} LIMIT %s",
+            [*rank_params, *params, PG_EXACT_COUNT + 1],
+        )
+        return cursor.fetchall()
+
+    def _sample_rows(self, cursor: Any, expr: str, expected: int) -> tuple[list[tuple[Any, ...]], float]:
+        """Facet columns of the matches among a fixed sample of the rows (`id % modulus = 0`, each sample
+        with its own small partial GIN index: 1/64 of the rows, 1/512 when the planner expects more than
+        PG_DENSE matches), with the scale from the sample to the whole table."""
+        modulus = PG_SPARSE_MODULUS if expected > PG_DENSE else PG_SAMPLE_MODULUS
+        where, params = self._where(expr or PUBLISHED_TAG)
+        cursor.execute(
+            f"SELECT {FACET_COLUMNS} FROM directory_structure s WHERE {where} AND s.id %% {modulus} = 0",  # noqa: S608
+            params,
+        )
+        return cursor.fetchall(), float(modulus)
+
+    def count_and_facet_rows(
+        self, expr: str, limit: int, terms: Sequence[str] = ()
+    ) -> tuple[int, bool, list[tuple[Any, ...]], float, list[tuple[Any, ...]] | None]:
+        """(total, estimated, facet rows, scale, matches) in one to three cheap queries.
+
+        Up to PG_EXACT_COUNT matches, the total and the facets are exact and `matches` lists every match
+        as (id, rank, name_normalised, updated_at), so the page is sorted from them without another query.
+        Beyond, the total and the facets come from the matches among a fixed 1/PG_SAMPLE_MODULUS of the
+        rows (their own small index) and `matches` is None. Which path is taken: a planner estimate up to
+        PG_EXACT_FIRST reads the matches at once; above, the sample is read first and the matches only
+        when it says the set may hold at most PG_ESTIMATE_EXACT (small sets always get exact counts).
+        """
+        sample: list[tuple[Any, ...]] | None = None
         with connection.cursor() as cursor:
-            cursor.execute("SELECT min(id), max(id) FROM directory_structure")
-            low, high = cursor.fetchone()
-        low, high = low or 0, high or 0
-        span = max(1, (high - low + 1) // (PG_WINDOWS * PG_SAMPLE_SHARE))
-        params: list[int] = []
-        for i in range(PG_WINDOWS):
-            start = low + i * (high - low + 1) // PG_WINDOWS
-            params += [start, start + span - 1]
-        sql = "(" + " OR ".join(["id BETWEEN %s AND %s"] * PG_WINDOWS) + ")"
-        return sql, params, (high - low + 1) / (span * PG_WINDOWS)
+            expected = self._estimate(cursor, expr)
+            if expected > PG_EXACT_FIRST:
+                sample, scale = self._sample_rows(cursor, expr, expected)
+                total = round(len(sample) * scale)
+                if total > PG_ESTIMATE_EXACT:
+                    return total, True, sample, (total / len(sample) if sample else 1.0), None
+            rows = self._exact_rows(cursor, expr, terms)
+            if len(rows) <= PG_EXACT_COUNT:
+                return len(rows), False, [r[:6] for r in rows], 1.0, [r[6:] for r in rows]
+            if sample is None:
+                sample, scale = self._sample_rows(cursor, expr, expected)
+            total = max(PG_EXACT_COUNT + 1, round(len(sample) * scale))
+            return total, True, sample, (total / len(sample) if sample else 1.0), None
 
     def count(self, expr: str) -> tuple[int, bool]:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT count(*) FROM (SELECT 1 FROM directory_structure WHERE search_vector @@ "
-                "to_tsquery('simple', %s) LIMIT %s) t",
-                [expr, PG_EXACT_COUNT + 1],
-            )
-            exact = int(cursor.fetchone()[0])
-            if exact <= PG_EXACT_COUNT:
-                return exact, False
-            windows, params, scale = self._windows()
-            cursor.execute(
-                "SELECT count(*) FROM directory_structure WHERE search_vector @@ to_tsquery('simple', %s) "  # noqa: S608
-                f"AND {windows}",
-                [expr, *params],
-            )
-            return max(PG_EXACT_COUNT + 1, round(int(cursor.fetchone()[0]) * scale)), True
+        total, estimated, _rows, _scale, _matches = self.count_and_facet_rows(expr, 0)
+        return total, estimated
 
     def facet_rows(self, expr: str, total: int, limit: int) -> tuple[list[tuple[Any, ...]], float]:
-        sql = (
-            f"SELECT {FACET_COLUMNS} FROM directory_structure s "  # noqa: S608
-            "WHERE search_vector @@ to_tsquery('simple', %s)"
-        )
-        params: list[Any] = [expr]
-        if total > limit:
-            windows, window_params, _ = self._windows()
-            sql += f" AND {windows}"
-            params += window_params
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
-        return rows, (total / len(rows) if rows and total > limit else 1.0)
+            if total <= max(limit, PG_EXACT_COUNT):
+                return [r[:6] for r in self._exact_rows(cursor, expr)], 1.0
+            rows, _scale = self._sample_rows(cursor, expr, total)
+        return rows, (total / len(rows) if rows else 1.0)
 
     def ranked_page(
         self, expr: str, offset: int, limit: int, terms: Sequence[str], total: int
     ) -> list[tuple[int, float]]:
-        rank = "ts_rank('{0.1, 0.0, 0.4, 1.0}', search_vector, to_tsquery('simple', %s))"
+        rank = RANK
         text = " & ".join(terms)
+        where, params = self._where(expr)
         with connection.cursor() as cursor:
             if total <= PG_RANK_ALL:
                 cursor.execute(
-                    f"SELECT id, {rank} AS score FROM directory_structure "  # noqa: S608
-                    "WHERE search_vector @@ to_tsquery('simple', %s) "
-                    "ORDER BY score DESC, name_normalised, id LIMIT %s OFFSET %s",
-                    [text, expr, limit, offset],
+                    f"SELECT s.id, {rank} AS score FROM directory_structure s WHERE {where} "  # noqa: S608
+                    "ORDER BY score DESC, s.name_normalised, s.id LIMIT %s OFFSET %s",
+                    [text, *params, limit, offset],
                 )
                 return [(r[0], float(r[1])) for r in cursor.fetchall()]
-            # Large sets: rank candidates only, names holding a word first, then any matches.
-            by_name = expr + " & (" + " | ".join(f"{t}:A" for t in terms) + ")"
+            # Large sets: rank a bounded slice, the first PG_RANK_SCAN matches in table order (a scan that
+            # stops early; a name word weighs 10 times a body word, so names holding a word lead).
             cursor.execute(
-                "(SELECT id FROM directory_structure WHERE search_vector @@ to_tsquery('simple', %s) LIMIT %s) "
-                "UNION (SELECT id FROM directory_structure WHERE search_vector @@ to_tsquery('simple', %s) "
-                "LIMIT %s)",
-                [by_name, PG_CANDIDATES, expr, PG_CANDIDATES],
+                f"SELECT s.id, {rank} AS score, s.name_normalised FROM (SELECT s.id, s.search_vector, "  # noqa: S608
+                f"s.name_normalised FROM directory_structure s WHERE {where} LIMIT %s OFFSET 0) s "
+                "ORDER BY score DESC, s.name_normalised, s.id LIMIT %s",
+                [text, *params, PG_RANK_SCAN, offset + limit],
             )
-            ids = [r[0] for r in cursor.fetchall()]
-            cursor.execute(
-                f"SELECT id, {rank} AS score FROM directory_structure WHERE id = ANY(%s) "  # noqa: S608
-                "ORDER BY score DESC, name_normalised, id LIMIT %s OFFSET %s",
-                [text, ids, limit, offset],
-            )
-            return [(r[0], float(r[1])) for r in cursor.fetchall()]
+            rows = cursor.fetchall()
+        rows.sort(key=lambda r: (-r[1], r[2], r[0]))
+        return [(r[0], float(r[1])) for r in rows[offset : offset + limit]]
 
     def sorted_page(self, expr: str, total: int, sort: str, offset: int, limit: int) -> list[int]:
+        where, params = self._where(expr)
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT s.id FROM directory_structure s WHERE search_vector @@ to_tsquery('simple', %s) "  # noqa: S608
+                f"SELECT s.id FROM directory_structure s WHERE {where} "  # noqa: S608
                 f"ORDER BY {SORTED[sort]} LIMIT %s OFFSET %s",
-                [expr, limit, offset],
+                [*params, limit, offset],
             )
             return [row[0] for row in cursor.fetchall()]
 

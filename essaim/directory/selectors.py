@@ -312,10 +312,14 @@ def _search_indexed(
         )
         return result
     expr = backend.expression(terms, clauses)
-    total, estimated = backend.count(expr)
+    total, estimated, facet_rows, facet_scale, matches = backend.count_and_facet_rows(
+        expr, search_index.FACET_EXACT, terms
+    )
     if not total and terms:
         return None
-    if sort == "relevance" and terms:
+    if matches is not None:
+        scored = _sorted_matches(backend, matches, terms, clauses, filters, sort)[offset : offset + page_size]
+    elif sort == "relevance" and terms:
         scored = backend.ranked_page(expr, offset, page_size, terms, total)
     elif sort == "relevance" and (filters.located_in or filters.works_in):
         # Without words: structures located where they are sought come first, then by name.
@@ -336,11 +340,34 @@ def _search_indexed(
         order = "name" if sort == "relevance" else sort
         scored = [(pk, 0.0) for pk in backend.sorted_page(expr, total, order, offset, page_size)]
     if with_facets:
-        rows, scale = backend.facet_rows(expr, total, search_index.FACET_EXACT)
-        result.facets = _facets_from_counts(search_index.facet_counts(rows, scale), filters)
-        estimated = estimated or scale != 1.0
+        result.facets = _facets_from_counts(search_index.facet_counts(facet_rows, facet_scale), filters)
+        estimated = estimated or facet_scale != 1.0
     result.hits, result.total, result.estimated = _hits(scored), total, estimated
     return result
+
+
+def _sorted_matches(
+    backend: Any,
+    matches: list[tuple[Any, ...]],
+    terms: list[str],
+    clauses: list[list[str]],
+    filters: SearchFilters,
+    sort: str,
+) -> list[tuple[int, float]]:
+    """Every match is at hand (PostgreSQL, small sets: (id, rank, name_normalised, updated_at)): sort them
+    here, in the order the SQL of the other paths gives."""
+    if sort == "relevance" and terms:
+        ordered = sorted(matches, key=lambda m: (-m[1], m[2], m[0]))
+        return [(m[0], float(m[1])) for m in ordered]
+    if sort == "updated":
+        return [(m[0], 0.0) for m in sorted(matches, key=lambda m: (-m[3].timestamp(), -m[0]))]
+    local: set[int] = set()
+    place = (filters.located_in or filters.works_in) if sort == "relevance" else ""
+    if place and (place_clause := search_index.located_clause(place)):
+        found = backend.count_and_facet_rows(backend.expression(terms, [*clauses, place_clause]), 0)[4]
+        local = {m[0] for m in found or ()}
+    ordered = sorted(matches, key=lambda m: (m[0] not in local, m[2], m[0]))
+    return [(m[0], 1.0 if m[0] in local else 0.0) for m in ordered]
 
 
 def _ordered_page(qs: QuerySet[Structure], sort: str, offset: int, limit: int) -> list[tuple[int, float]]:

@@ -41,11 +41,21 @@ def query_mix(seed: int = 7, count: int = 200) -> list[tuple[str, SearchFilters,
     return mix
 
 
+def _loadavg() -> str:
+    """The machine's load when measured (other work shares the cores); empty where unknown."""
+    try:
+        with open("/proc/loadavg", encoding="ascii") as f:
+            return " ".join(f.read().split()[:3])
+    except OSError:
+        return ""
+
+
 class Command(BaseCommand):
     help = "Mesure la recherche de l'annuaire (p50, p95, requêtes par seconde)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--structures", type=int, default=10_000)
+        parser.add_argument("--slowest", type=int, default=0, help="print the N slowest queries of the mix")
 
     def handle(self, *args: Any, **options: Any) -> None:
         wanted = options["structures"]
@@ -63,13 +73,21 @@ class Command(BaseCommand):
         mix = query_mix()
         search_structures(*mix[0])  # warm-up
         started = time.perf_counter()
+        slow = []
         for query, filters, sort, page in mix:
             t0 = time.perf_counter()
             result = search_structures(query, filters, sort, page)
             len(result.hits)
             timings.append((time.perf_counter() - t0) * 1000)
+            slow.append((timings[-1], query, filters, sort, page, result.total, result.estimated))
         elapsed = time.perf_counter() - started
         timings.sort()
+        for ms, query, filters, sort, page, total, estimated in sorted(slow, reverse=True)[
+            : options["slowest"]
+        ]:
+            self.stderr.write(
+                f"{ms:8.1f} ms  {query!r} {filters} {sort} p{page} total={total} est={estimated}"
+            )
         self.stdout.write(
             json.dumps(
                 {
@@ -78,6 +96,7 @@ class Command(BaseCommand):
                     "p50_ms": round(statistics.median(timings), 1),
                     "p95_ms": round(timings[int(len(timings) * 0.95) - 1], 1),
                     "qps": round(len(timings) / elapsed, 1),
+                    "loadavg": _loadavg(),
                 }
             )
         )
