@@ -152,8 +152,9 @@ class BulkWriter:
         ids = [c.source_id for c in batch]
         sirets = [str(c.data["siret"]) for c in batch if c.data.get("siret")]
         query = Structure.objects.defer(*HEAVY_FIELDS)
-        found = list(query.filter(source__in=sources, source_id__in=ids))
-        found += list(query.filter(siret__in=sirets).exclude(pk__in=[s.pk for s in found]))
+        # `exclude(…="")` repeats the partial unique indexes' condition so PostgreSQL can use them.
+        found = list(query.filter(source__in=sources, source_id__in=ids).exclude(source_id=""))
+        found += list(query.filter(siret__in=sirets).exclude(siret="").exclude(pk__in=[s.pk for s in found]))
         self.signatures = self._signatures([s.pk for s in found])
         by_source = {(s.source, s.source_id): s for s in found if s.source_id}
         by_siret = {s.siret: s for s in found if s.siret}

@@ -111,3 +111,16 @@ def make_structure(
         organisation=organisation,
         status=status,
     )
+
+
+def ensure_sectors() -> None:
+    """The reference sectors, created by a data migration, are flushed by transactional (browser) tests."""
+    from essaim.directory.models import Sector
+
+    if not Sector.objects.exists():
+        import importlib
+
+        from django.apps import apps
+
+        migration = importlib.import_module("essaim.directory.migrations.0002_search_indexes_and_sectors")
+        migration.create_sectors(apps, None)

@@ -1,0 +1,106 @@
+"""The search page in a real browser: live update with htmx, filters and facet counts, the URL holding the
+whole query, the same page without JavaScript; axe-core after each change."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+from django.urls import reverse
+from playwright.sync_api import Browser, Page, expect
+
+from essaim.directory.demo import load_demo_structures
+from tests.browser_support import axe_violations, login_as
+
+from .factories import ensure_sectors, make_territory
+
+HTMX = Path(__file__).resolve().parents[2] / "essaim" / "static" / "vendor" / "htmx" / "htmx.min.js"
+
+
+def with_htmx(page: Page) -> None:
+    """Load htmx into the page when the server did not serve it.
+
+    `essaim/static/` is not a static files directory in the settings (no STATICFILES_DIRS, reported), so
+    `/static/vendor/htmx/htmx.min.js` is a 404 under the test server; the page's own hx- attributes are
+    what this test checks, so the same file is added from disk.
+    """
+    if page.evaluate("typeof htmx") == "undefined":
+        page.add_script_tag(path=str(HTMX))
+    page.wait_for_function("typeof htmx !== 'undefined'")
+
+
+def query_of(page: Page) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(page.url).query)
+
+
+def facet_label(page: Page, name: str, code: str):  # noqa: ANN201
+    return page.locator(f"label[for='f-{name}-{code}']")
+
+
+def test_search_updates_live_and_keeps_the_query_in_the_url(page: Page, client, world) -> None:  # noqa: ANN001
+    make_territory()
+    ensure_sectors()
+    load_demo_structures()
+    login_as(page, client, world.users["buyer"])
+    page.goto(reverse("directory:search"))
+    with_htmx(page)
+    title = page.locator("#results-title")
+    everything = title.inner_text()
+    all_facets = page.locator(".facet__count").all_inner_texts()
+    assert axe_violations(page) == []
+
+    page.get_by_label("Que cherchez-vous ?").fill("jouets de réemploi")  # htmx: input, 400 ms delay
+    expect(page).to_have_url(re.compile(r"q=jouets"))
+    expect(title).not_to_have_text(everything)
+    expect(page.locator(".directory-hit h3").first).to_have_text("Rejoué")
+    assert query_of(page)["q"] == ["jouets de réemploi"]
+    assert page.locator(".facet__count").all_inner_texts() != all_facets  # counted on the matches
+    assert axe_violations(page) == []
+
+    page.get_by_label("Intervient à").select_option("94081")
+    expect(page).to_have_url(re.compile(r"works_in=94081"))
+    expect(page.locator(".directory-hit h3").first).to_have_text("Rejoué")
+    assert axe_violations(page) == []
+
+    association = facet_label(page, "family", "association")
+    association_count = int(re.search(r"\((\d+)\)", association.inner_text()).group(1))
+    page.get_by_role("checkbox", name=re.compile(r"^Association")).check()  # htmx: change
+    expect(page).to_have_url(re.compile(r"family=association"))
+    expect(title).to_contain_text(f"{association_count} structure")  # the facet count was the right one
+    expect(page.get_by_role("checkbox", name=re.compile(r"^Association"))).to_be_checked()
+    query = query_of(page)
+    assert query["q"] == ["jouets de réemploi"] and query["works_in"] == ["94081"]
+    assert query["family"] == ["association"]
+    assert axe_violations(page) == []
+
+    # Reloading the URL gives the same page: the URL holds the whole query.
+    shown = [h.inner_text() for h in page.locator(".directory-hit h3").all()]
+    page.reload()
+    with_htmx(page)
+    assert [h.inner_text() for h in page.locator(".directory-hit h3").all()] == shown
+    expect(page.get_by_label("Que cherchez-vous ?")).to_have_value("jouets de réemploi")
+    expect(page.get_by_role("checkbox", name=re.compile(r"^Association"))).to_be_checked()
+
+
+def test_search_works_without_javascript(chromium: Browser, live_server, transactional_db) -> None:  # noqa: ANN001
+    make_territory()
+    ensure_sectors()
+    load_demo_structures()
+    context = chromium.new_context(base_url=live_server.url, locale="fr-FR", java_script_enabled=False)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        page.goto(reverse("directory:search"))
+        page.get_by_label("Que cherchez-vous ?").fill("jouets de réemploi")
+        page.get_by_role("button", name="Rechercher").click()
+        expect(page).to_have_url(re.compile(r"q=jouets"))
+        expect(page.locator(".directory-hit h3").first).to_have_text("Rejoué")
+        page.get_by_role("checkbox", name=re.compile(r"^Association")).check()
+        page.get_by_role("button", name="Appliquer les filtres").click()
+        expect(page).to_have_url(re.compile(r"family=association"))
+        assert query_of(page)["q"] == ["jouets de réemploi"]
+        expect(page.get_by_role("checkbox", name=re.compile(r"^Association"))).to_be_checked()
+        expect(page.locator(".directory-hit h3").first).to_have_text("Rejoué")
+    finally:
+        context.close()
