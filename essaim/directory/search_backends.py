@@ -104,21 +104,23 @@ class SqliteBackend:
         places: PlaceTags,
         terms: dict[str, float],
         limit: int,
-    ) -> list[int]:
-        """Published structures matching the tag expression, the `limit` best by `prescore`, ids."""
+        scan: int | None = None,
+    ) -> list[tuple[int, float]]:
+        """Published structures matching the tag expression (the first `scan` of them in id order when
+        given), the `limit` best by `prescore`: (id, pre-score), best first."""
         sql = (
             "SELECT s.id, s.search_tags, s.search_body FROM directory_structure_fts f "  # noqa: S608
             "JOIN directory_structure s ON s.id = f.rowid WHERE directory_structure_fts MATCH %s "
-            f"AND s.status = 'published'{_eligible_sql(eligible_any)}"
+            f"AND s.status = 'published'{_eligible_sql(eligible_any)} ORDER BY s.id"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [expr])
+            cursor.execute(sql + (" LIMIT %s" if scan else ""), [expr, scan] if scan else [expr])
             scored = [
-                (prescore(set(tags.split()), set(body.split()), sectors, places, terms), pk)
+                (pk, prescore(set(tags.split()), set(body.split()), sectors, places, terms))
                 for pk, tags, body in cursor.fetchall()
             ]
-        scored.sort(key=lambda r: (-r[0], r[1]))
-        return [pk for _score, pk in scored[:limit]]
+        scored.sort(key=lambda r: (-r[1], r[0]))
+        return scored[:limit]
 
     def index(self, ids: Iterable[int]) -> None:
         ids = list(ids)
@@ -341,10 +343,11 @@ class PostgresBackend:
         places: PlaceTags,
         terms: dict[str, float],
         limit: int,
-    ) -> list[int]:
-        """Published structures matching the tag expression, the `limit` best by `prescore` computed in SQL
-        (the tsvector is read once per row: the inner query detoasts it)."""
-        params: dict[str, Any] = {"expr": expr, "limit": limit}
+        scan: int | None = None,
+    ) -> list[tuple[int, float]]:
+        """Published structures matching the tag expression (the first `scan` of them when given), the
+        `limit` best by `prescore` computed in SQL: (id, pre-score), best first."""
+        params: dict[str, Any] = {"expr": expr, "limit": limit, "scan": scan}
 
         def has(words: Sequence[str]) -> str:
             name = f"q{len(params)}"
@@ -378,14 +381,15 @@ class PostgresBackend:
             )
         w_sector, w_place, w_text = PRESCORE_WEIGHTS
         sql = (
-            "SELECT m.id FROM (SELECT s.id, s.search_vector || ''::tsvector AS v FROM directory_structure s "  # noqa: S608
+            f"SELECT m.id, {w_sector} * {sector} + {w_place} * {place} + {w_text} * {text} AS score "  # noqa: S608
+            "FROM (SELECT s.id, s.search_vector AS v FROM directory_structure s "
             "WHERE s.status = 'published' AND s.search_vector @@ to_tsquery('simple', %(expr)s)"
-            f"{_eligible_sql(eligible_any)} OFFSET 0) m "
-            f"ORDER BY {w_sector} * {sector} + {w_place} * {place} + {w_text} * {text} DESC, m.id LIMIT %(limit)s"
+            f"{_eligible_sql(eligible_any)} {'LIMIT %(scan)s' if scan else ''} OFFSET 0) m "
+            "ORDER BY score DESC, m.id LIMIT %(limit)s"
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            return [row[0] for row in cursor.fetchall()]
+            return [(row[0], float(row[1])) for row in cursor.fetchall()]
 
     def index(self, ids: Iterable[int]) -> None:
         """Nothing to do: `search_vector` is a generated column."""

@@ -2,9 +2,11 @@
 become `Candidate`s. Reads only, a fixed number of queries whatever the number of structures.
 
 Candidate set: every published structure. Beyond `PREFILTER_ABOVE` published structures (a large
-directory), SQL keeps only the structures sharing a top-level sector with the need and working in its place
-(or nationally); it falls back to the sector alone when that leaves fewer than `MIN_PREFILTERED`. Reserved
-needs filter eligibility in SQL as well (the matcher filters it again).
+directory, decided by a bounded count), the directory's index words (`search_tags`) keep the structures
+sharing a top-level sector with the need and working in its place (or nationally), the `PRESCORE_CANDIDATES`
+best by a cheap pre-score of sector, place and words (`search_backends.prescore`); the sector alone when
+that leaves fewer than `MIN_PREFILTERED`. Reserved needs filter eligibility in SQL as well (the matcher
+filters it again).
 """
 
 from __future__ import annotations
@@ -14,19 +16,31 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
-from django.db.models.lookups import GreaterThan
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from essaim.core.errors import DomainError
 from essaim.directory import references
 from essaim.directory.models import Activity, Structure
-from essaim.directory.sector_mappings import SECTORS, TOP_LEVEL_SLUGS
+from essaim.directory.search_backends import get_backend
+from essaim.directory.search_columns import NATIONAL_TAG, tag
+from essaim.directory.sector_mappings import SECTORS
 from essaim.territory.models import Commune, Perimeter, PerimeterCommune
 
-from .matching import PLACE_LEVELS, RESERVATIONS, Candidate, CandidateActivity, NeedQuery
+from .matching import (
+    PLACE_INSIDE_VALUE,
+    PLACE_LEVELS,
+    PLACE_VALUES,
+    RESERVATIONS,
+    Candidate,
+    CandidateActivity,
+    NeedQuery,
+)
+from .matching import _query as need_terms
 
 PREFILTER_ABOVE = 20_000
 MIN_PREFILTERED = 50
+PRESCORE_CANDIDATES = 200  # beyond PREFILTER_ABOVE, the ranker sees the best of the prefiltered by pre-score
+NATIONAL_SCAN = 300  # structures working nationally only: pre-scored among the first 300
 PARENT_OF: dict[str, str] = {sub: top for top, (_l, _k, subs) in SECTORS.items() for sub in subs}
 LEVEL_OF_KIND = {"epci": "epci", "departement": "dep", "region": "reg", "commune": "commune"}
 COMPLETENESS_FIELDS = (
@@ -193,30 +207,111 @@ def _reserved_q(reserved: str | None) -> Q:
     return Q()
 
 
+def _published_more_than(limit: int) -> bool:
+    """Whether more than `limit` structures are published: a bounded count (reads at most limit + 1 index
+    entries), not a count of the whole directory."""
+    return Structure.objects.published().order_by()[: limit + 1].count() > limit
+
+
+def _place_tags(request: MatchRequest) -> dict[str, list[str]]:
+    """Index tags (`search_columns`) of the structures working in each part of the need's place.
+
+    Keys: `commune`, `epci`, `dep`, `reg` (the level's perimeter, the commune also when located there),
+    `inside` (part of a perimeter need: a perimeter inside or overlapping it, or located in it) and
+    `national`. The same structures as the `perimeters` of a `Candidate` would show.
+    """
+    need = request.need
+    codes = set(need.place.values()) | set(need.place_inside)
+    ids = dict(Perimeter.objects.filter(code__in=codes).values_list("code", "id"))
+    tags: dict[str, list[str]] = {}
+    for level, code in need.place.items():
+        tags[level] = [tag("w", ids[code])] if code in ids else []
+        if level == "commune":
+            tags[level].append(tag("c", code))
+    inside = [tag("w", ids[code]) for code in sorted(need.place_inside) if code in ids]
+    inside += [tag("c", code) for code in sorted(need.place_inside) if ":" not in code]
+    tags["inside"] = inside
+    tags["national"] = [NATIONAL_TAG]
+    return tags
+
+
+def _sector_tags(request: MatchRequest) -> list[tuple[list[str], list[str]]]:
+    """Per sector of the need: (tags of an exact fit, tags of the right top-level sector only)."""
+    groups = []
+    for top in sorted(request.need.sectors):
+        subs = sorted(request.need.sectors[top])
+        groups.append(([tag("s", s) for s in subs], [tag("s", top)]) if subs else ([tag("s", top)], []))
+    return groups
+
+
+def _prescore_terms(request: MatchRequest) -> dict[str, float]:
+    """The need's analysed words with their weight (title words count twice), as the ranker reads them."""
+    weights, _surface = need_terms(request.need)
+    return {term: float(weight) for term, weight in weights.items()}
+
+
+def _prefiltered_ids(request: MatchRequest, place: bool) -> list[int]:
+    """Ids of the published structures of the need's top-level sectors (working in its place when `place`),
+    the `PRESCORE_CANDIDATES` best by a cheap pre-score (35 × sector + 20 × place + 25 × share of the need's
+    words in the description: the three main components of the ranker, from the index tags) computed by
+    the database (PostgreSQL) or from the index words (SQLite).
+
+    With a place, the structures working in it (its commune and the perimeters of the need) are all
+    pre-scored; those working nationally only (place 0.25, thousands in a large directory) are pre-scored
+    among the first `NATIONAL_SCAN` of them.
+    """
+    backend = get_backend()
+    sector_clause = [tag("s", top) for top in sorted(request.top_sectors)]
+    place_tags = _place_tags(request) if place else {}
+    reserved = {
+        "L2113-12": ["eligible_l2113_12"],
+        "L2113-13": ["eligible_l2113_13"],
+        "L2113-14": ["eligible_l2113_12", "eligible_l2113_13"],
+        "L2113-15": ["eligible_l2113_15"],
+    }.get(request.need.reserved or "", [])
+    arguments: dict[str, Any] = {
+        "eligible_any": reserved,
+        "sectors": _sector_tags(request),
+        "places": _place_levels(place_tags) if place else [],
+        "terms": _prescore_terms(request),
+        "limit": PRESCORE_CANDIDATES,
+    }
+    if not place:
+        return [
+            pk for pk, _score in backend.prescored_ids(backend.expression([], [sector_clause]), **arguments)
+        ]
+    local = sorted({t for key, group in place_tags.items() if key != "national" for t in group})
+    scored = (
+        backend.prescored_ids(backend.expression([], [sector_clause, local]), **arguments) if local else []
+    )
+    # Nationally: the exact sector fits first (second-level sectors the need names), they score highest.
+    exact = sorted({t for fits, _top in arguments["sectors"] for t in fits})
+    national = backend.expression([], [exact or sector_clause, [NATIONAL_TAG]], exclude=local)
+    scored += backend.prescored_ids(national, scan=NATIONAL_SCAN, **arguments)
+    scored.sort(key=lambda r: (-r[1], r[0]))
+    return [pk for pk, _score in scored[:PRESCORE_CANDIDATES]]
+
+
+def _place_levels(tags: dict[str, list[str]]) -> list[tuple[float, list[str]]]:
+    """(value, tags) from the best place fit down, in the order `matching._place` tries them."""
+    levels = [(PLACE_VALUES[level], tags[level]) for level in PLACE_LEVELS if tags.get(level)]
+    levels.append((PLACE_INSIDE_VALUE, tags.get("inside", [])))
+    levels.append((PLACE_VALUES["national"], tags.get("national", [])))
+    return sorted((lv for lv in levels if lv[1]), key=lambda lv: -lv[0])
+
+
 def candidate_queryset(request: MatchRequest, *, prefilter: bool | None = None) -> QuerySet[Structure]:
-    """The published structures to rank, narrowed in SQL for a large directory (see the module doc)."""
+    """The published structures to rank, narrowed for a large directory (see the module doc)."""
     qs = Structure.objects.published().filter(_reserved_q(request.need.reserved))
     if prefilter is None:
-        prefilter = Structure.objects.published().count() > PREFILTER_ABOVE
+        prefilter = _published_more_than(PREFILTER_ABOVE)
     if not prefilter or not request.top_sectors:
         return qs
-    mask = sum(1 << TOP_LEVEL_SLUGS.index(s) for s in request.top_sectors)
-    in_sector = qs.filter(GreaterThan(F("sectors_mask").bitand(mask), 0))
-    codes = set(request.need.place.values()) | set(request.need.place_inside)
-    if not codes:
-        return in_sector
-    perimeter_ids = list(Perimeter.objects.filter(code__in=codes).values_list("id", flat=True))
-    through = Activity.perimeters.through.objects
-    local = set(
-        through.filter(perimeter_id__in=perimeter_ids).values_list("activity__structure_id", flat=True)
-    )
-    national = set(Activity.objects.filter(is_national=True).values_list("structure_id", flat=True))
-    commune = request.need.place.get("commune")
-    located = Q(commune_id=commune) if commune else Q(commune_id__in=request.need.place_inside)
-    ids = list(in_sector.filter(Q(id__in=local | national) | located).values_list("id", flat=True))
-    if len(ids) < MIN_PREFILTERED:
-        return in_sector
-    return Structure.objects.filter(id__in=ids)
+    has_place = bool(request.need.place or request.need.place_inside)
+    ids = _prefiltered_ids(request, place=has_place)
+    if has_place and len(ids) < MIN_PREFILTERED:
+        ids = _prefiltered_ids(request, place=False)
+    return qs.filter(id__in=ids)
 
 
 def candidates_from_db(

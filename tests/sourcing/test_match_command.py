@@ -148,3 +148,61 @@ def test_place_of_a_commune_uses_the_narrowest_epci() -> None:
     need = need_from_dict({"title": "x", "commune": "94081"}).need
     assert need.place == {"commune": "94081", "epci": "epci:200058014", "dep": "dep:94", "reg": "reg:11"}
     assert need.place_names["94081"] == "Vitry-sur-Seine"
+
+
+def _in_sector_and_place(names: set[str]) -> None:
+    for structure in Structure.objects.filter(name__in=names).prefetch_related("activities__sector__parent"):
+        tops = {(a.sector.parent or a.sector).slug for a in structure.activities.all()}
+        assert "jeux-jouets" in tops, structure.name
+
+
+def test_prefilter_of_a_large_directory_keeps_the_best_in_sector_and_place(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from essaim.sourcing import match_input
+    from essaim.sourcing.matching import rank
+
+    request = need_from_dict(TOYS)
+    full = rank(request.need, candidates_from_db(match_input.candidate_queryset(request, prefilter=False)))
+    monkeypatch.setattr(match_input, "MIN_PREFILTERED", 1)
+    prefiltered = match_input.candidate_queryset(request, prefilter=True)
+    names = set(prefiltered.values_list("name", flat=True))
+    assert "Rejoué" in names and len(names) < len(full)
+    _in_sector_and_place(names)
+    monkeypatch.setattr(match_input, "PRESCORE_CANDIDATES", 2)
+    capped = rank(request.need, candidates_from_db(match_input.candidate_queryset(request, prefilter=True)))
+    assert [m.name for m in capped] == [m.name for m in full if m.name in {c.name for c in capped}]
+    assert capped[0].name == "Rejoué" == full[0].name
+
+
+def test_prefilter_falls_back_to_the_sector_alone_when_few_work_in_the_place() -> None:
+    from essaim.sourcing.match_input import MIN_PREFILTERED, candidate_queryset
+
+    request = need_from_dict({**TOYS, "commune": "13055"})  # Marseille: nobody of the demo works there
+    names = set(candidate_queryset(request, prefilter=True).values_list("name", flat=True))
+    assert 0 < len(names) < MIN_PREFILTERED and "Rejoué" in names
+    _in_sector_and_place(names)
+
+
+def test_prescore_in_the_database_equals_the_python_formula() -> None:
+    from essaim.directory.search_backends import get_backend, prescore
+    from essaim.sourcing import match_input
+
+    request = need_from_dict({**TOYS, "sectors": ["jouets", "reemploi"]})
+    tags = match_input._place_tags(request)
+    arguments = {
+        "sectors": match_input._sector_tags(request),
+        "places": match_input._place_levels(tags),
+        "terms": match_input._prescore_terms(request),
+    }
+    expr = get_backend().expression([], [["zsjeuxjouets", "zsreemploi"]])
+    scored = get_backend().prescored_ids(expr, eligible_any=[], limit=1000, **arguments)
+    rows = Structure.objects.filter(id__in=[pk for pk, _s in scored]).values_list(
+        "id", "search_tags", "search_body"
+    )
+    expected = {pk: prescore(set(t.split()), set(b.split()), **arguments) for pk, t, b in rows}  # type: ignore[arg-type]
+    assert len(scored) > 3
+    assert [pk for pk, _s in scored] == sorted(expected, key=lambda pk: (-expected[pk], pk))
+    assert all(abs(score - expected[pk]) < 1e-6 for pk, score in scored)
+    first_two = get_backend().prescored_ids(expr, eligible_any=[], limit=1000, scan=2, **arguments)
+    assert len(first_two) == 2

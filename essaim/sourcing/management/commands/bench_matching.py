@@ -19,6 +19,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
+from essaim.directory.management.commands.bench_search import _loadavg
 from essaim.directory.models import Structure
 from essaim.sourcing.match_input import candidate_queryset, candidates_from_db, need_from_dict
 from essaim.sourcing.matching import ndcg, rank
@@ -112,5 +113,6 @@ class Command(BaseCommand):
                 "structures": Structure.objects.published().count(),
                 "generated_seconds": round(generated_seconds, 1),
                 **time_matching(labels, repeats=options["repeats"]),
+                "loadavg": _loadavg(),
             }
         self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2))
