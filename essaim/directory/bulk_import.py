@@ -151,7 +151,7 @@ class BulkWriter:
         sources = {c.source for c in batch}
         ids = [c.source_id for c in batch]
         sirets = [str(c.data["siret"]) for c in batch if c.data.get("siret")]
-        query = Structure.objects.defer(*HEAVY_FIELDS)
+        query = Structure.objects.defer(*HEAVY_FIELDS).order_by()
         # `exclude(…="")` repeats the partial unique indexes' condition so PostgreSQL can use them.
         found = list(query.filter(source__in=sources, source_id__in=ids).exclude(source_id=""))
         found += list(query.filter(siret__in=sirets).exclude(siret="").exclude(pk__in=[s.pk for s in found]))

@@ -21,6 +21,11 @@ class Command(BaseCommand):
         parser.add_argument("--perimeter", help="Ne garder que les structures situées dans ce périmètre.")
         parser.add_argument("--etablissements", type=Path, help="SIRENE : fichier StockEtablissement.")
         parser.add_argument("--commit", action="store_true", help="Écrire dans la base (sinon : simulation).")
+        parser.add_argument(
+            "--row-by-row",
+            action="store_true",
+            help="Écrire ligne à ligne par les services (sinon : par lots pour SIRENE, voir docs/directory.md).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["path"]
@@ -33,6 +38,7 @@ class Command(BaseCommand):
                 perimeter=options["perimeter"],
                 commit=options["commit"],
                 establishments=options["etablissements"],
+                bulk=False if options["row_by_row"] else None,
             )
         except DomainError as error:
             raise CommandError(error.message) from error
