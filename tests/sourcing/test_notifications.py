@@ -189,7 +189,9 @@ def test_on_the_database_queue_the_worker_sends_the_batch_and_the_24h_check_wait
         assert (
             mail.outbox == [] and DBTaskResult.objects.filter(task_path__endswith="notify_need").count() == 1
         )
-        call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+        # The test runs in one transaction: the worker must not close the connection between tasks.
+        with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+            call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
         assert len(mail.outbox) == notifications.BATCH_SIZE
         widen = DBTaskResult.objects.get(task_path__endswith="widen_need")
         assert widen.status == "READY" and widen.run_after > timezone.now() + timedelta(hours=23)
