@@ -149,6 +149,7 @@ LOCALE_PATHS = [BASE_DIR / "essaim" / "locale"]
 
 # --- Static and media files
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "essaim" / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))

@@ -56,3 +56,10 @@ def test_a_brand_colour_without_enough_contrast_is_refused_at_start_up(settings)
         errors = brand_colours_are_accessible(None)
     assert [e.id for e in errors] == ["essaim.E002"] and isinstance(errors[0], Error)
     assert brand_colours_are_accessible(None) == []
+
+
+def test_our_stylesheet_and_htmx_are_served(client) -> None:  # noqa: ANN001
+    for path in ("/static/essaim/essaim.css", "/static/vendor/htmx/htmx.min.js"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert b"".join(response.streaming_content if response.streaming else [response.content])
