@@ -151,7 +151,19 @@ def _need_form_page(request: HttpRequest, need: Need | None) -> HttpResponse:
             if need
             else {"kind": Need.Kind.SOURCING, "duration_months": 12, "show_buyer_name": True}
         )
-    return render(request, "sourcing/need_form.html", {"form": form, "need": need})
+    from essaim.cooperation.selectors import relevant_support_offers
+
+    buyer = _active_organisation(request) if need is None else need.buyer
+    support_offers = relevant_support_offers(
+        audience="acheteurs",
+        topics=["sourcing", "reservation", "clauses-sociales"],
+        commune_code=getattr(buyer, "commune_id", None),
+    )
+    return render(
+        request,
+        "sourcing/need_form.html",
+        {"form": form, "need": need, "support_offers": support_offers},
+    )
 
 
 def need_create(request: HttpRequest) -> HttpResponse:

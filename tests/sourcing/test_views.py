@@ -287,3 +287,20 @@ def test_supplier_preferences_mute_sectors_and_subscribe_to_the_digest(client_as
     assert list(preference.muted_sectors.all()) == [velo] and preference.digest_places == ["94081"]
     assert not preference.stop_emails
     assert client_as("buyer").post(reverse("sourcing:preferences"), {"stop_emails": "on"}).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_need_form_shows_the_partners_support_offers(client_as, world) -> None:  # noqa: ANN001
+    from essaim.cooperation.models import SupportOffer
+
+    SupportOffer.objects.create(
+        organisation=world.partner_org,
+        title="Accompagnement à la rédaction de clauses sociales",
+        audience="acheteurs",
+        topics=",clauses-sociales,",
+        how_to_access="Écrire au facilitateur du PLIE.",
+        is_published=True,
+    )
+    response = client_as("buyer").get(reverse("sourcing:need_create"))
+    assert response.status_code == 200
+    assert "Accompagnement à la rédaction de clauses sociales" in response.content.decode()
