@@ -1,17 +1,25 @@
-"""Buyer–supplier meetings, participants' side: meeting profiles, requests, decisions, forced meetings."""
+"""Buyer–supplier meetings, participants' side: meeting profiles, requests, decisions, forced meetings.
+
+The recipient of a request is emailed when it arrives, and the requester when it is accepted or declined
+(on commit, so that a rolled-back write sends nothing)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from essaim.core.audit import log_action
 
 from ..models import MeetingRequest, Registration, Role
 from .errors import EventError
+from .registrations import _absolute
 
 
 @transaction.atomic
@@ -84,6 +92,8 @@ def meeting_request_create(
         organisation_id=requester.organisation_id,
         data={"recipient": recipient.pk, "priority": priority},
     )
+    request_id = request.pk
+    transaction.on_commit(lambda: _send_request_email(request_id, kind="received"))
     return request
 
 
@@ -96,6 +106,7 @@ def meeting_request_decide(*, actor: Any, request: MeetingRequest, accept: bool)
         MeetingRequest.Status.DECLINED,
     ):
         raise EventError("Cette demande a été annulée.")
+    previous = request.status
     request.status = MeetingRequest.Status.ACCEPTED if accept else MeetingRequest.Status.DECLINED
     request.decided_at = timezone.now()
     request.save(update_fields=["status", "decided_at", "updated_at"])
@@ -105,6 +116,9 @@ def meeting_request_decide(*, actor: Any, request: MeetingRequest, accept: bool)
         target=request,
         data={"event": request.event_id},
     )
+    if request.status != previous:
+        request_id, kind = request.pk, "accepted" if accept else "declined"
+        transaction.on_commit(lambda: _send_request_email(request_id, kind=kind))
     return request
 
 
@@ -135,3 +149,36 @@ def meeting_force(*, actor: Any, requester: Registration, recipient: Registratio
     request.save()
     log_action(actor=actor, action="meeting_request.forced", target=request, data={"event": request.event_id})
     return request
+
+
+_SUBJECTS = {
+    "received": "Demande de rendez-vous de {org} : {event}",
+    "accepted": "{org} a accepté votre demande de rendez-vous : {event}",
+    "declined": "{org} a décliné votre demande de rendez-vous : {event}",
+}
+
+
+def _send_request_email(request_id: int, *, kind: str) -> None:
+    """`received` goes to the recipient; `accepted` and `declined` go to the requester."""
+    request = MeetingRequest.objects.select_related(
+        "event", "requester__user", "requester__organisation", "recipient__user", "recipient__organisation"
+    ).get(pk=request_id)
+    to, other = (
+        (request.recipient, request.requester)
+        if kind == "received"
+        else (request.requester, request.recipient)
+    )
+    context = {
+        "request": request,
+        "event": request.event,
+        "kind": kind,
+        "person": to,
+        "other": other,
+        "profile_url": _absolute(reverse("events:meeting_profile", args=[to.pk])),
+    }
+    EmailMessage(
+        subject=_SUBJECTS[kind].format(org=other.organisation.name, event=request.event.title),
+        body=render_to_string("events/emails/meeting_request.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[to.user.email],
+    ).send()
