@@ -11,6 +11,7 @@ from django.urls import reverse
 from playwright.sync_api import Browser, Page, expect
 
 from essaim.directory.demo import load_demo_structures
+from essaim.directory.models import Structure
 from tests.browser_support import axe_violations, login_as
 
 from .factories import ensure_sectors, make_territory
@@ -104,3 +105,29 @@ def test_search_works_without_javascript(chromium: Browser, live_server, transac
         expect(page.locator(".directory-hit h3").first).to_have_text("Rejoué")
     finally:
         context.close()
+
+
+def test_member_edits_activities_with_perimeter_suggestions(page: Page, client, world) -> None:  # noqa: ANN001
+    make_territory()
+    ensure_sectors()
+    load_demo_structures()
+    structure = Structure.objects.get(source="demo", source_id="rejoue")
+    Structure.objects.filter(pk=structure.pk).update(organisation=world.supplier_org)
+    login_as(page, client, world.users["supplier"])
+    page.goto(reverse("directory:edit", args=[structure.pk]))
+    assert axe_violations(page) == []
+    blocks = page.locator("fieldset.directory-activity")
+    new = blocks.last
+    new.get_by_label("Secteur").select_option("velo")
+    field = new.get_by_label("Où intervenez-vous ?")
+    field.fill("94081 dep:94")  # the last word is looked up in the territory API, offered in a datalist
+    option = page.locator(f"datalist#{field.get_attribute('id')}-suggestions option[value='94081 dep:94']")
+    expect(option).to_have_attribute("label", "Val-de-Marne (94)")
+    field.fill("94081 dep:404")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.locator("fieldset.directory-activity").last).to_contain_text("Périmètre inconnu : dep:404.")
+    assert axe_violations(page) == []
+    page.locator("fieldset.directory-activity").last.get_by_label("Où intervenez-vous ?").fill("94081")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Rejoué")
+    assert "velo" in {a.sector.slug for a in structure.activities.select_related("sector")}
