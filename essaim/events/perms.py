@@ -58,3 +58,5 @@ rules.add_perm("events.request_meeting", owns_registration)
 rules.add_perm("events.decide_meeting_request", is_request_recipient | is_facilitator)
 rules.add_perm("events.cancel_meeting_request", is_request_requester | is_facilitator)
 rules.add_perm("events.mark_meeting_outcome", takes_part_in_meeting | is_facilitator)
+# Facilitators see all the event's collaborations; a member of an organisation sees its own.
+rules.add_perm("events.view_collaborations", has_organisation | is_facilitator)

@@ -197,6 +197,7 @@ def agenda(registration: Registration) -> list[Meeting]:
     return list(
         Meeting.objects.filter(Q(a=registration) | Q(b=registration))
         .select_related("a__user", "a__organisation", "b__user", "b__organisation", "event")
+        .prefetch_related("collaborations")
         .order_by("slot")
     )
 
@@ -272,3 +273,16 @@ def meeting_participants(event: Event) -> QuerySet[Registration]:
 
 def registration_with_event(pk: int) -> Registration:
     return Registration.objects.select_related("event", "event__commune", "user", "organisation").get(pk=pk)
+
+
+def event_collaborations(event: Event, *, organisation_ids: list[int] | None = None) -> QuerySet[Any]:
+    """The collaboration records of the event's meetings; with `organisation_ids`, only those where one of
+    these organisations is the buyer or the supplier."""
+    from essaim.sourcing.models import Collaboration
+
+    records = Collaboration.objects.filter(meeting__event=event).select_related(
+        "buyer", "supplier", "meeting", "structure"
+    )
+    if organisation_ids is not None:
+        records = records.filter(Q(buyer_id__in=organisation_ids) | Q(supplier_id__in=organisation_ids))
+    return records.order_by("status", "buyer__name", "supplier__name", "id")

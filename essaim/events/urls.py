@@ -38,5 +38,6 @@ urlpatterns = [
     path("<int:pk>/rendez-vous/planifier/", views.schedule_run, name="schedule_run"),
     path("<int:pk>/rendez-vous/publier/", views.agendas_publish, name="agendas_publish"),
     path("rendez-vous/<int:pk>/verrou/", views.meeting_lock, name="meeting_lock"),
+    path("<int:pk>/collaborations/", views.collaborations, name="collaborations"),
     path("<int:pk>/plan-des-tables/", views.table_plan, name="table_plan"),
 ]

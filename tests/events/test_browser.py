@@ -51,3 +51,30 @@ def test_the_facilitator_schedules_publishes_and_sees_the_table_plan(page: Page,
     expect(page.get_by_role("table")).to_contain_text("Ville de Vitry-sur-Seine")
     assert axe_violations(page) == []
     assert Meeting.objects.filter(event=event).count() == 1
+
+
+def test_after_the_event_a_buyer_records_a_collaboration_and_sees_it_listed(
+    page: Page, client, world
+) -> None:  # noqa: ANN001
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    event = meeting_event(title="Matinale des achats socialement responsables", is_published=True)
+    buyer = register(event, world.users["buyer"], organisation=world.buyer_org)
+    supplier = register(event, world.users["supplier"], organisation=world.supplier_org)
+    Meeting.objects.create(event=event, a=buyer, b=supplier, slot=0, table=1)
+    event.starts_at = timezone.now() - timedelta(hours=6)
+    event.agendas_published_at = event.starts_at - timedelta(days=2)
+    event.save()
+    login_as(page, client, world.users["buyer"])
+    page.goto(f"/evenements/inscriptions/{buyer.pk}/agenda/")
+    assert axe_violations(page) == []
+    page.get_by_label("Suite du rendez-vous avec Rejoué").select_option("collaboration")
+    page.get_by_label("Montant (€ HT, facultatif) de la collaboration avec Rejoué").fill("8400")
+    page.get_by_label("Notes (facultatif) sur le rendez-vous avec Rejoué").fill("Jouets de réemploi")
+    page.get_by_role("button", name="Enregistrer la suite du rendez-vous avec Rejoué").click()
+    expect(page.get_by_role("status").first).to_contain_text("Suite du rendez-vous enregistrée")
+    page.get_by_role("link", name="Les collaborations de mon organisation").click()
+    expect(page.get_by_role("table")).to_contain_text("Jouets de réemploi")
+    assert axe_violations(page) == []

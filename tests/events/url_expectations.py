@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from essaim.events import services
 from essaim.events.models import Meeting, MeetingRequest, ProgrammeItem, Stand
+from essaim.sourcing.models import Collaboration
 from tests.url_matrix import NOT_ALLOWED, OK, REDIRECT, everyone, logged_in, only
 
 FACILITATORS = ["facilitator", "superuser"]
@@ -35,6 +37,16 @@ def add_samples(world: Any, samples: dict[str, Any]) -> None:
     )
     meeting = Meeting.objects.create(event=event, a=buyer_reg, b=supplier_reg, slot=0, table=1)
     stand = Stand.objects.create(event=event, organisation=world.supplier_org, name="Rejoué", location="A1")
+    Collaboration.objects.create(
+        buyer=world.buyer_org,
+        supplier=world.supplier_org,
+        meeting=meeting,
+        source=Collaboration.Source.EVENT,
+        status=Collaboration.Status.COLLABORATION,
+        amount=Decimal("12500.00"),
+        date=event.starts_at.date(),
+        notes="Tenues de travail en réemploi",
+    )
     samples.update(
         {
             "event": event,
@@ -100,6 +112,7 @@ EXPECTED: dict[str, tuple[Callable[[Any], dict[str, Any]] | None, dict[str, int]
     "events:agendas_publish": (_event, POSTED),
     "events:meeting_lock": (lambda s: {"pk": s["meeting"].pk}, POSTED),
     "events:table_plan": (_event, only(FACILITATORS)),
+    "events:collaborations": (_event, logged_in(OK)),
 }
 
 POST_EXPECTED: dict[

@@ -20,6 +20,7 @@ from .event_pages import (
 )
 from .meeting_pages import (
     agenda,
+    collaborations,
     meeting_outcome,
     meeting_profile,
     meeting_request_cancel,
@@ -52,6 +53,7 @@ __all__ = [
     "checkin",
     "checkin_mark",
     "checkin_scan",
+    "collaborations",
     "event_create",
     "event_detail",
     "event_edit",

@@ -1,4 +1,5 @@
-"""Buyer–supplier meetings, participants' side: profile, directory, requests, agenda, outcomes."""
+"""Buyer–supplier meetings, participants' side: profile, directory, requests, agenda, outcomes and the
+collaborations they led to."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from essaim.accounts.perms import _memberships
 from essaim.core.downloads import attachment, pdf_attachment
 from essaim.core.errors import DomainError
 from essaim.core.views_utils import check_perm, report_domain_error
@@ -179,3 +181,27 @@ def meeting_outcome(request: HttpRequest, pk: int) -> HttpResponse:
     if mine is not None:
         return redirect("events:agenda", pk=mine.pk)
     return redirect("events:meetings_manage", pk=meeting.event_id)
+
+
+def collaborations(request: HttpRequest, pk: int) -> HttpResponse:
+    """The collaborations the event's meetings led to: all of them for facilitators, else the viewer's
+    organisations' own."""
+    event = event_or_404(pk, request)
+    check_perm(request, "events.view_collaborations", event)
+    everything = request.user.has_perm("events.manage_event")
+    records = list(
+        selectors.event_collaborations(
+            event, organisation_ids=None if everything else list(_memberships(request.user))
+        )
+    )
+    return render(
+        request,
+        "events/collaborations.html",
+        {
+            "event": event,
+            "records": records,
+            "everything": everything,
+            "total_amount": sum((r.amount for r in records if r.amount is not None), start=0),
+            "collaboration_count": sum(1 for r in records if r.status == "collaboration"),
+        },
+    )
