@@ -89,6 +89,21 @@ class StandForm(forms.Form):
         self.fields["sectors"].queryset = Sector.objects.filter(parent__isnull=True)
 
 
+class StandPitchForm(forms.Form):
+    """What exhibitors edit on their own stand."""
+
+    pitch = StandForm.base_fields["pitch"]
+    sectors = forms.ModelMultipleChoiceField(
+        label="Secteurs", queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from essaim.directory.models import Sector
+
+        super().__init__(*args, **kwargs)
+        self.fields["sectors"].queryset = Sector.objects.filter(parent__isnull=True)
+
+
 class ExhibitorFilterForm(forms.Form):
     q = forms.CharField(label="Rechercher un exposant", required=False, max_length=100)
     secteur = forms.ChoiceField(label="Secteur", required=False)

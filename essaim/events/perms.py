@@ -6,9 +6,9 @@ from typing import Any
 
 import rules
 
-from essaim.accounts.perms import _memberships, is_admin_of, is_facilitator
+from essaim.accounts.perms import _memberships, is_admin_of, is_facilitator, is_member_of
 
-from .models import Meeting, MeetingRequest, Registration
+from .models import Meeting, MeetingRequest, Registration, Stand
 
 
 @rules.predicate
@@ -43,6 +43,11 @@ def takes_part_in_meeting(user: Any, meeting: Meeting | None) -> bool:
 
 
 @rules.predicate
+def exhibits_at(user: Any, stand: Stand | None) -> bool:
+    return stand is not None and is_member_of(user, stand.organisation)
+
+
+@rules.predicate
 def is_confirmed_participant(user: Any, event: Any) -> bool:
     if event is None or not getattr(user, "is_authenticated", False):
         return False
@@ -59,4 +64,6 @@ rules.add_perm("events.decide_meeting_request", is_request_recipient | is_facili
 rules.add_perm("events.cancel_meeting_request", is_request_requester | is_facilitator)
 rules.add_perm("events.mark_meeting_outcome", takes_part_in_meeting | is_facilitator)
 # Facilitators see all the event's collaborations; a member of an organisation sees its own.
+# Exhibitors (members of the stand's organisation) edit their own stand's pitch and sectors.
+rules.add_perm("events.edit_stand", exhibits_at | is_facilitator)
 rules.add_perm("events.view_collaborations", has_organisation | is_facilitator)

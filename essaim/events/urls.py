@@ -18,6 +18,7 @@ urlpatterns = [
     path("annulation/<str:token>/", views.registration_cancel, name="registration_cancel"),
     path("<int:pk>/exposants/", views.exhibitors, name="exhibitors"),
     path("<int:pk>/stands/", views.stands, name="stands"),
+    path("stands/<int:pk>/", views.stand_edit, name="stand_edit"),
     path("stands/<int:pk>/supprimer/", views.stand_delete, name="stand_delete"),
     path("<int:pk>/accueil/", views.checkin, name="checkin"),
     path("pointage/<str:token>/", views.checkin_scan, name="checkin_scan"),

@@ -90,6 +90,7 @@ EXPECTED: dict[str, tuple[Callable[[Any], dict[str, Any]] | None, dict[str, int]
     "events:exhibitors": (_event, everyone(OK)),
     "events:stands": (_event, only(FACILITATORS)),
     "events:stand_delete": (lambda s: {"pk": s["stand"].pk}, POSTED),
+    "events:stand_edit": (lambda s: {"pk": s["stand"].pk}, only(["supplier", *FACILITATORS])),
     "events:checkin": (_event, only(FACILITATORS)),
     "events:checkin_scan": (lambda s: {"token": s["checkin_token"]}, only(FACILITATORS)),
     "events:checkin_mark": (_buyer_reg, POSTED),
@@ -124,6 +125,12 @@ POST_EXPECTED: dict[
         ["supplier", "facilitator", "superuser"],
     ),
     "events:checkin_mark": (_buyer_reg, lambda s: {}, FACILITATORS),
+    "events:stand_edit": (
+        lambda s: {"pk": s["stand"].pk},
+        lambda s: {"pitch": "Jouets et jeux de réemploi"},
+        ["supplier", *FACILITATORS],
+        lambda s: Stand.objects.filter(pk=s["stand"].pk).values_list("pitch", flat=True).get(),
+    ),
     "events:meeting_lock": (lambda s: {"pk": s["meeting"].pk}, lambda s: {}, FACILITATORS),
     "events:meeting_request_create": (
         lambda s: {"pk": s["buyer_registration"].pk, "recipient_pk": s["supplier_registration"].pk},

@@ -16,6 +16,7 @@ from .event_setup import (
     programme_item_delete,
     stand_create,
     stand_delete,
+    stand_update,
 )
 from .meeting_planning import (
     DEFAULT_TIME_LIMIT,
@@ -79,4 +80,5 @@ __all__ = [
     "schedule_run",
     "stand_create",
     "stand_delete",
+    "stand_update",
 ]

@@ -148,3 +148,20 @@ def stand_create(
 def stand_delete(*, actor: Any, stand: Stand) -> None:
     log_action(actor=actor, action="stand.deleted", target=stand.event, data={"stand": stand.name})
     stand.delete()
+
+
+@transaction.atomic
+def stand_update(*, actor: Any, stand: Stand, pitch: str, sectors: list[Any]) -> Stand:
+    """What an exhibitor may change on its own stand: the short pitch and the sectors (the facilitator
+    keeps the name and the location)."""
+    stand.pitch = pitch.strip()
+    stand.save(update_fields=["pitch", "updated_at"])
+    stand.sectors.set(sectors)
+    log_action(
+        actor=actor,
+        action="stand.updated",
+        target=stand,
+        organisation_id=stand.organisation_id,
+        data={"event": stand.event_id, "sectors": sorted(s.pk for s in sectors)},
+    )
+    return stand

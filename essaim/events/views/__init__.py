@@ -16,6 +16,7 @@ from .event_pages import (
     programme_add,
     programme_delete,
     stand_delete,
+    stand_edit,
     stands,
 )
 from .meeting_pages import (
@@ -77,6 +78,7 @@ __all__ = [
     "registrations",
     "schedule_run",
     "stand_delete",
+    "stand_edit",
     "stands",
     "table_plan",
 ]

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from essaim.accounts.perms import _memberships
 from essaim.core.downloads import attachment
 from essaim.core.errors import DomainError
 from essaim.core.views_utils import check_perm, report_domain_error
@@ -20,6 +21,7 @@ from ..forms import (
     ExhibitorFilterForm,
     ProgrammeItemForm,
     StandForm,
+    StandPitchForm,
 )
 from ..models import Event, ProgrammeItem, Stand
 from .lookups import event_or_404
@@ -147,10 +149,12 @@ def exhibitors(request: HttpRequest, pk: int) -> HttpResponse:
         query, sector = form.cleaned_data["q"], form.cleaned_data["secteur"]
     stands = list(selectors.exhibitors(event, query=query, sector=sector))
     rows = [(stand, selectors.directory_profile_url(stand.structure_id)) for stand in stands]
+    mine = set(_memberships(request.user))
+    editable = {s.pk for s in stands if s.organisation_id in mine}
     return render(
         request,
         "events/exhibitors.html",
-        {"event": event, "form": form, "rows": rows, "filtered": bool(query or sector)},
+        {"event": event, "form": form, "rows": rows, "filtered": bool(query or sector), "editable": editable},
     )
 
 
@@ -181,3 +185,21 @@ def stand_delete(request: HttpRequest, pk: int) -> HttpResponse:
     services.stand_delete(actor=request.user, stand=stand)
     messages.success(request, "Stand retiré.")
     return redirect("events:stands", pk=stand.event_id)
+
+
+def stand_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """An exhibitor (or a facilitator) edits the stand's pitch and sectors."""
+    stand = get_object_or_404(Stand.objects.select_related("event", "organisation"), pk=pk)
+    check_perm(request, "events.edit_stand", stand)
+    initial = {"pitch": stand.pitch, "sectors": list(stand.sectors.all())}
+    form = StandPitchForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.stand_update(actor=request.user, stand=stand, **form.cleaned_data)
+        messages.success(request, "Votre stand est à jour.")
+        return redirect("events:exhibitors", pk=stand.event_id)
+    return render(
+        request,
+        "events/stand_edit.html",
+        {"stand": stand, "event": stand.event, "form": form},
+        status=400 if form.errors else 200,
+    )
