@@ -8,7 +8,9 @@ they match the same structures:
   normalised names that yields candidates, rescored in Python with the pg_trgm similarity formula.
   The service layer keeps both tables up to date (`index`), a full `rebuild` is available.
 - PostgreSQL: a generated `search_vector` column (`to_tsvector('simple', …)` over the same terms, name
-  weighted A, body D) with a GIN index, ranked with ts_rank; typo tolerance with pg_trgm (`%` operator and
+  weighted A, body D, tags C) with a GIN index partial on published rows (queries say
+  `status = 'published'`), ranked with ts_rank; large sets are counted on fixed samples of the rows with
+  their own small GIN indexes (`count_and_facet_rows`); typo tolerance with pg_trgm (`%` operator and
   `similarity()`) on `name_normalised`, GIN trigram index.
 
 The 'simple' configuration (no stemming, no stopwords in the database) is deliberate: stemming, accents,
