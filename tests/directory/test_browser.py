@@ -4,7 +4,6 @@ whole query, the same page without JavaScript; axe-core after each change."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from django.urls import reverse
@@ -16,18 +15,9 @@ from tests.browser_support import axe_violations, login_as
 
 from .factories import ensure_sectors, make_territory
 
-HTMX = Path(__file__).resolve().parents[2] / "essaim" / "static" / "vendor" / "htmx" / "htmx.min.js"
-
 
 def with_htmx(page: Page) -> None:
-    """Load htmx into the page when the server did not serve it.
-
-    `essaim/static/` is not a static files directory in the settings (no STATICFILES_DIRS, reported), so
-    `/static/vendor/htmx/htmx.min.js` is a 404 under the test server; the page's own hx- attributes are
-    what this test checks, so the same file is added from disk.
-    """
-    if page.evaluate("typeof htmx") == "undefined":
-        page.add_script_tag(path=str(HTMX))
+    """Wait until htmx (served from the project's static files) has started on the page."""
     page.wait_for_function("typeof htmx !== 'undefined'")
 
 
