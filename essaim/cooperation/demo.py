@@ -264,11 +264,15 @@ def load_demo() -> str:
             title=title,
             defaults={"owner": members.get(owner), "due_date": due, "status": status},
         )
+    from essaim.events.models import Event
+
+    textile_event = Event.objects.filter(title__icontains="textile").order_by("starts_at").first()
     GroupMeeting.objects.get_or_create(
         group=group,
         title="Première rencontre de la filière textile",
         defaults={
-            "held_on": date(2023, 11, 16),
+            "event": textile_event,
+            "held_on": textile_event.starts_at.date() if textile_event else date(2023, 11, 16),
             "notes": "Besoins partagés : locaux, financement, mutualisation du matériel et de la logistique, "
             "formations. Décision : créer un groupe de travail vers un PTCE.",
         },

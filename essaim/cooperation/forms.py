@@ -125,6 +125,19 @@ class MeetingForm(forms.Form):
     held_on = forms.DateField(label="Date", widget=DATE)
     title = forms.CharField(label="Titre", max_length=200)
     notes = forms.CharField(label="Compte rendu", required=False, widget=forms.Textarea)
+    event = forms.ModelChoiceField(
+        label="Événement organisé sur la plateforme",
+        queryset=None,
+        required=False,
+        empty_label="Aucun (simple note datée)",
+        help_text="Les inscriptions et le programme se gèrent alors dans l'événement.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from essaim.events.models import Event
+
+        self.fields["event"].queryset = Event.objects.order_by("-starts_at")  # type: ignore[attr-defined]
 
 
 class DocumentForm(forms.Form):

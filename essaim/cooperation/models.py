@@ -160,12 +160,20 @@ class ActionComment(TimeStampedModel):
 
 
 class GroupMeeting(TimeStampedModel):
-    """A meeting of the group kept as a dated note (the events capability may link to it later)."""
+    """A meeting of the group: a dated note, linked to the event that organises it when there is one."""
 
     group = models.ForeignKey(WorkingGroup, on_delete=models.CASCADE, related_name="meetings")
     held_on = models.DateField("date")
     title = models.CharField("titre", max_length=200)
     notes = models.TextField("compte rendu", blank=True)
+    event = models.ForeignKey(
+        "events.Event",
+        verbose_name="événement",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="group_meetings",
+    )
 
     class Meta:
         verbose_name = "réunion"

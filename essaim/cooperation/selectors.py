@@ -19,6 +19,7 @@ from .models import (
     ActionComment,
     Booking,
     GroupAction,
+    GroupMeeting,
     GroupMember,
     MaterialFlow,
     Resource,
@@ -59,7 +60,7 @@ def group_detail(pk: int) -> WorkingGroup:
                     )
                 ),
             ),
-            "meetings",
+            Prefetch("meetings", queryset=GroupMeeting.objects.select_related("event")),
             "documents",
         )
         .get(pk=pk)

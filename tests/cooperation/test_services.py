@@ -335,3 +335,32 @@ def test_csv_export_neutralises_formulas(world) -> None:  # noqa: ANN001
     )
     line = flows_csv(selectors.group_flows(group)).splitlines()[1]
     assert line.startswith("2026;3;\"'=HYPERLINK(")
+
+
+@pytest.mark.django_db
+def test_a_group_meeting_can_be_the_event_that_organises_it(world, client_as) -> None:  # noqa: ANN001
+    from datetime import date, datetime
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from essaim.cooperation.services import group_meeting_record
+    from essaim.events.models import Event
+    from tests.cooperation.factories import make_group
+
+    group = make_group(coordinator=world.territory_team, is_private=False)
+    starts = datetime(2026, 3, 12, 9, 0, tzinfo=timezone.get_current_timezone())
+    event = Event.objects.create(
+        kind="rencontre-filiere", title="Le textile dans tous ses états", starts_at=starts, ends_at=starts
+    )
+    meeting = group_meeting_record(
+        actor=world.users["facilitator"],
+        group=group,
+        held_on=date(2020, 1, 1),
+        title="Rencontre",
+        event=event,
+    )
+    assert meeting.event == event
+    assert meeting.held_on == date(2026, 3, 12)  # the event's date wins over the typed one
+    page = client_as("facilitator").get(reverse("cooperation:group_detail", args=[group.pk])).content.decode()
+    assert reverse("events:event_detail", args=[event.pk]) in page

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import timezone
 
 from essaim.accounts.models import Organisation
 from essaim.core.audit import log_action
@@ -232,9 +233,12 @@ def action_comment_add(
 
 @transaction.atomic
 def group_meeting_record(
-    *, actor: Any, group: WorkingGroup, held_on: date, title: str, notes: str = ""
+    *, actor: Any, group: WorkingGroup, held_on: date, title: str, notes: str = "", event: Any = None
 ) -> GroupMeeting:
-    meeting = GroupMeeting.objects.create(group=group, held_on=held_on, title=title, notes=notes)
+    """Record a meeting; `event` links it to the event (events capability) that organises it."""
+    if event is not None:
+        held_on = timezone.localtime(event.starts_at).date()
+    meeting = GroupMeeting.objects.create(group=group, held_on=held_on, title=title, notes=notes, event=event)
     log_action(actor=actor, action="cooperation.meeting.recorded", target=group, data={"meeting": meeting.pk})
     return meeting
 
