@@ -286,3 +286,13 @@ def event_collaborations(event: Event, *, organisation_ids: list[int] | None = N
     if organisation_ids is not None:
         records = records.filter(Q(buyer_id__in=organisation_ids) | Q(supplier_id__in=organisation_ids))
     return records.order_by("status", "buyer__name", "supplier__name", "id")
+
+
+def badge_registrations(event: Event) -> QuerySet[Registration]:
+    """The confirmed participants, in the order their badges are printed: by organisation, then name."""
+    return (
+        Registration.objects.confirmed()
+        .filter(event=event)
+        .select_related("user", "organisation")
+        .order_by("organisation__name", "user__full_name", "id")
+    )

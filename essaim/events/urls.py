@@ -20,6 +20,7 @@ urlpatterns = [
     path("<int:pk>/stands/", views.stands, name="stands"),
     path("stands/<int:pk>/", views.stand_edit, name="stand_edit"),
     path("stands/<int:pk>/supprimer/", views.stand_delete, name="stand_delete"),
+    path("<int:pk>/badges/", views.badges, name="badges"),
     path("<int:pk>/accueil/", views.checkin, name="checkin"),
     path("pointage/<str:token>/", views.checkin_scan, name="checkin_scan"),
     path("inscriptions/<int:pk>/pointer/", views.checkin_mark, name="checkin_mark"),

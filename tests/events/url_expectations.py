@@ -92,6 +92,7 @@ EXPECTED: dict[str, tuple[Callable[[Any], dict[str, Any]] | None, dict[str, int]
     "events:stand_delete": (lambda s: {"pk": s["stand"].pk}, POSTED),
     "events:stand_edit": (lambda s: {"pk": s["stand"].pk}, only(["supplier", *FACILITATORS])),
     "events:checkin": (_event, only(FACILITATORS)),
+    "events:badges": (_event, only(FACILITATORS)),
     "events:checkin_scan": (lambda s: {"token": s["checkin_token"]}, only(FACILITATORS)),
     "events:checkin_mark": (_buyer_reg, POSTED),
     "events:meeting_profile": (_buyer_reg, only(["buyer", "facilitator", "superuser"])),

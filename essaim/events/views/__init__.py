@@ -38,6 +38,7 @@ from .meeting_planning_pages import (
     table_plan,
 )
 from .registration_pages import (
+    badges,
     checkin,
     checkin_mark,
     checkin_scan,
@@ -51,6 +52,7 @@ from .registration_pages import (
 __all__ = [
     "agenda",
     "agendas_publish",
+    "badges",
     "checkin",
     "checkin_mark",
     "checkin_scan",

@@ -1,4 +1,4 @@
-"""Registration pages: register, detail, badge PDF, cancel by signed link, the list, check-in."""
+"""Registration pages: register, detail, badge PDF, cancel by signed link, the list, all badges, check-in."""
 
 from __future__ import annotations
 
@@ -83,19 +83,38 @@ def registration_badge(request: HttpRequest, pk: int) -> HttpResponse:
     check_perm(request, "events.view_registration", registration)
     if registration.status != Registration.Status.CONFIRMED:
         raise Http404
+    context = {
+        "registration": registration,
+        "event": registration.event,
+        "qr": _check_in_qr(request, registration),
+    }
+    if request.GET.get("format") == "pdf":
+        return pdf_attachment(request, "events/badge_pdf.html", context, f"badge-{registration.pk}.pdf")
+    return render(request, "events/badge.html", context)
+
+
+def _check_in_qr(request: HttpRequest, registration: Registration) -> str:
+    """The badge's QR code (an SVG data URI): the signed check-in link of the registration."""
     import segno
 
     check_in_url = request.build_absolute_uri(
         reverse("events:checkin_scan", args=[services.registration_check_in_token(registration)])
     )
-    context = {
-        "registration": registration,
-        "event": registration.event,
-        "qr": segno.make(check_in_url, error="m").svg_data_uri(scale=4),
-    }
+    return segno.make(check_in_url, error="m").svg_data_uri(scale=4)
+
+
+def badges(request: HttpRequest, pk: int) -> HttpResponse:
+    """All the badges of the confirmed participants, to print before the event (`?format=pdf`)."""
+    check_perm(request, "events.manage_event")
+    event = get_object_or_404(Event, pk=pk)
+    registrations = list(selectors.badge_registrations(event))
     if request.GET.get("format") == "pdf":
-        return pdf_attachment(request, "events/badge_pdf.html", context, f"badge-{registration.pk}.pdf")
-    return render(request, "events/badge.html", context)
+        context = {
+            "event": event,
+            "badges": [(r, _check_in_qr(request, r)) for r in registrations],
+        }
+        return pdf_attachment(request, "events/badges_pdf.html", context, f"badges-{event.pk}.pdf")
+    return render(request, "events/badges.html", {"event": event, "registrations": registrations})
 
 
 @login_not_required
