@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 
@@ -14,8 +16,19 @@ from tests.territory_support import make_small_territory
 
 @pytest.fixture
 def api_schema(db):  # noqa: ANN001, ANN201
+    """The schema served by the app, called in-process (WSGI) inside the test's transaction.
+
+    As Django's test client does, requests must not close the database connection at their end
+    (`close_old_connections` on request_started/finished would close the test's transaction on PostgreSQL).
+    """
     make_small_territory()
-    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", WSGIHandler())
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", WSGIHandler())
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
