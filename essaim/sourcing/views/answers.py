@@ -1,0 +1,179 @@
+"""Answers pages: the buyer's dashboard, a supplier's answer, follow-up, and the signed email link."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+
+from essaim.accounts.models import Organisation
+from essaim.core.errors import DomainError
+from essaim.core.views_utils import check_perm, report_domain_error
+
+from .. import exports, notifications, selectors, services, tasks
+from ..forms import (
+    AnswerForm,
+    ContractForm,
+)
+from ..models import Need, NeedAnswer
+from ._common import _active_organisation, _active_supplier, _need
+
+
+def need_answers(request: HttpRequest, pk: int) -> HttpResponse:
+    need = _need(pk)
+    check_perm(request, "sourcing.view_answers", need)
+    rows = selectors.dashboard_rows(need)
+    export = request.GET.get("format")
+    if export == "csv":
+        return exports.dashboard_csv(need, rows)
+    if export == "xlsx":
+        return exports.dashboard_xlsx(need, rows)
+    return render(
+        request,
+        "sourcing/need_answers.html",
+        {
+            "need": need,
+            "rows": rows,
+            "funnel": selectors.need_funnel(need),
+            "questions": list(selectors.answers_of_need(need).filter(kind=NeedAnswer.Kind.QUESTION)),
+        },
+    )
+
+
+def _answer_page(
+    request: HttpRequest,
+    need: Need,
+    organisation: Organisation,
+    template: str,
+    extra: dict[str, Any],
+    *,
+    by_link: bool = False,
+) -> HttpResponse | None:
+    """The answer form; None once the answer is recorded (the caller redirects)."""
+    form = AnswerForm(request.POST or None, request.FILES or None, questions=need.question_list)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.answer_record(
+                actor=None if by_link else request.user,  # a link speaks for its structure, not the session
+                need=need,
+                organisation=organisation,
+                kind=form.cleaned_data["kind"],
+                answers=form.answers(),
+                message=form.cleaned_data["message"],
+                reason=form.cleaned_data["reason"],
+                attachment=form.cleaned_data.get("attachment"),
+            )
+        except DomainError as error:
+            if error.field == "answers" and need.question_list:
+                error.field = "question_0"
+            report_domain_error(request, error, form)
+        else:
+            messages.success(request, "Votre réponse a été transmise à l'acheteur.")
+            return None
+    return render(request, template, {"need": need, "form": form, "organisation": organisation, **extra})
+
+
+def need_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    need = _need(pk)
+    check_perm(request, "sourcing.answer_need", need)
+    organisation = _active_supplier(request)
+    response = _answer_page(
+        request,
+        need,
+        organisation,
+        "sourcing/need_answer.html",
+        {"my_answer": selectors.answer_of_organisation(need, organisation)},
+    )
+    return response or redirect("sourcing:need_detail", pk=need.pk)
+
+
+def answer_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
+    answer = get_object_or_404(
+        NeedAnswer.objects.select_related("need", "need__buyer", "organisation", "structure", "author"), pk=pk
+    )
+    check_perm(request, "sourcing.view_answer", answer)
+    if request.GET.get("format") == "piece":
+        if not answer.attachment:
+            raise Http404("pas de pièce jointe")
+        return FileResponse(answer.attachment.open("rb"), as_attachment=True, filename=answer.attachment_name)
+    return render(request, "sourcing/answer_detail.html", {"answer": answer, "need": answer.need})
+
+
+def need_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
+    need = _need(pk)
+    check_perm(request, "sourcing.report_contract", need)
+    organisation = _active_organisation(request)
+    is_buyer = organisation is not None and organisation.pk == need.buyer_id
+    if is_buyer:
+        suppliers = Organisation.objects.filter(
+            pk__in=need.answers.filter(kind=NeedAnswer.Kind.INTERESTED).values("organisation_id")
+        ).order_by("name")
+    else:
+        suppliers = (
+            Organisation.objects.filter(pk=organisation.pk) if organisation else Organisation.objects.none()
+        )
+    form = ContractForm(request.POST or None, suppliers=suppliers)
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["signed"] == "oui":
+            try:
+                services.contract_record(
+                    actor=request.user,
+                    need=need,
+                    supplier=form.cleaned_data["supplier"],
+                    amount=form.cleaned_data["amount"],
+                    signed_on=form.cleaned_data["signed_on"],
+                    reported_by=organisation,
+                )
+            except DomainError as error:
+                report_domain_error(request, error, form)
+                return render(request, "sourcing/need_follow_up.html", {"need": need, "form": form})
+            messages.success(request, "Merci : la collaboration est enregistrée.")
+        else:
+            messages.success(request, "Merci pour votre réponse.")
+        return redirect("sourcing:need_detail", pk=need.pk)
+    return render(
+        request,
+        "sourcing/need_follow_up.html",
+        {
+            "need": need,
+            "form": form,
+            # A supplier sees its own declared contract only, never another supplier's.
+            "collaborations": list(
+                need.collaborations.select_related("supplier")
+                if is_buyer
+                else need.collaborations.filter(supplier=organisation).select_related("supplier")
+            ),
+        },
+    )
+
+
+# --- signed links (no password) -----------------------------------------------------------------------------
+
+
+@login_not_required
+def need_open(request: HttpRequest, token: str) -> HttpResponse:
+    """The need as the email's signed link opens it; the structure may answer without logging in."""
+    notification = notifications.notification_from_token(token)
+    if notification is None:
+        return render(request, "sourcing/link_expired.html", status=410 if request.method == "POST" else 200)
+    need = notification.need
+    organisation = notification.structure.organisation
+    if request.method == "GET" and notification.opened_at is None:
+        tasks.record_step.enqueue(notification.pk, "opened")
+    if organisation is None or need.status != Need.Status.PUBLISHED:
+        return render(
+            request, "sourcing/need_open.html", {"need": need, "notification": notification, "form": None}
+        )
+    response = _answer_page(
+        request,
+        need,
+        organisation,
+        "sourcing/need_open.html",
+        {"notification": notification, "my_answer": selectors.answer_of_organisation(need, organisation)},
+        by_link=True,
+    )
+    return response or redirect("sourcing:need_open", token=token)
