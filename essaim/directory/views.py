@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from essaim.core.downloads import attachment
 from essaim.core.errors import DomainError
 from essaim.core.views_utils import check_perm, report_domain_error
 
@@ -75,15 +76,14 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
     def url_for(structure: Structure) -> str:
         return request.build_absolute_uri(reverse("directory:profile", args=[structure.pk]))
 
+    filename = f"annuaire-ess.{fmt}"
     if fmt == "csv":
-        response = HttpResponse(exports.to_csv(result.hits, url_for), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(
-            exports.to_xlsx(result.hits, url_for),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    response["Content-Disposition"] = f'attachment; filename="annuaire-ess.{fmt}"'
-    return response
+        return attachment(exports.to_csv(result.hits, url_for), "text/csv; charset=utf-8", filename)
+    return attachment(
+        exports.to_xlsx(result.hits, url_for),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        filename,
+    )
 
 
 @login_not_required

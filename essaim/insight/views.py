@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from essaim.core.downloads import attachment
 from essaim.core.views_utils import check_perm
 
 from . import exports, selectors
@@ -106,9 +107,7 @@ def _download(request: HttpRequest, result: Any, wanted: str) -> HttpResponse:
         content = exports.report_pdf(
             result, all_charts(result), base_url=request.build_absolute_uri(reverse("insight:home"))
         )
-    response = HttpResponse(content, content_type=FILE_TYPES[wanted])
-    response["Content-Disposition"] = f'attachment; filename="{exports.filename(result, wanted)}"'
-    return response
+    return attachment(content, FILE_TYPES[wanted], exports.filename(result, wanted))
 
 
 def rejected(request: HttpRequest) -> HttpResponse:

@@ -10,6 +10,8 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from essaim.core.downloads import attachment
+
 from .models import Need
 
 HEADERS = [
@@ -49,9 +51,7 @@ def dashboard_csv(need: Need, rows: list[dict[str, Any]]) -> HttpResponse:
     writer = csv.writer(buffer, delimiter=";")
     writer.writerow(HEADERS)
     writer.writerows(_table(rows))
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(need, "csv")}"'
-    return response
+    return attachment("\ufeff" + buffer.getvalue(), "text/csv; charset=utf-8", _filename(need, "csv"))
 
 
 def dashboard_xlsx(need: Need, rows: list[dict[str, Any]]) -> HttpResponse:
@@ -65,8 +65,8 @@ def dashboard_xlsx(need: Need, rows: list[dict[str, Any]]) -> HttpResponse:
         sheet.append(row)
     buffer = io.BytesIO()
     workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return attachment(
+        buffer.getvalue(),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        _filename(need, "xlsx"),
     )
-    response["Content-Disposition"] = f'attachment; filename="{_filename(need, "xlsx")}"'
-    return response
