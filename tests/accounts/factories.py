@@ -8,16 +8,11 @@ from essaim.accounts.models import Membership, Organisation, User
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
-        skip_postgeneration_save = True
+        django_get_or_create = ("email",)
 
     email = factory.Sequence(lambda n: f"personne{n}@exemple.fr")
     full_name = factory.Faker("name", locale="fr_FR")
-    password = factory.PostGenerationMethodCall("set_password", "mot-de-passe-solide-2026")
-
-    @factory.post_generation
-    def _save(obj, create, extracted, **kwargs):  # noqa: N805
-        if create:
-            obj.save()
+    password = factory.django.Password("mot-de-passe-solide-2026")
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
@@ -26,6 +21,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
 
     kind = Organisation.Kind.SUPPLIER
     name = factory.Sequence(lambda n: f"Organisation {n}")
+    buyer_category = factory.LazyAttribute(lambda o: "commune" if o.kind == Organisation.Kind.BUYER else "")
 
 
 class BuyerFactory(OrganisationFactory):

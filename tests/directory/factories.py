@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-import factory
-
 from essaim.accounts.models import Membership, Organisation, User
 from essaim.directory import services
 from essaim.directory.models import Structure
 from essaim.territory.models import Commune, Departement, Epci, Perimeter, PerimeterCommune, Region
+from tests.accounts.factories import MembershipFactory, OrganisationFactory, UserFactory
+
+__all__ = [
+    "MembershipFactory",
+    "OrganisationFactory",
+    "UserFactory",
+    "make_structure",
+    "make_territory",
+    "member_of",
+]
 
 COMMUNES = {
     "94081": ("Vitry-sur-Seine", "94"),
@@ -58,34 +66,6 @@ def make_territory() -> None:
             PerimeterCommune.objects.get_or_create(perimeter=perimeter, commune=commune)
         if code in GOSB:
             epci.communes.add(commune)
-
-
-class UserFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = User
-        django_get_or_create = ("email",)
-
-    email = factory.Sequence(lambda n: f"personne{n}@exemple.fr")
-    full_name = factory.Faker("name", locale="fr_FR")
-    password = factory.django.Password("mot-de-passe-solide")
-
-
-class OrganisationFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Organisation
-
-    kind = Organisation.Kind.SUPPLIER
-    name = factory.Sequence(lambda n: f"Organisation {n}")
-    buyer_category = factory.LazyAttribute(lambda o: "commune" if o.kind == Organisation.Kind.BUYER else "")
-
-
-class MembershipFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Membership
-
-    user = factory.SubFactory(UserFactory)
-    organisation = factory.SubFactory(OrganisationFactory)
-    role = Membership.Role.MEMBER
 
 
 def member_of(
