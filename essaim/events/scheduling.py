@@ -27,10 +27,12 @@ from collections.abc import Mapping, Sequence
 
 from ortools.sat.python import cp_model
 
+from essaim.events.scheduling_kempe import KempeSearch
 from essaim.events.scheduling_model import (
     _candidate_pairs,
     _greedy_assignment,
     _idle_objective,
+    _lp_pair_values,
     _lp_relaxation,
     _Model,
     _Pair,
@@ -93,6 +95,8 @@ GLOBAL_PHASE2_MIN_SIZE = 400
 GLOBAL_PHASE2_MAX_SIZE = 4000
 # Time limit of one neighbourhood: short steps that find an improvement beat long ones that prove one.
 LNS_STEP_SECONDS = 0.03
+# Share of phase 2 given first to the Kempe-chain local search (fast moves), before CP-SAT neighbourhoods.
+KEMPE_SHARE = 0.5
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -246,7 +250,25 @@ def solve(
     stats["lp_seconds"] = time.monotonic() - started
     stats["rounded_weight"] = weight(best)
 
-    # Phase 1: maximise the satisfied weight, unless the start already reaches the bound.
+    # Phase 1 (a): LP-guided. CP-SAT keeps the pairs the LP meets fully and drops those it leaves out, and
+    # only decides the fractional pairs and the slots. On tight instances this small model reaches the LP
+    # bound in a fraction of the time the full model needs; its own bound is not a proof (restricted).
+    if weight(best) < bound and relaxation.bound is not None:
+        guided = _Model(instance, pairs)
+        guided.restrict_to_lp(_lp_pair_values(pairs, relaxation.values))
+        guided.model.add(guided.weight <= bound)
+        guided.model.maximize(guided.weight)
+        guided.hint(best)
+        solver = _solver(PHASE1_SHARE * (deadline - time.monotonic()), workers, random_seed)
+        status = solver.solve(guided.model)
+        stats["guided_seconds"] = solver.wall_time
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            found = guided.assignment(solver)
+            if weight(found) > weight(best):
+                best, source = found, "cp-sat"
+        stats["guided_weight"] = weight(best)
+
+    # Phase 1 (b): maximise the satisfied weight over the full model, unless the bound is reached.
     m: _Model | None = None
     if weight(best) < bound:
         m = _Model(instance, pairs)
@@ -278,6 +300,13 @@ def solve(
     phase2_deadline = deadline - TABLES_SHARE * time_limit
     size = sum(len(p.slots) for p in pairs)
     second_optimal = False
+    if score(best) > 0:
+        kempe = KempeSearch(instance, pairs, best, previous, random_seed)
+        best = kempe.run(time.monotonic() + KEMPE_SHARE * (phase2_deadline - time.monotonic()))
+        stats["kempe_tried"], stats["kempe_kept"] = kempe.tried, kempe.kept
+        stats["kempe_idle"] = kempe.best[1]
+        if kempe.improved:
+            source = "local-search"
     improver = _Improver(instance, pairs, best, previous, move_cost, random_seed, _solver)
     if improver.total() == (0, 0):
         second_optimal = True

@@ -213,6 +213,14 @@ def _round(
     return _greedy_assignment(instance, pairs, seeds)
 
 
+def _lp_pair_values(pairs: Sequence[_Pair], values: Mapping[tuple[int, int], float]) -> list[float]:
+    """How much of each pair the LP solution meets (Σ over its slots), between 0 and 1."""
+    met = [0.0] * len(pairs)
+    for (i, _), value in values.items():
+        met[i] += value
+    return met
+
+
 # --------------------------------------------------------------------------------------------------------
 # CP-SAT
 # --------------------------------------------------------------------------------------------------------
@@ -251,6 +259,20 @@ class _Model:
             [self.x[(i, s)] for i, p in enumerate(pairs) for s in p.slots if p.weight > 0],
             [p.weight for p in pairs for _ in p.slots if p.weight > 0],
         )
+
+    def restrict_to_lp(self, met: Sequence[float], tolerance: float = 1e-6) -> None:
+        """Keep to the LP's choice of pairs: those the LP meets fully must meet, those it leaves out
+        cannot; CP-SAT only decides the fractional pairs and the slots. A heuristic restriction: a
+        solution of this model is valid, but the model may miss the optimum (or be infeasible)."""
+        for i, p in enumerate(self.pairs):
+            if p.locked_slot is not None:
+                continue
+            options = [self.x[(i, s)] for s in p.slots]
+            if met[i] >= 1 - tolerance:
+                self.model.add_exactly_one(options)
+            elif met[i] <= tolerance:
+                for var in options:
+                    self.model.add(var == 0)
 
     def hint(self, assignment: Mapping[int, int]) -> None:
         _untyped(self.model.clear_hints)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Literal, TypeGuard
 
 Status = Literal["optimal", "feasible"]
-Source = Literal["cp-sat", "lp-rounding", "greedy"]
+Source = Literal["cp-sat", "local-search", "lp-rounding", "greedy"]
 
 
 class SchedulingInputError(ValueError):

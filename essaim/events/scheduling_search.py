@@ -131,10 +131,58 @@ class _Improver:
             free = sorted(self.rng.sample(free, limit))
         return free, {i: [s for s in self.pairs[i].slots if s in window] for i in free}
 
+    def _recolour(self) -> tuple[list[int], dict[int, list[int]]]:
+        """The meetings of 2 or 3 slots anywhere in the event, free to exchange those slots, and the unmet
+        requests between their participants, free to take a place there.
+
+        Exchanging two slots along an alternating chain of meetings (a Kempe chain) is how an edge
+        colouring is repaired; on tight instances, where almost everybody is busy, it is the only way to
+        move a gap to the end of a session. Chains are kept whole: whole connected components are freed,
+        grown from a participant with idle periods, up to the size limit.
+        """
+        width = min(self.instance.slots, 2 + self.rng.randrange(2))
+        chosen = set(self.rng.sample(range(self.instance.slots), width))
+        meetings_of: dict[str, list[int]] = defaultdict(list)
+        for i, slot in self.assign.items():
+            if slot in chosen and self.pairs[i].locked_slot is None:
+                meetings_of[self.pairs[i].a].append(i)
+                meetings_of[self.pairs[i].b].append(i)
+        troubled = [q for q, idle in self.idle.items() if idle > 0 and q in meetings_of]
+        starts = troubled + sorted(meetings_of)
+        self.rng.shuffle(troubled)
+        limit = 6 * self.size
+        free: set[int] = set()
+        seen: set[str] = set()
+        for origin in [*troubled, *self.rng.sample(starts, len(starts))]:
+            if len(free) >= limit:
+                break
+            if origin in seen:
+                continue
+            seen.add(origin)
+            stack = [origin]
+            while stack:
+                q = stack.pop()
+                for i in meetings_of[q]:
+                    if i not in free:
+                        free.add(i)
+                        for r in (self.pairs[i].a, self.pairs[i].b):
+                            if r not in seen:
+                                seen.add(r)
+                                stack.append(r)
+        involved = {q for i in free for q in (self.pairs[i].a, self.pairs[i].b)}
+        for q in involved:
+            for i in self.pairs_of[q]:
+                p = self.pairs[i]
+                if i not in self.assign and p.locked_slot is None and p.a in involved and p.b in involved:
+                    free.add(i)
+        ordered = sorted(free)
+        return ordered, {i: [s for s in self.pairs[i].slots if s in chosen] for i in ordered}
+
     def step(self, time_limit: float) -> bool:
         """One neighbourhood; returns whether the assignment changed."""
         self.steps += 1
-        free, allowed = self._cluster() if self.rng.random() < 0.7 else self._window()
+        draw = self.rng.random()
+        free, allowed = self._cluster() if draw < 0.4 else self._window() if draw < 0.55 else self._recolour()
         if not free:
             return False
         free_set = set(free)
