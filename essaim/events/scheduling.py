@@ -87,6 +87,8 @@ DEFAULT_TIME_LIMIT = 10.0
 DEFAULT_WORKERS = 2
 # Share of the remaining time given to phase 1 (weight) when it does not finish earlier.
 PHASE1_SHARE = 0.4
+# Share of the remaining time given to the LP-guided model, which stops as soon as it reaches the bound.
+GUIDED_SHARE = 0.6
 # Longest share of the time limit the LP relaxation may take, and share kept for tables and output.
 LP_SHARE = 0.3
 TABLES_SHARE = 0.05
@@ -259,7 +261,7 @@ def solve(
         guided.model.add(guided.weight <= bound)
         guided.model.maximize(guided.weight)
         guided.hint(best)
-        solver = _solver(PHASE1_SHARE * (deadline - time.monotonic()), workers, random_seed)
+        solver = _solver(GUIDED_SHARE * (deadline - time.monotonic()), workers, random_seed)
         status = solver.solve(guided.model)
         stats["guided_seconds"] = solver.wall_time
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -278,7 +280,9 @@ def solve(
         solver = _solver(PHASE1_SHARE * (deadline - time.monotonic()), workers, random_seed)
         status = solver.solve(m.model)
         stats["phase1_seconds"] = solver.wall_time
-        if math.isfinite(solver.best_objective_bound):
+        # CP-SAT's bound means something only once it has a solution: stopped before (status UNKNOWN,
+        # e.g. on a loaded machine), it reports 0, which is no bound at all.
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and math.isfinite(solver.best_objective_bound):
             bound = min(bound, math.floor(solver.best_objective_bound + 1e-6))
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             found = m.assignment(solver)

@@ -258,7 +258,8 @@ def test_fallback_when_cp_sat_finds_nothing_is_the_greedy_with_a_proven_bound(mo
     class NothingFound:
         def __init__(self, *args: object) -> None:
             self.wall_time = 0.0
-            self.best_objective_bound = float("inf")
+            # What CP-SAT reports when stopped before its first solution: 0, which bounds nothing.
+            self.best_objective_bound = 0.0
 
         def solve(self, model: object) -> int:
             return scheduling.cp_model.UNKNOWN
