@@ -192,3 +192,23 @@ def test_search_page_query_count_does_not_grow_with_results(client, territory, d
         )
     with django_assert_max_num_queries(12):
         client.get(reverse("directory:search"), {"q": "jouets"})
+
+
+def test_estimated_counts_say_so(client, territory, monkeypatch):
+    # Large sets get estimated totals and facet counts (a sample): the page must not present them as
+    # exact. The thresholds are lowered instead of creating thousands of structures.
+    from django.db import connection
+
+    from essaim.directory import search_backends, search_index
+
+    for name in ("Rejoué", "La Fabrique des Jeux", "Ludothèque solidaire"):
+        make_structure(name, commune="94081", description="Réemploi de jouets.", ess_families=["association"])
+    page = client.get(reverse("directory:search"), {"q": "jouets"}).content.decode()
+    assert "3 structures trouvées" in page and "Environ" not in page and "env.</abbr>" not in page
+    monkeypatch.setattr(search_index, "FACET_EXACT", 1)  # SQLite: facets from a sample above this
+    monkeypatch.setattr(search_backends, "PG_EXACT_COUNT", 1)  # PostgreSQL: total and facets estimated
+    page = client.get(reverse("directory:search"), {"q": "jouets"}).content.decode()
+    assert "Environ " in page and "structures trouvées (nombres estimés)" in page
+    if connection.vendor == "sqlite":  # the exact total, sampled facets (PostgreSQL's sample may be empty)
+        assert "Environ 3 structures trouvées" in page
+        assert '<abbr title="environ">env.</abbr>' in page
