@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from essaim.territory.codes import search_key
 from essaim.territory.models import Commune, Departement, Epci, Perimeter, PerimeterCommune, Region
 
@@ -16,17 +18,24 @@ COMMUNES = [
 GOSB = ["94081", "94041", "94044", "91027"]
 
 
-def make_small_territory() -> None:
+DEPARTEMENTS = {"75": "Paris", "91": "Essonne", "94": "Val-de-Marne"}
+
+
+def make_small_territory(
+    communes: Sequence[tuple[str, str, str, str]] = COMMUNES, gosb: Sequence[str] = GOSB
+) -> None:
+    """Région 11, the départements of `communes` (code, name, SIREN or "", département), their perimeters
+    (national, région, département, commune) and the EPT Grand-Orly Seine Bièvre made of `gosb`."""
     region, _ = Region.objects.get_or_create(code="11", defaults={"name": "Île-de-France"})
     deps = {
-        "94": Departement.objects.get_or_create(
-            code="94", defaults={"name": "Val-de-Marne", "region": region}
-        )[0],
-        "91": Departement.objects.get_or_create(code="91", defaults={"name": "Essonne", "region": region})[0],
+        dep: Departement.objects.get_or_create(
+            code=dep, defaults={"name": DEPARTEMENTS[dep], "region": region}
+        )[0]
+        for dep in sorted({dep for *_, dep in communes})
     }
-    communes = {}
-    for code, name, siren, dep in COMMUNES:
-        communes[code], _ = Commune.objects.get_or_create(
+    rows = {}
+    for code, name, siren, dep in communes:
+        rows[code], _ = Commune.objects.get_or_create(
             code=code,
             defaults={
                 "name": name,
@@ -39,14 +48,16 @@ def make_small_territory() -> None:
     epci, _ = Epci.objects.get_or_create(
         siren="200058014", defaults={"name": "Grand-Orly Seine Bièvre", "kind": "EPT"}
     )
-    epci.communes.set([communes[c] for c in GOSB])
+    epci.communes.set([rows[c] for c in gosb])
     perimeters = {
-        "national": ("national", "France entière", list(communes)),
-        "reg:11": ("region", "Île-de-France", list(communes)),
-        "dep:94": ("departement", "Val-de-Marne", [c for c, *_ in COMMUNES if c.startswith("94")]),
-        "dep:91": ("departement", "Essonne", [c for c, *_ in COMMUNES if c.startswith("91")]),
-        "epci:200058014": ("epci", "Grand-Orly Seine Bièvre", GOSB),
-        **{code: ("commune", name, [code]) for code, name, *_ in COMMUNES},
+        "national": ("national", "France entière", list(rows)),
+        "reg:11": ("region", "Île-de-France", list(rows)),
+        **{
+            f"dep:{dep}": ("departement", departement.name, [c for c, *_, d in communes if d == dep])
+            for dep, departement in deps.items()
+        },
+        "epci:200058014": ("epci", "Grand-Orly Seine Bièvre", list(gosb)),
+        **{code: ("commune", name, [code]) for code, name, *_ in communes},
     }
     for code, (kind, name, members) in perimeters.items():
         perimeter, _ = Perimeter.objects.get_or_create(

@@ -5,8 +5,8 @@ from __future__ import annotations
 from essaim.accounts.models import Membership, Organisation, User
 from essaim.directory import services
 from essaim.directory.models import Structure
-from essaim.territory.models import Commune, Departement, Epci, Perimeter, PerimeterCommune, Region
 from tests.accounts.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.territory_support import make_small_territory
 
 __all__ = [
     "MembershipFactory",
@@ -17,55 +17,27 @@ __all__ = [
     "member_of",
 ]
 
-COMMUNES = {
-    "94081": ("Vitry-sur-Seine", "94"),
-    "94041": ("Ivry-sur-Seine", "94"),
-    "94076": ("Villejuif", "94"),
-    "94022": ("Choisy-le-Roi", "94"),
-    "94054": ("Orly", "94"),
-    "94044": ("Limeil-Brévannes", "94"),
-    "91027": ("Athis-Mons", "91"),
-    "91326": ("Juvisy-sur-Orge", "91"),
-    "75056": ("Paris", "75"),
-}
+# The communes the directory tests use (code, name, SIREN not needed, département).
+COMMUNES = [
+    (code, name, "", dep)
+    for code, name, dep in [
+        ("94081", "Vitry-sur-Seine", "94"),
+        ("94041", "Ivry-sur-Seine", "94"),
+        ("94076", "Villejuif", "94"),
+        ("94022", "Choisy-le-Roi", "94"),
+        ("94054", "Orly", "94"),
+        ("94044", "Limeil-Brévannes", "94"),
+        ("91027", "Athis-Mons", "91"),
+        ("91326", "Juvisy-sur-Orge", "91"),
+        ("75056", "Paris", "75"),
+    ]
+]
 GOSB = ["94081", "94041", "94076", "94022", "94054", "91027", "91326"]
 
 
 def make_territory() -> None:
     """Région 11, départements 75/91/94, a few communes, their perimeters and the GOSB EPT."""
-    region, _ = Region.objects.get_or_create(code="11", defaults={"name": "Île-de-France"})
-    deps = {}
-    for code, name in {"75": "Paris", "91": "Essonne", "94": "Val-de-Marne"}.items():
-        deps[code], _ = Departement.objects.get_or_create(
-            code=code, defaults={"name": name, "region": region}
-        )
-    national, _ = Perimeter.objects.get_or_create(
-        code="national", defaults={"kind": "national", "name": "France"}
-    )
-    reg, _ = Perimeter.objects.get_or_create(
-        code="reg:11", defaults={"kind": "region", "name": "Île-de-France"}
-    )
-    dep_perimeters = {
-        code: Perimeter.objects.get_or_create(
-            code=f"dep:{code}", defaults={"kind": "departement", "name": dep.name}
-        )[0]
-        for code, dep in deps.items()
-    }
-    epci, _ = Epci.objects.get_or_create(
-        siren="200058014", defaults={"name": "Grand-Orly Seine Bièvre", "kind": "EPT"}
-    )
-    ept, _ = Perimeter.objects.get_or_create(
-        code="epci:200058014", defaults={"kind": "epci", "name": "Grand-Orly Seine Bièvre"}
-    )
-    for code, (name, dep) in COMMUNES.items():
-        commune, _ = Commune.objects.get_or_create(
-            code=code, defaults={"name": name, "departement": deps[dep], "region": region}
-        )
-        own, _ = Perimeter.objects.get_or_create(code=code, defaults={"kind": "commune", "name": name})
-        for perimeter in (own, dep_perimeters[dep], reg, national) + ((ept,) if code in GOSB else ()):
-            PerimeterCommune.objects.get_or_create(perimeter=perimeter, commune=commune)
-        if code in GOSB:
-            epci.communes.add(commune)
+    make_small_territory(COMMUNES, GOSB)
 
 
 def member_of(
