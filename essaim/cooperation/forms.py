@@ -92,6 +92,10 @@ class JoinForm(forms.Form):
     )
 
 
+class MemberTypeForm(forms.Form):
+    member_type = forms.ChoiceField(label="Type de membre", choices=GroupMember.MemberType.choices)
+
+
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[("accepter", "Accepter"), ("refuser", "Refuser")])
 

@@ -12,9 +12,11 @@ from playwright.sync_api import Page, expect
 
 from essaim.accounts.models import User
 from essaim.cooperation.demo import OWNER_EMAIL, TEXTILE_GROUP, load_demo
-from essaim.cooperation.models import Booking, MaterialFlow
+from essaim.cooperation.models import Booking, GroupMember, MaterialFlow, Resource
 from tests.browser_support import axe_violations, login_as
 from tests.territory_support import make_small_territory
+
+from .factories import make_group, make_resource
 
 
 def test_supplier_joins_declares_flows_books_the_van_and_downloads_the_agreement(
@@ -76,3 +78,34 @@ def test_supplier_joins_declares_flows_books_the_van_and_downloads_the_agreement
     download_info.value.save_as(target)
     assert target.read_bytes().startswith(b"%PDF")
     assert axe_violations(page) == []
+
+
+def test_coordinator_changes_a_members_type_and_owner_edits_a_resource(page: Page, client, world) -> None:  # noqa: ANN001
+    """The forms the URL matrix scan does not see (it opens these pages as a non-coordinator, non-owner)."""
+    group = make_group(coordinator=world.supplier_org, members=[world.partner_org])
+    resource = make_resource(world.supplier_org)
+    login_as(page, client, world.users["supplier"])
+
+    page.goto(reverse("cooperation:group_detail", args=[group.pk]))
+    assert axe_violations(page) == []
+    page.get_by_label("Type de membre de CRESS Île-de-France").select_option("formation")
+    page.get_by_role("button", name="Changer le type de CRESS Île-de-France").click()
+    expect(page.get_by_role("status")).to_contain_text("CRESS Île-de-France : Organisme de formation")
+    member = GroupMember.objects.get(group=group, organisation=world.partner_org)
+    assert member.member_type == GroupMember.MemberType.TRAINING
+
+    page.goto(reverse("cooperation:my_pooling"))
+    assert axe_violations(page) == []
+    page.goto(reverse("cooperation:resource_detail", args=[resource.pk]))
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="Modifier la ressource").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Modifier « Camion 12 m³ partagé »")
+    page.get_by_label("Intitulé").fill("")
+    page.get_by_role("button", name="Enregistrer les modifications").click()
+    assert page.get_by_label("Intitulé").get_attribute("aria-invalid") == "true"
+    assert page.title().startswith("Erreur — ")
+    assert axe_violations(page) == []
+    page.get_by_label("Intitulé").fill("Camion 20 m³ partagé")
+    page.get_by_role("button", name="Enregistrer les modifications").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Camion 20 m³ partagé")
+    assert Resource.objects.get(pk=resource.pk).title == "Camion 20 m³ partagé"

@@ -3,6 +3,9 @@
 Samples: a private textile group coordinated by the supplier with the partner as member (its charter is a
 PDF only members see), a pending request from the other buyer, an action; the supplier's pooled van with a
 booking requested by the buyer; the partner's support offer.
+
+POST_EXPECTED runs in order for one role: edits come before withdrawals (a withdrawn resource or offer
+cannot be edited any more).
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from essaim.cooperation import services
-from essaim.cooperation.models import GroupMember
+from essaim.cooperation.models import GroupMember, Resource, SupportOffer
 from tests.url_matrix import NOT_ALLOWED, OK, logged_in, only
 
 from .factories import make_group, make_offer, make_resource, pdf_upload, period
@@ -47,6 +50,7 @@ def add_samples(world: Any, samples: dict[str, Any]) -> None:
         coop_group=group,
         coop_document=document,
         coop_pending=pending,
+        coop_member=GroupMember.objects.get(group=group, organisation=world.partner_org),
         coop_action=action,
         coop_resource=resource,
         coop_booking=booking,
@@ -56,6 +60,38 @@ def add_samples(world: Any, samples: dict[str, Any]) -> None:
 
 def _group(s: dict[str, Any]) -> dict[str, Any]:
     return {"pk": s["coop_group"].pk}
+
+
+def _resource(s: dict[str, Any]) -> dict[str, Any]:
+    return {"pk": s["coop_resource"].pk}
+
+
+def _offer(s: dict[str, Any]) -> dict[str, Any]:
+    return {"pk": s["coop_offer"].pk}
+
+
+def _member(s: dict[str, Any]) -> dict[str, Any]:
+    return {"pk": s["coop_member"].pk}
+
+
+def _resource_state(s: dict[str, Any]) -> tuple[Any, ...]:
+    return tuple(
+        Resource.objects.filter(pk=s["coop_resource"].pk).values_list(
+            "title", "description", "capacity", "is_active"
+        )
+    )
+
+
+def _offer_state(s: dict[str, Any]) -> tuple[Any, ...]:
+    return tuple(
+        SupportOffer.objects.filter(pk=s["coop_offer"].pk).values_list(
+            "title", "audience", "topics", "is_published"
+        )
+    )
+
+
+def _member_state(s: dict[str, Any]) -> tuple[Any, ...]:
+    return tuple(GroupMember.objects.filter(group=s["coop_group"]).values_list("pk", "member_type", "status"))
 
 
 EXPECTED: dict[str, tuple[Callable[[Any], dict[str, Any]] | None, dict[str, int]]] = {
@@ -70,6 +106,7 @@ EXPECTED: dict[str, tuple[Callable[[Any], dict[str, Any]] | None, dict[str, int]
     "cooperation:document_upload": (_group, logged_in(NOT_ALLOWED)),
     "cooperation:group_flows": (_group, only(["supplier", "partner", "facilitator", "superuser"])),
     "cooperation:member_decide": (lambda s: {"pk": s["coop_pending"].pk}, logged_in(NOT_ALLOWED)),
+    "cooperation:member_type": (_member, logged_in(NOT_ALLOWED)),
     "cooperation:action_update": (lambda s: {"pk": s["coop_action"].pk}, logged_in(NOT_ALLOWED)),
     "cooperation:action_comment": (lambda s: {"pk": s["coop_action"].pk}, logged_in(NOT_ALLOWED)),
     # Members only, superusers included: a private group's documents never leave the group.
@@ -80,6 +117,7 @@ EXPECTED: dict[str, tuple[Callable[[Any], dict[str, Any]] | None, dict[str, int]
     "cooperation:my_pooling": (None, logged_in(OK)),
     "cooperation:resource_detail": (lambda s: {"pk": s["coop_resource"].pk}, logged_in(OK)),
     "cooperation:booking_create": (lambda s: {"pk": s["coop_resource"].pk}, logged_in(NOT_ALLOWED)),
+    "cooperation:resource_update": (_resource, only(["supplier", "superuser"])),
     "cooperation:resource_withdraw": (lambda s: {"pk": s["coop_resource"].pk}, logged_in(NOT_ALLOWED)),
     "cooperation:booking_detail": (lambda s: {"pk": s["coop_booking"].pk}, only(BOOKING_VIEWERS)),
     "cooperation:booking_decide": (lambda s: {"pk": s["coop_booking"].pk}, logged_in(NOT_ALLOWED)),
@@ -87,6 +125,7 @@ EXPECTED: dict[str, tuple[Callable[[Any], dict[str, Any]] | None, dict[str, int]
     "cooperation:support_list": (None, logged_in(OK)),
     "cooperation:support_create": (None, only(["partner", "facilitator", "superuser"])),
     "cooperation:support_detail": (lambda s: {"pk": s["coop_offer"].pk}, logged_in(OK)),
+    "cooperation:support_update": (_offer, only(["partner", "facilitator", "superuser"])),
     "cooperation:support_withdraw": (lambda s: {"pk": s["coop_offer"].pk}, logged_in(NOT_ALLOWED)),
 }
 
@@ -97,6 +136,12 @@ POST_EXPECTED: dict[
         lambda s: {"pk": s["coop_pending"].pk},
         lambda s: {"decision": "accepter"},
         GROUP_MANAGERS,
+    ),
+    "cooperation:member_type": (
+        _member,
+        lambda s: {"member_type": "recherche"},
+        GROUP_MANAGERS,
+        _member_state,
     ),
     "cooperation:action_create": (
         _group,
@@ -118,10 +163,35 @@ POST_EXPECTED: dict[
         lambda s: {},
         ["buyer", "buyer_admin", "supplier", "superuser"],
     ),
+    "cooperation:resource_update": (
+        _resource,
+        lambda s: {
+            "kind": "vehicule",
+            "title": "Camion 20 m³ partagé",
+            "description": "Un plus grand camion.",
+            "capacity": "20 m³",
+            "conditions": "partage-frais",
+        },
+        ["supplier", "superuser"],
+        _resource_state,
+    ),
     "cooperation:resource_withdraw": (
         lambda s: {"pk": s["coop_resource"].pk},
         lambda s: {},
         ["supplier", "superuser"],
+    ),
+    "cooperation:support_update": (
+        _offer,
+        lambda s: {
+            "title": "Accompagnement renforcé",
+            "description": "Conseil et formation.",
+            "audience": "tous",
+            "topics": ["formation"],
+            "how_to_access": "Écrire à l'équipe.",
+            "contact_email": "contact@cress.fr",
+        },
+        ["partner", "facilitator", "superuser"],
+        _offer_state,
     ),
     "cooperation:support_withdraw": (
         lambda s: {"pk": s["coop_offer"].pk},

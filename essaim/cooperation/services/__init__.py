@@ -15,10 +15,12 @@ from .pooling import (
     booking_request,
     resource_publish,
     resource_request_publish,
+    resource_update,
     resource_withdraw,
 )
 from .support_offers import (
     support_offer_publish,
+    support_offer_update,
     support_offer_withdraw,
 )
 from .working_groups import (
@@ -31,6 +33,7 @@ from .working_groups import (
     group_join,
     group_meeting_record,
     group_member_decide,
+    group_member_set_type,
     group_update,
     material_flow_declare,
 )
@@ -51,11 +54,14 @@ __all__ = [
     "group_join",
     "group_meeting_record",
     "group_member_decide",
+    "group_member_set_type",
     "group_update",
     "material_flow_declare",
     "resource_publish",
     "resource_request_publish",
+    "resource_update",
     "resource_withdraw",
     "support_offer_publish",
+    "support_offer_update",
     "support_offer_withdraw",
 ]

@@ -1,4 +1,4 @@
-"""Pooling: resources offered and withdrawn, requests matched to offers, bookings and their decisions."""
+"""Pooling: resources offered, edited and withdrawn, requests matched to offers, bookings and their decisions."""
 
 from __future__ import annotations
 
@@ -22,19 +22,63 @@ from .acting import acting_user, require_organisation
 from .errors import BookingConflictError, CooperationError
 from .mail import emails_of, mail_after_commit
 
+RESOURCE_EDITABLE_FIELDS = (
+    "kind",
+    "title",
+    "description",
+    "commune",
+    "perimeter",
+    "capacity",
+    "conditions",
+    "price",
+    "available_from",
+    "available_until",
+)
 
-@transaction.atomic
-def resource_publish(*, actor: Any, organisation: Organisation | None, **fields: Any) -> Resource:
-    organisation = require_organisation(organisation)
+
+def _check_resource_fields(fields: dict[str, Any]) -> None:
     start, end = fields.get("available_from"), fields.get("available_until")
     if start and end and end < start:
         raise CooperationError("La fin de disponibilité précède son début.", field="available_until")
     if fields.get("conditions") == "prix" and not fields.get("price"):
         raise CooperationError("Indiquez le tarif.", field="price")
+
+
+@transaction.atomic
+def resource_publish(*, actor: Any, organisation: Organisation | None, **fields: Any) -> Resource:
+    organisation = require_organisation(organisation)
+    _check_resource_fields(fields)
     resource = Resource.objects.create(owner=organisation, **fields)
     log_action(
         actor=actor, action="cooperation.resource.published", target=resource, organisation_id=organisation.pk
     )
+    return resource
+
+
+@transaction.atomic
+def resource_update(*, actor: Any, resource: Resource, **fields: Any) -> Resource:
+    """Change a published resource's description, place, conditions or availability (its owner).
+
+    Existing bookings are left as they are, even outside the new availability dates: they were agreed.
+    """
+    unknown = set(fields) - set(RESOURCE_EDITABLE_FIELDS)
+    if unknown:
+        raise CooperationError(f"Champs non modifiables : {', '.join(sorted(unknown))}.")
+    if not resource.is_active:
+        raise CooperationError("Cette ressource n'est plus proposée : elle ne peut plus être modifiée.")
+    _check_resource_fields({k: fields.get(k, getattr(resource, k)) for k in RESOURCE_EDITABLE_FIELDS})
+    changed = {k: v for k, v in fields.items() if getattr(resource, k) != v}
+    for key, value in changed.items():
+        setattr(resource, key, value)
+    if changed:
+        resource.save(update_fields=[*changed, "updated_at"])
+        log_action(
+            actor=actor,
+            action="cooperation.resource.updated",
+            target=resource,
+            organisation_id=resource.owner_id,
+            data={"fields": sorted(changed)},
+        )
     return resource
 
 

@@ -1,4 +1,4 @@
-"""Support offers: publishing and withdrawing what a structure offers to help others."""
+"""Support offers: publishing, editing and withdrawing what a structure offers to help others."""
 
 from __future__ import annotations
 
@@ -17,6 +17,14 @@ from .acting import require_organisation
 from .errors import CooperationError
 
 
+def _check_offer_fields(*, topics: list[str], contact_email: str, contact_url: str) -> None:
+    unknown = set(topics) - set(SupportOffer.Topic.values)
+    if not topics or unknown:
+        raise CooperationError("Choisissez au moins un thème parmi la liste.", field="topics")
+    if not contact_email and not contact_url:
+        raise CooperationError("Indiquez une adresse ou une page de contact.", field="contact_email")
+
+
 @transaction.atomic
 def support_offer_publish(
     *,
@@ -32,11 +40,7 @@ def support_offer_publish(
     contact_url: str = "",
 ) -> SupportOffer:
     organisation = require_organisation(organisation)
-    unknown = set(topics) - set(SupportOffer.Topic.values)
-    if not topics or unknown:
-        raise CooperationError("Choisissez au moins un thème parmi la liste.", field="topics")
-    if not contact_email and not contact_url:
-        raise CooperationError("Indiquez une adresse ou une page de contact.", field="contact_email")
+    _check_offer_fields(topics=topics, contact_email=contact_email, contact_url=contact_url)
     offer = SupportOffer.objects.create(
         organisation=organisation,
         title=title,
@@ -54,6 +58,49 @@ def support_offer_publish(
         target=offer,
         organisation_id=organisation.pk,
     )
+    return offer
+
+
+@transaction.atomic
+def support_offer_update(
+    *,
+    actor: Any,
+    offer: SupportOffer,
+    title: str,
+    description: str,
+    audience: str,
+    topics: list[str],
+    how_to_access: str,
+    perimeter: Perimeter | None = None,
+    contact_email: str = "",
+    contact_url: str = "",
+) -> SupportOffer:
+    """Change a published offer (its organisation or a facilitator); a withdrawn offer stays as it was."""
+    if not offer.is_published:
+        raise CooperationError("Cette offre est retirée : elle ne peut plus être modifiée.")
+    _check_offer_fields(topics=topics, contact_email=contact_email, contact_url=contact_url)
+    values = {
+        "title": title,
+        "description": description,
+        "audience": audience,
+        "topics": SupportOffer.encode_topics(topics),
+        "how_to_access": how_to_access,
+        "perimeter": perimeter,
+        "contact_email": contact_email,
+        "contact_url": contact_url,
+    }
+    changed = {k: v for k, v in values.items() if getattr(offer, k) != v}
+    for key, value in changed.items():
+        setattr(offer, key, value)
+    if changed:
+        offer.save(update_fields=[*changed, "updated_at"])
+        log_action(
+            actor=actor,
+            action="cooperation.support_offer.updated",
+            target=offer,
+            organisation_id=offer.organisation_id,
+            data={"fields": sorted(changed)},
+        )
     return offer
 
 

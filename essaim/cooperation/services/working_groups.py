@@ -175,6 +175,33 @@ def group_member_decide(*, actor: Any, member: GroupMember, approve: bool) -> Gr
     return member
 
 
+@transaction.atomic
+def group_member_set_type(*, actor: Any, member: GroupMember, member_type: str) -> GroupMember:
+    """Change the type of an active member (coordinators): a partner that became a training body, etc."""
+    if member_type not in GroupMember.MemberType.values:
+        raise CooperationError("Type de membre inconnu.", field="member_type")
+    member = (
+        GroupMember.objects.select_for_update(of=("self",))
+        .select_related("group", "organisation")
+        .get(pk=member.pk)
+    )
+    if member.status != GroupMember.Status.ACTIVE:
+        raise CooperationError("Seul le type d'un membre actif du groupe peut être changé.")
+    previous = member.member_type
+    if previous == member_type:
+        return member
+    member.member_type = member_type
+    member.save(update_fields=["member_type", "updated_at"])
+    log_action(
+        actor=actor,
+        action="cooperation.group.member_type_changed",
+        target=member.group,
+        organisation_id=member.organisation_id,
+        data={"member": member.pk, "from": previous, "to": member_type},
+    )
+    return member
+
+
 def _check_owner_is_member(group: WorkingGroup, owner: Organisation | None) -> None:
     if (
         owner is not None

@@ -21,6 +21,7 @@ from .group_pages import (
     group_update,
     meeting_create,
     member_decide,
+    member_type,
 )
 from .home import (
     home,
@@ -35,12 +36,14 @@ from .pooling_pages import (
     resource_create,
     resource_detail,
     resource_list,
+    resource_update,
     resource_withdraw,
 )
 from .support_pages import (
     support_create,
     support_detail,
     support_list,
+    support_update,
     support_withdraw,
 )
 
@@ -63,14 +66,17 @@ __all__ = [
     "home",
     "meeting_create",
     "member_decide",
+    "member_type",
     "my_pooling",
     "request_create",
     "resource_create",
     "resource_detail",
     "resource_list",
+    "resource_update",
     "resource_withdraw",
     "support_create",
     "support_detail",
     "support_list",
+    "support_update",
     "support_withdraw",
 ]

@@ -31,6 +31,7 @@ from ..forms import (
     GroupUpdateForm,
     JoinForm,
     MeetingForm,
+    MemberTypeForm,
 )
 from ..models import GroupAction, GroupDocument, GroupMember, WorkingGroup
 from .acting import active_organisation, audience_of
@@ -104,6 +105,7 @@ def _group_page(request: HttpRequest, group: WorkingGroup, **forms: Any) -> dict
         "meeting_form": forms.get("meeting_form") or MeetingForm(),
         "document_form": forms.get("document_form") or DocumentForm(),
         "status_choices": GroupAction.Status.choices,
+        "member_type_choices": GroupMember.MemberType.choices,
         "support_offers": selectors.relevant_support_offers(
             audience=audience_of(organisation),
             topics=["cooperation", "financement", "locaux", "formation"],
@@ -164,6 +166,26 @@ def member_decide(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as error:
             report_domain_error(request, error)
     return redirect("cooperation:group_detail", pk=member.group_id)
+
+
+@require_POST
+def member_type(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change the type of an active member (coordinators, facilitators)."""
+    member = get_object_or_404(GroupMember.objects.select_related("group", "organisation"), pk=pk)
+    check_perm(request, "cooperation.manage_group", member.group)
+    form = MemberTypeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Type de membre inconnu : choisissez un type dans la liste.")
+    else:
+        try:
+            member = services.group_member_set_type(
+                actor=request.user, member=member, member_type=form.cleaned_data["member_type"]
+            )
+        except DomainError as error:
+            report_domain_error(request, error)
+        else:
+            messages.success(request, f"{member.organisation} : {member.get_member_type_display()}.")
+    return redirect(reverse("cooperation:group_detail", args=[member.group_id]) + "#membres")
 
 
 @require_POST

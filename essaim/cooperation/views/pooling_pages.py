@@ -1,4 +1,4 @@
-"""Pooling pages: resources, their calendar and bookings, requests, my bookings."""
+"""Pooling pages: resources (publish, edit, withdraw), their calendar and bookings, requests, my bookings."""
 
 from __future__ import annotations
 
@@ -61,6 +61,41 @@ def resource_create(request: HttpRequest) -> HttpResponse:
         request,
         "cooperation/resource_form.html",
         {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def resource_update(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit a published resource (its owner). A withdrawn resource is not found here."""
+    resource = get_object_or_404(
+        Resource.objects.select_related("owner", "perimeter", "commune"), pk=pk, is_active=True
+    )
+    check_perm(request, "cooperation.manage_resource", resource)
+    initial = {
+        "kind": resource.kind,
+        "title": resource.title,
+        "description": resource.description,
+        "commune": resource.commune_id or "",
+        "perimeter": resource.perimeter.code if resource.perimeter else "",
+        "capacity": resource.capacity,
+        "conditions": resource.conditions,
+        "price": resource.price,
+        "available_from": resource.available_from,
+        "available_until": resource.available_until,
+    }
+    form = ResourceForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.resource_update(actor=request.user, resource=resource, **form.cleaned_data)
+        except DomainError as error:
+            report_domain_error(request, error, form)
+        else:
+            messages.success(request, f"« {resource.title} » est mise à jour.")
+            return redirect("cooperation:resource_detail", pk=resource.pk)
+    return render(
+        request,
+        "cooperation/resource_form.html",
+        {"form": form, "resource": resource},
         status=400 if request.method == "POST" else 200,
     )
 

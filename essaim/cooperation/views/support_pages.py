@@ -1,4 +1,4 @@
-"""Support offer pages: list, create, detail, withdraw."""
+"""Support offer pages: list, create, edit, detail, withdraw."""
 
 from __future__ import annotations
 
@@ -56,6 +56,39 @@ def support_create(request: HttpRequest) -> HttpResponse:
         request,
         "cooperation/support_form.html",
         {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def support_update(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit a published offer (its organisation, facilitators). A withdrawn offer is not found here."""
+    offer = get_object_or_404(
+        SupportOffer.objects.select_related("organisation", "perimeter"), pk=pk, is_published=True
+    )
+    check_perm(request, "cooperation.manage_support_offer", offer)
+    initial = {
+        "title": offer.title,
+        "description": offer.description,
+        "audience": offer.audience,
+        "topics": offer.topic_list,
+        "perimeter": offer.perimeter.code if offer.perimeter else "",
+        "how_to_access": offer.how_to_access,
+        "contact_email": offer.contact_email,
+        "contact_url": offer.contact_url,
+    }
+    form = SupportOfferForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.support_offer_update(actor=request.user, offer=offer, **form.cleaned_data)
+        except DomainError as error:
+            report_domain_error(request, error, form)
+        else:
+            messages.success(request, f"Offre « {offer.title} » mise à jour.")
+            return redirect("cooperation:support_detail", pk=offer.pk)
+    return render(
+        request,
+        "cooperation/support_form.html",
+        {"form": form, "offer": offer},
         status=400 if request.method == "POST" else 200,
     )
 
