@@ -215,6 +215,28 @@ def greedy_schedule(instance: Instance) -> Schedule:
     )
 
 
+def _maximise(
+    m: _Model, bound: int, hint: Mapping[int, int], seconds: float, workers: int, seed: int
+) -> tuple[dict[int, int] | None, int | None, float]:
+    """Maximise the weight of model `m` (below the known `bound`, a valid cut) from `hint`.
+
+    Returns (the assignment found or None, CP-SAT's bound on this model or None, wall time). The bound is
+    taken only once CP-SAT has a solution: stopped before (status UNKNOWN, e.g. on a loaded machine), it
+    reports 0, which bounds nothing.
+    """
+    m.model.add(m.weight <= bound)
+    m.model.maximize(m.weight)
+    m.hint(hint)
+    solver = _solver(seconds, workers, seed)
+    status = solver.solve(m.model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None, None, solver.wall_time
+    proven = (
+        math.floor(solver.best_objective_bound + 1e-6) if math.isfinite(solver.best_objective_bound) else None
+    )
+    return m.assignment(solver), proven, solver.wall_time
+
+
 def solve(
     instance: Instance,
     *,
@@ -258,36 +280,22 @@ def solve(
     if weight(best) < bound and relaxation.bound is not None:
         guided = _Model(instance, pairs)
         guided.restrict_to_lp(_lp_pair_values(pairs, relaxation.values))
-        guided.model.add(guided.weight <= bound)
-        guided.model.maximize(guided.weight)
-        guided.hint(best)
-        solver = _solver(GUIDED_SHARE * (deadline - time.monotonic()), workers, random_seed)
-        status = solver.solve(guided.model)
-        stats["guided_seconds"] = solver.wall_time
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            found = guided.assignment(solver)
-            if weight(found) > weight(best):
-                best, source = found, "cp-sat"
+        seconds = GUIDED_SHARE * (deadline - time.monotonic())
+        found, _, stats["guided_seconds"] = _maximise(guided, bound, best, seconds, workers, random_seed)
+        if found is not None and weight(found) > weight(best):
+            best, source = found, "cp-sat"
         stats["guided_weight"] = weight(best)
 
     # Phase 1 (b): maximise the satisfied weight over the full model, unless the bound is reached.
     m: _Model | None = None
     if weight(best) < bound:
         m = _Model(instance, pairs)
-        m.model.add(m.weight <= bound)
-        m.model.maximize(m.weight)
-        m.hint(best)
-        solver = _solver(PHASE1_SHARE * (deadline - time.monotonic()), workers, random_seed)
-        status = solver.solve(m.model)
-        stats["phase1_seconds"] = solver.wall_time
-        # CP-SAT's bound means something only once it has a solution: stopped before (status UNKNOWN,
-        # e.g. on a loaded machine), it reports 0, which is no bound at all.
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and math.isfinite(solver.best_objective_bound):
-            bound = min(bound, math.floor(solver.best_objective_bound + 1e-6))
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            found = m.assignment(solver)
-            if weight(found) >= weight(best):
-                best, source = found, "cp-sat"
+        seconds = PHASE1_SHARE * (deadline - time.monotonic())
+        found, proven, stats["phase1_seconds"] = _maximise(m, bound, best, seconds, workers, random_seed)
+        if proven is not None:
+            bound = min(bound, proven)
+        if found is not None and weight(found) >= weight(best):
+            best, source = found, "cp-sat"
     best_weight = weight(best)
     stats["phase1_weight"] = best_weight
 
@@ -304,13 +312,14 @@ def solve(
     phase2_deadline = deadline - TABLES_SHARE * time_limit
     size = sum(len(p.slots) for p in pairs)
     second_optimal = False
-    if score(best) > 0:
-        kempe = KempeSearch(instance, pairs, best, previous, random_seed)
+    if score(best) > 0 or best_weight < bound:
+        kempe = KempeSearch(instance, pairs, best, previous, random_seed, weight_bound=bound)
         best = kempe.run(time.monotonic() + KEMPE_SHARE * (phase2_deadline - time.monotonic()))
         stats["kempe_tried"], stats["kempe_kept"] = kempe.tried, kempe.kept
-        stats["kempe_idle"] = kempe.best[1]
+        stats["kempe_idle"], stats["kempe_weight"] = kempe.best[1], kempe.best_weight
         if kempe.improved:
             source = "local-search"
+        best_weight = weight(best)  # the search may have met more requests: later models keep them
     improver = _Improver(instance, pairs, best, previous, move_cost, random_seed, _solver)
     if improver.total() == (0, 0):
         second_optimal = True

@@ -1,5 +1,5 @@
-"""Phase 2 of the scheduler on tight instances (pure: no Django): a local search on Kempe chains that
-moves idle gaps to the ends of sessions without changing the satisfied weight.
+"""Phase 2 of the scheduler (pure: no Django): a local search on Kempe chains that moves idle gaps to
+the ends of sessions, and meets more requests when it can, without ever lowering the satisfied weight.
 
 A schedule is an edge colouring of the graph of met requests, one colour per slot. For two slots e and f,
 the meetings held in e or f form alternating chains. Exchanging e and f along one chain keeps everybody
@@ -9,31 +9,35 @@ two ends' idle periods change, which makes a move cheap to evaluate. When almost
 every slot, this is how a gap can travel from the middle of a session to its end; a neighbourhood that
 re-solves a few participants (`scheduling_search`) cannot do it, every partner being busy.
 
-A second move exchanges a met request for an unmet one of at least the same weight in the same slot, so
-that the search may also choose which requests are left out.
+Two more moves: an exchange gives the slot of a met request to an unmet one of at least the same weight
+(the search also chooses which requests are left out); an insertion meets an unmet request, if need be
+after exchanging two slots along the chain of one of its participants (the augmenting step of edge
+colouring algorithms).
 
-Moves are kept when they do not increase (moves of the previous schedule, idle periods), compared in that
-order; moves that keep them equal are kept too, so the search walks across plateaus. Locked meetings
-never move. The weight never decreases.
+Moves are kept when they do not make (−weight, moves of the previous schedule, idle periods) worse,
+compared in that order; moves that keep them equal are kept too, so the search walks across plateaus.
+Locked meetings never move.
 """
 
 from __future__ import annotations
 
 import random
 import time
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
 from essaim.events.scheduling_model import _Pair
-from essaim.events.scheduling_problem import Instance, sessions
+from essaim.events.scheduling_problem import Instance
+from essaim.events.scheduling_state import AssignmentState
 
 # Share of moves that start from a participant with an idle period (the others diversify).
 TROUBLED_SHARE = 0.8
 # Share of exchange moves (a met request for an unmet one); the others are Kempe chains.
 EXCHANGE_SHARE = 0.15
+# Share of insertions of an unmet request (they raise the weight when they succeed).
+INSERT_SHARE = 0.1
 
 
-class KempeSearch:
+class KempeSearch(AssignmentState):
     """Local search over Kempe-chain and exchange moves; `run` returns the best assignment seen."""
 
     def __init__(
@@ -43,68 +47,34 @@ class KempeSearch:
         assignment: Mapping[int, int],
         previous: Mapping[int, int],
         seed: int,
+        weight_bound: int | None = None,
     ) -> None:
-        self.instance = instance
-        self.pairs = pairs
+        super().__init__(instance, pairs, assignment)
         self.previous = previous
         self.rng = random.Random(seed)  # noqa: S311 -- search diversification, not security
-        self.session_of = [0] * instance.slots
-        for k, session in enumerate(sessions(instance.slots, instance.breaks)):
-            for slot in session:
-                self.session_of[slot] = k
-        self.pairs_of: dict[str, list[int]] = defaultdict(list)
-        for i, p in enumerate(pairs):
-            self.pairs_of[p.a].append(i)
-            self.pairs_of[p.b].append(i)
         self.allowed = [set(p.slots) for p in pairs]
-        self.assign: dict[int, int] = {}
-        self.occupant: dict[tuple[str, int], int] = {}
-        self.in_slot: list[set[int]] = [set() for _ in range(instance.slots)]
-        for i, slot in assignment.items():
-            self._place(i, slot)
-        self.idle = {q: self._idle_of(q) for q in self.pairs_of}
+        self.participants = sorted(self.pairs_of)
+        self.weight_bound = weight_bound
+        self.weight = sum(pairs[i].weight for i in self.assign)
         self.total_idle = sum(self.idle.values())
         self.moves = sum(1 for i, slot in previous.items() if self.assign.get(i) != slot)
         self.best = (self.moves, self.total_idle)
+        self.best_weight = self.weight
         self.best_assignment = dict(self.assign)
         self.improved = False
         self.tried = 0
         self.kept = 0
-
-    # State ------------------------------------------------------------------------------------------
-
-    def _place(self, i: int, slot: int) -> None:
-        p = self.pairs[i]
-        self.assign[i] = slot
-        self.occupant[(p.a, slot)] = self.occupant[(p.b, slot)] = i
-        self.in_slot[slot].add(i)
-
-    def _remove(self, i: int) -> None:
-        p = self.pairs[i]
-        slot = self.assign.pop(i)
-        del self.occupant[(p.a, slot)], self.occupant[(p.b, slot)]
-        self.in_slot[slot].discard(i)
-
-    def _busy(self, q: str) -> list[int]:
-        return [s for s in range(self.instance.slots) if (q, s) in self.occupant]
-
-    def _gaps(self, busy: Sequence[int]) -> int:
-        return sum(
-            1
-            for before, after in zip(busy, busy[1:], strict=False)
-            if after - before > 1 and self.session_of[before] == self.session_of[after]
-        )
-
-    def _idle_of(self, q: str) -> int:
-        return self._gaps(self._busy(q))
 
     def _moved(self, i: int, slot: int | None) -> int:
         """1 if pair i at `slot` (None: unmet) is away from its previous slot."""
         return int(i in self.previous and self.previous[i] != slot)
 
     def _commit(self, changes: Sequence[tuple[int, int | None]], touched: set[str]) -> bool:
-        """Apply (pair, new slot or None) changes if (moves, idle) does not increase; else undo."""
+        """Apply (pair, new slot or None) changes unless they make (−weight, moves, idle) worse; else undo."""
         old = {i: self.assign.get(i) for i, _ in changes}
+        weight_delta = sum(
+            self.pairs[i].weight * ((new is not None) - (old[i] is not None)) for i, new in changes
+        )
         moves_delta = sum(self._moved(i, new) - self._moved(i, old[i]) for i, new in changes)
         for i, _ in changes:
             if i in self.assign:
@@ -114,7 +84,7 @@ class KempeSearch:
                 self._place(i, new)
         new_idle = {q: self._idle_of(q) for q in touched}
         idle_delta = sum(new_idle.values()) - sum(self.idle[q] for q in touched)
-        if (moves_delta, idle_delta) > (0, 0):
+        if (-weight_delta, moves_delta, idle_delta) > (0, 0, 0):
             for i, new in changes:
                 if new is not None:
                     self._remove(i)
@@ -123,11 +93,13 @@ class KempeSearch:
                     self._place(i, before)
             return False
         self.idle.update(new_idle)
+        self.weight += weight_delta
         self.moves += moves_delta
         self.total_idle += idle_delta
         self.kept += 1
-        if (self.moves, self.total_idle) < self.best:
+        if (-self.weight, self.moves, self.total_idle) < (-self.best_weight, *self.best):
             self.best = (self.moves, self.total_idle)
+            self.best_weight = self.weight
             self.best_assignment = dict(self.assign)
             self.improved = True
         return True
@@ -139,7 +111,24 @@ class KempeSearch:
             troubled = [q for q, idle in self.idle.items() if idle > 0]
             if troubled:
                 return self.rng.choice(troubled)
-        return self.rng.choice(list(self.pairs_of))
+        return self.rng.choice(self.participants)
+
+    def _chain(self, start: str, e: int, f: int) -> tuple[list[int], str] | None:
+        """The e/f chain from `start` (busy in e, free in f) and its last participant, or None when one
+        of its meetings cannot change slot (locked, or someone unavailable in the other slot)."""
+        chain: list[int] = []
+        current, colour = start, e
+        while (i := self.occupant.get((current, colour))) is not None:
+            p = self.pairs[i]
+            if p.locked_slot is not None or (f if colour == e else e) not in self.allowed[i]:
+                return None
+            chain.append(i)
+            current = p.b if p.a == current else p.a
+            colour = f if colour == e else e
+        return chain, current
+
+    def _swap(self, chain: Sequence[int], e: int, f: int) -> list[tuple[int, int | None]]:
+        return [(i, f if self.assign[i] == e else e) for i in chain]
 
     def _kempe(self) -> bool:
         """From a participant q busy in e and free in f, exchange e and f along q's chain."""
@@ -155,20 +144,50 @@ class KempeSearch:
         if f < 0:
             return False
         e = self.rng.choice(busy)
-        chain: list[int] = []
-        current, colour = q, e
-        while (i := self.occupant.get((current, colour))) is not None:
-            p = self.pairs[i]
-            new_slot = f if colour == e else e
-            if p.locked_slot is not None or new_slot not in self.allowed[i]:
-                return False
-            chain.append(i)
-            current = p.b if p.a == current else p.a
-            colour = f if colour == e else e
+        found = self._chain(q, e, f)
+        if found is None:
+            return False
+        chain, end = found
         if len(chain) % 2 == 1 and len(self.in_slot[f]) >= self.instance.tables:
             return False  # one more meeting in f than before
-        changes = [(i, f if self.assign[i] == e else e) for i in chain]
-        return self._commit(changes, {q, current})
+        return self._commit(self._swap(chain, e, f), {q, end})
+
+    def _insert(self) -> bool:
+        """An unmet request of a and b gets a slot e where a is free: directly when b is free there too,
+        else after exchanging e with a slot f where b is free along b's chain (the augmenting step of
+        edge colouring), unless the chain reaches a."""
+        j = self.rng.choice(self.pairs_of[self.rng.choice(self.participants)])
+        p = self.pairs[j]
+        if j in self.assign or p.locked_slot is not None or p.weight == 0:
+            return False
+        a, b = (p.a, p.b) if self.rng.random() < 0.5 else (p.b, p.a)
+        e = self.rng.choice(p.slots)
+        if (a, e) in self.occupant:
+            return False
+        changes: list[tuple[int, int | None]] = []
+        touched = {a, b}
+        after_e = len(self.in_slot[e])
+        if (b, e) in self.occupant:
+            available = self.instance.availability[b]
+            free = [s for s in range(self.instance.slots) if available[s] and (b, s) not in self.occupant]
+            if not free:
+                return False
+            f = self.rng.choice(free)
+            found = self._chain(b, e, f)
+            if found is None:
+                return False
+            chain, end = found
+            if any(a in (self.pairs[i].a, self.pairs[i].b) for i in chain):
+                return False
+            if len(chain) % 2 == 1:
+                if len(self.in_slot[f]) >= self.instance.tables:
+                    return False
+                after_e -= 1
+            changes = self._swap(chain, e, f)
+            touched.add(end)
+        if after_e >= self.instance.tables:
+            return False
+        return self._commit([*changes, (j, e)], touched)
 
     def _exchange(self) -> bool:
         """An unmet request takes the slot of a met one of at most its weight, where both are free."""
@@ -204,16 +223,22 @@ class KempeSearch:
     def _may_drop(self, i: int, j: int) -> bool:
         return self.pairs[i].locked_slot is None and self.pairs[i].weight <= self.pairs[j].weight
 
+    def _done(self) -> bool:
+        return self.best == (0, 0) and (self.weight_bound is None or self.best_weight >= self.weight_bound)
+
     def run(self, deadline: float, max_tries: int | None = None) -> dict[int, int]:
-        """Search until `deadline` (time.monotonic), `max_tries` moves, or no move nor gap is left."""
-        while self.best != (0, 0) and time.monotonic() < deadline:
+        """Search until `deadline` (time.monotonic), `max_tries` moves, or nothing is left to improve."""
+        while not self._done() and time.monotonic() < deadline:
             batch = 200 if max_tries is None else min(200, max_tries - self.tried)
             if batch <= 0:
                 break
             for _ in range(batch):
                 self.tried += 1
-                if self.rng.random() < EXCHANGE_SHARE:
+                draw = self.rng.random()
+                if draw < EXCHANGE_SHARE:
                     self._exchange()
+                elif draw < EXCHANGE_SHARE + INSERT_SHARE:
+                    self._insert()
                 else:
                     self._kempe()
         return dict(self.best_assignment)

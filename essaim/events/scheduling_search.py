@@ -12,13 +12,14 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from ortools.sat.python import cp_model
 
 from essaim.events.scheduling_model import _Pair
-from essaim.events.scheduling_problem import Instance, sessions
+from essaim.events.scheduling_problem import Instance
+from essaim.events.scheduling_state import AssignmentState
 
 SolverFactory = Callable[[float, int, int], cp_model.CpSolver]
 """(time limit, workers, seed) → a configured CP-SAT solver."""
 
 
-class _Improver:
+class _Improver(AssignmentState):
     """Large neighbourhood search for phase 2 on instances too big for one CP-SAT model to improve.
 
     Each step frees a few meetings (those among a cluster of participants, or those in a window of
@@ -37,50 +38,14 @@ class _Improver:
         seed: int,
         new_solver: SolverFactory,
     ) -> None:
-        self.instance = instance
+        super().__init__(instance, pairs, assignment)
         self.new_solver = new_solver
-        self.pairs = pairs
         self.previous = previous
         self.move_cost = move_cost
         self.rng = random.Random(seed)  # noqa: S311 -- search diversification, not security
-        self.sessions = sessions(instance.slots, instance.breaks)
-        self.session_of = [0] * instance.slots
-        for k, session in enumerate(self.sessions):
-            for slot in session:
-                self.session_of[slot] = k
-        self.pairs_of: dict[str, list[int]] = defaultdict(list)
-        for i, p in enumerate(pairs):
-            self.pairs_of[p.a].append(i)
-            self.pairs_of[p.b].append(i)
-        self.assign: dict[int, int] = {}
-        self.occupant: dict[tuple[str, int], int] = {}
-        self.per_slot = [0] * instance.slots
-        for i, slot in assignment.items():
-            self._place(i, slot)
-        self.idle = {q: self._idle_of(q) for q in self.pairs_of}
         self.size = 16
         self.steps = 0
         self.accepted = 0
-
-    def _place(self, i: int, slot: int) -> None:
-        p = self.pairs[i]
-        self.assign[i] = slot
-        self.occupant[(p.a, slot)] = self.occupant[(p.b, slot)] = i
-        self.per_slot[slot] += 1
-
-    def _remove(self, i: int) -> None:
-        p = self.pairs[i]
-        slot = self.assign.pop(i)
-        del self.occupant[(p.a, slot)], self.occupant[(p.b, slot)]
-        self.per_slot[slot] -= 1
-
-    def _idle_of(self, participant: str) -> int:
-        busy = sorted(self.assign[i] for i in self.pairs_of[participant] if i in self.assign)
-        return sum(
-            1
-            for before, after in zip(busy, busy[1:], strict=False)
-            if after - before > 1 and self.session_of[before] == self.session_of[after]
-        )
 
     def _moves_of(self, free: Iterable[int]) -> int:
         return sum(1 for i in free if i in self.previous and self.assign.get(i) != self.previous[i])
@@ -220,7 +185,7 @@ class _Improver:
             if i in self.assign:
                 freed_per_slot[self.assign[i]] += 1
         for slot, variables in by_slot.items():
-            capacity = self.instance.tables - (self.per_slot[slot] - freed_per_slot[slot])
+            capacity = self.instance.tables - (len(self.in_slot[slot]) - freed_per_slot[slot])
             if len(variables) > capacity:
                 model.add(sum(variables) <= capacity)
         current_weight = sum(pairs[i].weight for i in free if i in self.assign)
