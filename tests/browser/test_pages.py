@@ -94,3 +94,16 @@ def test_layout_holds_at_320_pixels_and_focus_is_visible(page: Page, world) -> N
     assert "skip-link" in focused
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline != "none"
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "heading"),
+    [("/page-qui-n-existe-pas/", 404, "Page introuvable"), ("/annuaire/?q=a%00b", 400, "Requête incorrecte")],
+)
+def test_error_pages_are_accessible(page: Page, client, world, path: str, status: int, heading: str) -> None:  # noqa: ANN001
+    login_as(page, client, world.users["buyer"])
+    response = page.goto(path)
+    assert response is not None and response.status == status
+    expect(page.locator("h1")).to_have_text(heading)
+    assert page.locator("h1").count() == 1
+    assert axe_violations(page) == []
