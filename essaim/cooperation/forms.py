@@ -96,6 +96,10 @@ class MemberTypeForm(forms.Form):
     member_type = forms.ChoiceField(label="Type de membre", choices=GroupMember.MemberType.choices)
 
 
+class MemberRoleForm(forms.Form):
+    role = forms.ChoiceField(label="Rôle", choices=GroupMember.Role.choices)
+
+
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[("accepter", "Accepter"), ("refuser", "Refuser")])
 

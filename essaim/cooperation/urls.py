@@ -18,6 +18,7 @@ urlpatterns = [
     path("groupes/<int:pk>/flux/", views.group_flows, name="group_flows"),
     path("membres/<int:pk>/decision/", views.member_decide, name="member_decide"),
     path("membres/<int:pk>/type/", views.member_type, name="member_type"),
+    path("membres/<int:pk>/role/", views.member_role, name="member_role"),
     path("actions/<int:pk>/statut/", views.action_update, name="action_update"),
     path("actions/<int:pk>/commentaires/", views.action_comment, name="action_comment"),
     path("documents/<int:pk>/", views.document_detail, name="document_detail"),

@@ -91,7 +91,9 @@ def _offer_state(s: dict[str, Any]) -> tuple[Any, ...]:
 
 
 def _member_state(s: dict[str, Any]) -> tuple[Any, ...]:
-    return tuple(GroupMember.objects.filter(group=s["coop_group"]).values_list("pk", "member_type", "status"))
+    return tuple(
+        GroupMember.objects.filter(group=s["coop_group"]).values_list("pk", "member_type", "role", "status")
+    )
 
 
 EXPECTED: dict[str, tuple[Callable[[Any], dict[str, Any]] | None, dict[str, int]]] = {
@@ -107,6 +109,7 @@ EXPECTED: dict[str, tuple[Callable[[Any], dict[str, Any]] | None, dict[str, int]
     "cooperation:group_flows": (_group, only(["supplier", "partner", "facilitator", "superuser"])),
     "cooperation:member_decide": (lambda s: {"pk": s["coop_pending"].pk}, logged_in(NOT_ALLOWED)),
     "cooperation:member_type": (_member, logged_in(NOT_ALLOWED)),
+    "cooperation:member_role": (_member, logged_in(NOT_ALLOWED)),
     "cooperation:action_update": (lambda s: {"pk": s["coop_action"].pk}, logged_in(NOT_ALLOWED)),
     "cooperation:action_comment": (lambda s: {"pk": s["coop_action"].pk}, logged_in(NOT_ALLOWED)),
     # Members only, superusers included: a private group's documents never leave the group.
@@ -140,6 +143,12 @@ POST_EXPECTED: dict[
     "cooperation:member_type": (
         _member,
         lambda s: {"member_type": "recherche"},
+        GROUP_MANAGERS,
+        _member_state,
+    ),
+    "cooperation:member_role": (
+        _member,
+        lambda s: {"role": "coordinateur"},
         GROUP_MANAGERS,
         _member_state,
     ),

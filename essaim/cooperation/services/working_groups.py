@@ -202,6 +202,44 @@ def group_member_set_type(*, actor: Any, member: GroupMember, member_type: str) 
     return member
 
 
+@transaction.atomic
+def group_member_set_role(*, actor: Any, member: GroupMember, role: str) -> GroupMember:
+    """Make an active member a coordinator of the group, or a plain member again (coordinators).
+
+    The group always keeps at least one coordinator: the last one cannot step down (another one must be
+    named first)."""
+    if role not in GroupMember.Role.values:
+        raise CooperationError("Rôle inconnu.", field="role")
+    member = (
+        GroupMember.objects.select_for_update(of=("self",))
+        .select_related("group", "organisation")
+        .get(pk=member.pk)
+    )
+    if member.status != GroupMember.Status.ACTIVE:
+        raise CooperationError("Seul le rôle d'un membre actif du groupe peut être changé.")
+    previous = member.role
+    if previous == role:
+        return member
+    if previous == GroupMember.Role.COORDINATOR:
+        coordinators = GroupMember.objects.select_for_update().filter(
+            group=member.group, role=GroupMember.Role.COORDINATOR, status=GroupMember.Status.ACTIVE
+        )
+        if len(coordinators) <= 1:
+            raise CooperationError(
+                "Le groupe doit garder au moins une organisation coordinatrice : nommez-en une autre d'abord."
+            )
+    member.role = role
+    member.save(update_fields=["role", "updated_at"])
+    log_action(
+        actor=actor,
+        action="cooperation.group.member_role_changed",
+        target=member.group,
+        organisation_id=member.organisation_id,
+        data={"member": member.pk, "from": previous, "to": role},
+    )
+    return member
+
+
 def _check_owner_is_member(group: WorkingGroup, owner: Organisation | None) -> None:
     if (
         owner is not None

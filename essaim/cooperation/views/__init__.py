@@ -21,6 +21,7 @@ from .group_pages import (
     group_update,
     meeting_create,
     member_decide,
+    member_role,
     member_type,
 )
 from .home import (
@@ -66,6 +67,7 @@ __all__ = [
     "home",
     "meeting_create",
     "member_decide",
+    "member_role",
     "member_type",
     "my_pooling",
     "request_create",

@@ -31,6 +31,7 @@ from ..forms import (
     GroupUpdateForm,
     JoinForm,
     MeetingForm,
+    MemberRoleForm,
     MemberTypeForm,
 )
 from ..models import GroupAction, GroupDocument, GroupMember, WorkingGroup
@@ -185,6 +186,26 @@ def member_type(request: HttpRequest, pk: int) -> HttpResponse:
             report_domain_error(request, error)
         else:
             messages.success(request, f"{member.organisation} : {member.get_member_type_display()}.")
+    return redirect(reverse("cooperation:group_detail", args=[member.group_id]) + "#membres")
+
+
+@require_POST
+def member_role(request: HttpRequest, pk: int) -> HttpResponse:
+    """Make an active member a coordinator, or a plain member again (coordinators, facilitators)."""
+    member = get_object_or_404(GroupMember.objects.select_related("group", "organisation"), pk=pk)
+    check_perm(request, "cooperation.manage_group", member.group)
+    form = MemberRoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Rôle inconnu : choisissez coordinateur ou membre.")
+    else:
+        try:
+            member = services.group_member_set_role(
+                actor=request.user, member=member, role=form.cleaned_data["role"]
+            )
+        except DomainError as error:
+            report_domain_error(request, error)
+        else:
+            messages.success(request, f"{member.organisation} : {member.get_role_display().lower()}.")
     return redirect(reverse("cooperation:group_detail", args=[member.group_id]) + "#membres")
 
 
