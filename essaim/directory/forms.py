@@ -11,7 +11,7 @@ from essaim.territory.models import Perimeter
 
 from . import references
 from .models import Sector, Structure
-from .selectors import SORTS, SearchFilters
+from .selectors import MAX_PAGE, SORTS, SearchFilters
 
 
 def place_choices() -> list[tuple[str, str]]:
@@ -45,7 +45,7 @@ class SearchForm(forms.Form):
     works_in = forms.CharField(label="Intervient à", required=False, max_length=30)
     located_in = forms.CharField(label="Située à", required=False, max_length=30)
     sort = forms.ChoiceField(label="Trier par", required=False, choices=list(SORTS.items()))
-    page = forms.IntegerField(required=False, min_value=1, max_value=10_000)
+    page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -30,6 +30,7 @@ from .search_backends import get_backend
 from .sector_mappings import SECTORS, TOP_LEVEL_SLUGS
 
 PAGE_SIZE = 20
+MAX_PAGE = 10_000  # deeper pages are clamped: nobody reads them, and huge offsets overflow the databases
 SORTS = {"relevance": "Pertinence", "name": "Nom", "updated": "Dernière mise à jour"}
 
 
@@ -237,7 +238,7 @@ def search_structures(
     """
     filters = filters or SearchFilters()
     sort = sort if sort in SORTS else "relevance"
-    page = max(1, page)
+    page = min(max(1, page), MAX_PAGE)
     offset = (page - 1) * page_size
     backend = get_backend()
     if base is None:

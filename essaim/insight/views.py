@@ -114,7 +114,8 @@ def rejected(request: HttpRequest) -> HttpResponse:
     check_perm(request, "insight.view_rejected")
     context: dict[str, Any] = {"error": None, "page": None}
     try:
-        page_number = max(1, int(request.GET.get("page", "1")))
+        # Clamped: a huge page number would overflow DuckDB's OFFSET (a server error).
+        page_number = min(max(1, int(request.GET.get("page", "1"))), 1_000_000)
     except ValueError:
         page_number = 1
     per_page = 50

@@ -112,7 +112,7 @@ def perimeter_detail(
     request: HttpRequest,
     code: str,
     limit: Annotated[int, Query(ge=1, le=COMMUNES_PAGE_MAX)] = 1000,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
     arrondissements: bool = False,
 ) -> dict[str, object]:
     """Un périmètre, ses communes par ordre alphabétique (par pages : `limit`, `offset`) et les périmètres plus

@@ -182,6 +182,12 @@ def test_rejected_records_are_shown_to_facilitators_with_their_reason(client_as,
     assert client_as("buyer").get(reverse("insight:rejected")).status_code == 403
 
 
+@pytest.mark.parametrize("page", ["0", "-3", "abc", str(10**30)])
+def test_any_rejected_records_page_number_is_served(client_as, store_path, page: str) -> None:  # noqa: ANN001
+    # A huge page number used to overflow DuckDB's OFFSET: a server error.
+    assert client_as("facilitator").get(reverse("insight:rejected"), {"page": page}).status_code == 200
+
+
 def test_report_page_query_count_does_not_grow_with_the_data(
     client_as,  # noqa: ANN001
     store_path,  # noqa: ANN001

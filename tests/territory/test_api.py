@@ -76,6 +76,7 @@ def test_perimeters_of_a_commune(client: Client) -> None:
         ("/perimeters/dep:99", {}, 404),
         ("/perimeters/dep:94", {"limit": 100_000}, 422),
         ("/perimeters/dep:94", {"offset": -5}, 422),
+        ("/perimeters/dep:94", {"offset": 10**30}, 422),  # used to overflow SQLite: a server error
     ],
 )
 def test_bad_requests_get_a_4xx_with_a_french_detail(client: Client, path, params, status) -> None:
