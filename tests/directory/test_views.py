@@ -199,14 +199,14 @@ def test_estimated_counts_say_so(client, territory, monkeypatch):
     # exact. The thresholds are lowered instead of creating thousands of structures.
     from django.db import connection
 
-    from essaim.directory import search_backends, search_index
+    from essaim.directory import search_index, search_postgres
 
     for name in ("Rejoué", "La Fabrique des Jeux", "Ludothèque solidaire"):
         make_structure(name, commune="94081", description="Réemploi de jouets.", ess_families=["association"])
     page = client.get(reverse("directory:search"), {"q": "jouets"}).content.decode()
     assert "3 structures trouvées" in page and "Environ" not in page and "env.</abbr>" not in page
     monkeypatch.setattr(search_index, "FACET_EXACT", 1)  # SQLite: facets from a sample above this
-    monkeypatch.setattr(search_backends, "PG_EXACT_COUNT", 1)  # PostgreSQL: total and facets estimated
+    monkeypatch.setattr(search_postgres, "PG_EXACT_COUNT", 1)  # PostgreSQL: total and facets estimated
     page = client.get(reverse("directory:search"), {"q": "jouets"}).content.decode()
     assert "Environ " in page and "structures trouvées (nombres estimés)" in page
     if connection.vendor == "sqlite":  # the exact total, sampled facets (PostgreSQL's sample may be empty)
