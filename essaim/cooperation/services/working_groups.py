@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -175,31 +176,55 @@ def group_member_decide(*, actor: Any, member: GroupMember, approve: bool) -> Gr
     return member
 
 
-@transaction.atomic
-def group_member_set_type(*, actor: Any, member: GroupMember, member_type: str) -> GroupMember:
-    """Change the type of an active member (coordinators): a partner that became a training body, etc."""
-    if member_type not in GroupMember.MemberType.values:
-        raise CooperationError("Type de membre inconnu.", field="member_type")
+def _change_member(
+    *,
+    actor: Any,
+    member: GroupMember,
+    field: str,
+    value: str,
+    what: str,
+    action: str,
+    check: Callable[[GroupMember], None] | None = None,
+) -> GroupMember:
+    """Set `field` of an active member (row locked) to `value` with the audit entry `cooperation.group.
+    <action>`; `what` names the field in the French refusal, `check` may refuse the change."""
     member = (
         GroupMember.objects.select_for_update(of=("self",))
         .select_related("group", "organisation")
         .get(pk=member.pk)
     )
     if member.status != GroupMember.Status.ACTIVE:
-        raise CooperationError("Seul le type d'un membre actif du groupe peut être changé.")
-    previous = member.member_type
-    if previous == member_type:
+        raise CooperationError(f"Seul le {what} d'un membre actif du groupe peut être changé.")
+    previous = getattr(member, field)
+    if previous == value:
         return member
-    member.member_type = member_type
-    member.save(update_fields=["member_type", "updated_at"])
+    if check is not None:
+        check(member)
+    setattr(member, field, value)
+    member.save(update_fields=[field, "updated_at"])
     log_action(
         actor=actor,
-        action="cooperation.group.member_type_changed",
+        action=f"cooperation.group.{action}",
         target=member.group,
         organisation_id=member.organisation_id,
-        data={"member": member.pk, "from": previous, "to": member_type},
+        data={"member": member.pk, "from": previous, "to": value},
     )
     return member
+
+
+@transaction.atomic
+def group_member_set_type(*, actor: Any, member: GroupMember, member_type: str) -> GroupMember:
+    """Change the type of an active member (coordinators): a partner that became a training body, etc."""
+    if member_type not in GroupMember.MemberType.values:
+        raise CooperationError("Type de membre inconnu.", field="member_type")
+    return _change_member(
+        actor=actor,
+        member=member,
+        field="member_type",
+        value=member_type,
+        what="type",
+        action="member_type_changed",
+    )
 
 
 @transaction.atomic
@@ -210,34 +235,27 @@ def group_member_set_role(*, actor: Any, member: GroupMember, role: str) -> Grou
     named first)."""
     if role not in GroupMember.Role.values:
         raise CooperationError("Rôle inconnu.", field="role")
-    member = (
-        GroupMember.objects.select_for_update(of=("self",))
-        .select_related("group", "organisation")
-        .get(pk=member.pk)
-    )
-    if member.status != GroupMember.Status.ACTIVE:
-        raise CooperationError("Seul le rôle d'un membre actif du groupe peut être changé.")
-    previous = member.role
-    if previous == role:
-        return member
-    if previous == GroupMember.Role.COORDINATOR:
+
+    def keeps_a_coordinator(locked: GroupMember) -> None:
+        if locked.role != GroupMember.Role.COORDINATOR:
+            return
         coordinators = GroupMember.objects.select_for_update().filter(
-            group=member.group, role=GroupMember.Role.COORDINATOR, status=GroupMember.Status.ACTIVE
+            group=locked.group, role=GroupMember.Role.COORDINATOR, status=GroupMember.Status.ACTIVE
         )
         if len(coordinators) <= 1:
             raise CooperationError(
                 "Le groupe doit garder au moins une organisation coordinatrice : nommez-en une autre d'abord."
             )
-    member.role = role
-    member.save(update_fields=["role", "updated_at"])
-    log_action(
+
+    return _change_member(
         actor=actor,
-        action="cooperation.group.member_role_changed",
-        target=member.group,
-        organisation_id=member.organisation_id,
-        data={"member": member.pk, "from": previous, "to": role},
+        member=member,
+        field="role",
+        value=role,
+        what="rôle",
+        action="member_role_changed",
+        check=keeps_a_coordinator,
     )
-    return member
 
 
 def _check_owner_is_member(group: WorkingGroup, owner: Organisation | None) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import rules
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -169,44 +170,51 @@ def member_decide(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("cooperation:group_detail", pk=member.group_id)
 
 
-@require_POST
-def member_type(request: HttpRequest, pk: int) -> HttpResponse:
-    """Change the type of an active member (coordinators, facilitators)."""
+def _change_member(
+    request: HttpRequest, pk: int, form_class: type[forms.Form], invalid: str, change: Any, done: Any
+) -> HttpResponse:
+    """Shared by the member type and role changes: check, validate, call the service, say what happened."""
     member = get_object_or_404(GroupMember.objects.select_related("group", "organisation"), pk=pk)
     check_perm(request, "cooperation.manage_group", member.group)
-    form = MemberTypeForm(request.POST)
+    form = form_class(request.POST)
     if not form.is_valid():
-        messages.error(request, "Type de membre inconnu : choisissez un type dans la liste.")
+        messages.error(request, invalid)
     else:
         try:
-            member = services.group_member_set_type(
-                actor=request.user, member=member, member_type=form.cleaned_data["member_type"]
-            )
+            member = change(member, *form.cleaned_data.values())
         except DomainError as error:
             report_domain_error(request, error)
         else:
-            messages.success(request, f"{member.organisation} : {member.get_member_type_display()}.")
+            messages.success(request, f"{member.organisation} : {done(member)}.")
     return redirect(reverse("cooperation:group_detail", args=[member.group_id]) + "#membres")
+
+
+@require_POST
+def member_type(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change the type of an active member (coordinators, facilitators)."""
+    return _change_member(
+        request,
+        pk,
+        MemberTypeForm,
+        "Type de membre inconnu : choisissez un type dans la liste.",
+        lambda member, value: services.group_member_set_type(
+            actor=request.user, member=member, member_type=value
+        ),
+        lambda member: member.get_member_type_display(),
+    )
 
 
 @require_POST
 def member_role(request: HttpRequest, pk: int) -> HttpResponse:
     """Make an active member a coordinator, or a plain member again (coordinators, facilitators)."""
-    member = get_object_or_404(GroupMember.objects.select_related("group", "organisation"), pk=pk)
-    check_perm(request, "cooperation.manage_group", member.group)
-    form = MemberRoleForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Rôle inconnu : choisissez coordinateur ou membre.")
-    else:
-        try:
-            member = services.group_member_set_role(
-                actor=request.user, member=member, role=form.cleaned_data["role"]
-            )
-        except DomainError as error:
-            report_domain_error(request, error)
-        else:
-            messages.success(request, f"{member.organisation} : {member.get_role_display().lower()}.")
-    return redirect(reverse("cooperation:group_detail", args=[member.group_id]) + "#membres")
+    return _change_member(
+        request,
+        pk,
+        MemberRoleForm,
+        "Rôle inconnu : choisissez coordinateur ou membre.",
+        lambda member, value: services.group_member_set_role(actor=request.user, member=member, role=value),
+        lambda member: member.get_role_display().lower(),
+    )
 
 
 @require_POST
