@@ -33,6 +33,27 @@ def log_action(
     return entry
 
 
+def save_changes(
+    obj: models.Model,
+    values: dict[str, Any],
+    *,
+    actor: Any | None,
+    action: str,
+    organisation_id: int | None = None,
+) -> list[str]:
+    """Set the `values` that differ on `obj`, save only those (and `updated_at`), and log `action` with
+    the changed field names. Nothing is saved nor logged when nothing changed. Returns the changed names."""
+    changed = sorted(key for key, value in values.items() if getattr(obj, key) != value)
+    if changed:
+        for key in changed:
+            setattr(obj, key, values[key])
+        obj.save(update_fields=[*changed, "updated_at"])
+        log_action(
+            actor=actor, action=action, target=obj, organisation_id=organisation_id, data={"fields": changed}
+        )
+    return changed
+
+
 def history_for(target: models.Model) -> models.QuerySet[AuditLog]:
     """The audit entries about one object, newest first, with their actors."""
     return AuditLog.objects.filter(

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from essaim.accounts.models import Organisation
-from essaim.core.audit import log_action
+from essaim.core.audit import log_action, save_changes
 from essaim.territory.models import Commune
 
 from ..matching import Offered, Wanted, offer_matches
@@ -67,18 +67,13 @@ def resource_update(*, actor: Any, resource: Resource, **fields: Any) -> Resourc
     if not resource.is_active:
         raise CooperationError("Cette ressource n'est plus proposée : elle ne peut plus être modifiée.")
     _check_resource_fields({k: fields.get(k, getattr(resource, k)) for k in RESOURCE_EDITABLE_FIELDS})
-    changed = {k: v for k, v in fields.items() if getattr(resource, k) != v}
-    for key, value in changed.items():
-        setattr(resource, key, value)
-    if changed:
-        resource.save(update_fields=[*changed, "updated_at"])
-        log_action(
-            actor=actor,
-            action="cooperation.resource.updated",
-            target=resource,
-            organisation_id=resource.owner_id,
-            data={"fields": sorted(changed)},
-        )
+    save_changes(
+        resource,
+        fields,
+        actor=actor,
+        action="cooperation.resource.updated",
+        organisation_id=resource.owner_id,
+    )
     return resource
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from django.db import transaction
 
 from essaim.accounts.models import Organisation
-from essaim.core.audit import log_action
+from essaim.core.audit import log_action, save_changes
 from essaim.territory.models import Perimeter
 
 from ..models import (
@@ -89,18 +89,13 @@ def support_offer_update(
         "contact_email": contact_email,
         "contact_url": contact_url,
     }
-    changed = {k: v for k, v in values.items() if getattr(offer, k) != v}
-    for key, value in changed.items():
-        setattr(offer, key, value)
-    if changed:
-        offer.save(update_fields=[*changed, "updated_at"])
-        log_action(
-            actor=actor,
-            action="cooperation.support_offer.updated",
-            target=offer,
-            organisation_id=offer.organisation_id,
-            data={"fields": sorted(changed)},
-        )
+    save_changes(
+        offer,
+        values,
+        actor=actor,
+        action="cooperation.support_offer.updated",
+        organisation_id=offer.organisation_id,
+    )
     return offer
 
 

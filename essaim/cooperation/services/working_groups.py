@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from essaim.accounts.models import Organisation
-from essaim.core.audit import log_action
+from essaim.core.audit import log_action, save_changes
 from essaim.core.errors import PermissionDeniedError
 from essaim.territory.models import Perimeter
 
@@ -79,14 +79,7 @@ def group_update(*, actor: Any, group: WorkingGroup, **fields: Any) -> WorkingGr
         raise CooperationError(f"Champs non modifiables : {', '.join(sorted(unknown))}.")
     if "name" in fields and not str(fields["name"]).strip():
         raise CooperationError("Donnez un nom au groupe.", field="name")
-    changed = {k: v for k, v in fields.items() if getattr(group, k) != v}
-    for key, value in changed.items():
-        setattr(group, key, value)
-    if changed:
-        group.save(update_fields=[*changed, "updated_at"])
-        log_action(
-            actor=actor, action="cooperation.group.updated", target=group, data={"fields": sorted(changed)}
-        )
+    save_changes(group, fields, actor=actor, action="cooperation.group.updated")
     return group
 
 
