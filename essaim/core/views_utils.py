@@ -1,13 +1,16 @@
-"""Helpers shared by thin views: named permission checks and turning domain errors into messages."""
+"""Helpers shared by thin views: named permission checks, turning domain errors into messages, and the
+usual form page (validate, save through a service, say so, redirect; or show the errors with a 400)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.forms import Form
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 
 from .errors import DomainError
 
@@ -26,3 +29,28 @@ def report_domain_error(request: HttpRequest, error: DomainError, form: Form | N
         form.add_error(None, error.message)
     else:
         messages.error(request, error.message)
+
+
+def form_page(
+    request: HttpRequest,
+    form: Form,
+    template: str,
+    *,
+    save: Callable[[dict[str, Any]], Any],
+    success: Callable[[Any], str],
+    next_url: Callable[[Any], str],
+    context: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """On a valid POST, `save(cleaned_data)` (a service call), show `success(saved)` and redirect to
+    `next_url(saved)`; a domain error goes to its field. Otherwise render `template` with the form, with
+    status 400 after a POST (errors by field) and 200 on GET."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save(form.cleaned_data)
+        except DomainError as error:
+            report_domain_error(request, error, form)
+        else:
+            messages.success(request, success(saved))
+            return redirect(next_url(saved))
+    status = 400 if request.method == "POST" else 200
+    return render(request, template, {"form": form, **(context or {})}, status=status)

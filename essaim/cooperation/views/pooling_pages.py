@@ -7,12 +7,13 @@ from datetime import date
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from essaim.core.downloads import attachment
 from essaim.core.errors import DomainError
-from essaim.core.views_utils import check_perm, report_domain_error
+from essaim.core.views_utils import check_perm, form_page, report_domain_error
 
 from .. import selectors, services
 from ..agreement import agreement_pdf
@@ -44,24 +45,21 @@ def resource_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _resource_url(resource: Resource) -> str:
+    return reverse("cooperation:resource_detail", args=[resource.pk])
+
+
 def resource_create(request: HttpRequest) -> HttpResponse:
     check_perm(request, "cooperation.publish_resource")
-    form = ResourceForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            resource = services.resource_publish(
-                actor=request.user, organisation=active_organisation(request), **form.cleaned_data
-            )
-        except DomainError as error:
-            report_domain_error(request, error, form)
-        else:
-            messages.success(request, f"« {resource.title} » est proposée à la mutualisation.")
-            return redirect("cooperation:resource_detail", pk=resource.pk)
-    return render(
+    return form_page(
         request,
+        ResourceForm(request.POST or None),
         "cooperation/resource_form.html",
-        {"form": form},
-        status=400 if request.method == "POST" else 200,
+        save=lambda data: services.resource_publish(
+            actor=request.user, organisation=active_organisation(request), **data
+        ),
+        success=lambda resource: f"« {resource.title} » est proposée à la mutualisation.",
+        next_url=_resource_url,
     )
 
 
@@ -83,20 +81,14 @@ def resource_update(request: HttpRequest, pk: int) -> HttpResponse:
         "available_from": resource.available_from,
         "available_until": resource.available_until,
     }
-    form = ResourceForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.resource_update(actor=request.user, resource=resource, **form.cleaned_data)
-        except DomainError as error:
-            report_domain_error(request, error, form)
-        else:
-            messages.success(request, f"« {resource.title} » est mise à jour.")
-            return redirect("cooperation:resource_detail", pk=resource.pk)
-    return render(
+    return form_page(
         request,
+        ResourceForm(request.POST or None, initial=initial),
         "cooperation/resource_form.html",
-        {"form": form, "resource": resource},
-        status=400 if request.method == "POST" else 200,
+        save=lambda data: services.resource_update(actor=request.user, resource=resource, **data),
+        success=lambda saved: f"« {saved.title} » est mise à jour.",
+        next_url=_resource_url,
+        context={"resource": resource},
     )
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from essaim.core.errors import DomainError
-from essaim.core.views_utils import check_perm, report_domain_error
+from essaim.core.views_utils import check_perm, form_page
 
 from .. import selectors, services
 from ..forms import (
@@ -39,24 +39,21 @@ def support_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _offer_url(offer: SupportOffer) -> str:
+    return reverse("cooperation:support_detail", args=[offer.pk])
+
+
 def support_create(request: HttpRequest) -> HttpResponse:
     check_perm(request, "cooperation.publish_support_offer")
-    form = SupportOfferForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            offer = services.support_offer_publish(
-                actor=request.user, organisation=active_organisation(request), **form.cleaned_data
-            )
-        except DomainError as error:
-            report_domain_error(request, error, form)
-        else:
-            messages.success(request, f"Offre « {offer.title} » publiée.")
-            return redirect("cooperation:support_detail", pk=offer.pk)
-    return render(
+    return form_page(
         request,
+        SupportOfferForm(request.POST or None),
         "cooperation/support_form.html",
-        {"form": form},
-        status=400 if request.method == "POST" else 200,
+        save=lambda data: services.support_offer_publish(
+            actor=request.user, organisation=active_organisation(request), **data
+        ),
+        success=lambda offer: f"Offre « {offer.title} » publiée.",
+        next_url=_offer_url,
     )
 
 
@@ -76,20 +73,14 @@ def support_update(request: HttpRequest, pk: int) -> HttpResponse:
         "contact_email": offer.contact_email,
         "contact_url": offer.contact_url,
     }
-    form = SupportOfferForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.support_offer_update(actor=request.user, offer=offer, **form.cleaned_data)
-        except DomainError as error:
-            report_domain_error(request, error, form)
-        else:
-            messages.success(request, f"Offre « {offer.title} » mise à jour.")
-            return redirect("cooperation:support_detail", pk=offer.pk)
-    return render(
+    return form_page(
         request,
+        SupportOfferForm(request.POST or None, initial=initial),
         "cooperation/support_form.html",
-        {"form": form, "offer": offer},
-        status=400 if request.method == "POST" else 200,
+        save=lambda data: services.support_offer_update(actor=request.user, offer=offer, **data),
+        success=lambda saved: f"Offre « {saved.title} » mise à jour.",
+        next_url=_offer_url,
+        context={"offer": offer},
     )
 
 
