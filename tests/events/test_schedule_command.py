@@ -11,8 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from essaim.events.scheduling import Meeting, parse_instance, validate_schedule
-from essaim.events.scheduling_instances import BENCHMARK
+from essaim.events.scheduling import BENCHMARK, Meeting, parse_instance, validate_schedule
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -5,17 +5,21 @@ from collections import defaultdict
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from essaim.events import scheduling, scheduling_model
+from essaim.events import scheduling
 from essaim.events.scheduling import (
+    BENCHMARK,
     Meeting,
     SchedulingInputError,
     count_idle_periods,
+    generate_instance,
+    greedy_baseline,
     parse_instance,
     schedule_as_json,
     solve,
     validate_schedule,
 )
-from essaim.events.scheduling_instances import BENCHMARK, generate_instance, greedy_baseline
+from essaim.events.scheduling import model as scheduling_model
+from essaim.events.scheduling import solver as scheduling_solver
 from tests.events.scheduling_support import brute_force, check_schedule, small_instances
 
 SOLVE_SECONDS = 1.0
@@ -262,10 +266,12 @@ def test_fallback_when_cp_sat_finds_nothing_is_the_greedy_with_a_proven_bound(mo
             self.best_objective_bound = 0.0
 
         def solve(self, model: object) -> int:
-            return scheduling.cp_model.UNKNOWN
+            return scheduling_solver.cp_model.UNKNOWN
 
-    monkeypatch.setattr(scheduling, "_solver", NothingFound)
-    monkeypatch.setattr(scheduling, "_lp_relaxation", lambda *args: scheduling_model._Relaxation(None, {}))
+    monkeypatch.setattr(scheduling_solver, "cp_solver", NothingFound)
+    monkeypatch.setattr(
+        scheduling_solver, "lp_relaxation", lambda *args: scheduling_model.Relaxation(None, {})
+    )
     schedule = solve(instance, time_limit=2)
     greedy = greedy_baseline(instance)
     check_schedule(instance, schedule)
@@ -423,16 +429,16 @@ def test_the_lp_guided_model_keeps_the_pairs_the_lp_meets_and_drops_those_it_lea
             ],
         }
     )
-    pairs = scheduling_model._candidate_pairs(instance)
+    pairs = scheduling_model.candidate_pairs(instance)
     met = [{("A", "B"): 0.0, ("B", "C"): 1.0, ("A", "C"): 0.5}[(p.a, p.b)] for p in pairs]
-    model = scheduling_model._Model(instance, pairs)
+    model = scheduling_model.Model(instance, pairs)
     model.restrict_to_lp(met)
     model.model.maximize(model.weight)
-    solver = scheduling_model._solver(5, 1, 0)
-    assert solver.solve(model.model) == scheduling.cp_model.OPTIMAL
+    solver = scheduling_model.cp_solver(5, 1, 0)
+    assert solver.solve(model.model) == scheduling_solver.cp_model.OPTIMAL
     assert [(pairs[i].a, pairs[i].b) for i in model.assignment(solver)] == [("B", "C")]
     # Unrestricted, the heaviest pair wins.
-    free = scheduling_model._Model(instance, pairs)
+    free = scheduling_model.Model(instance, pairs)
     free.model.maximize(free.weight)
-    assert solver.solve(free.model) == scheduling.cp_model.OPTIMAL
+    assert solver.solve(free.model) == scheduling_solver.cp_model.OPTIMAL
     assert [(pairs[i].a, pairs[i].b) for i in free.assignment(solver)] == [("A", "C")]

@@ -6,28 +6,28 @@ from hypothesis import strategies as st
 from essaim.events.scheduling import (
     Instance,
     assign_tables,
+    generate_tight_instance,
     greedy_schedule,
     pair_key,
     parse_instance,
     validate_schedule,
     weight_of,
 )
-from essaim.events.scheduling_instances import generate_tight_instance
-from essaim.events.scheduling_kempe import KempeSearch
-from essaim.events.scheduling_model import _candidate_pairs, _greedy_assignment, _Pair
+from essaim.events.scheduling.kempe import KempeSearch
+from essaim.events.scheduling.model import Pair, candidate_pairs, greedy_assignment
 from tests.events.scheduling_support import idle_by_occupancy, small_instances
 
 NO_DEADLINE = float("inf")
 
 
-def start(instance: Instance, placed: list[tuple[str, str, int]]) -> tuple[list[_Pair], dict[int, int]]:
+def start(instance: Instance, placed: list[tuple[str, str, int]]) -> tuple[list[Pair], dict[int, int]]:
     """The candidate pairs and an assignment (pair index → slot) holding exactly `placed`."""
-    pairs = _candidate_pairs(instance)
+    pairs = candidate_pairs(instance)
     index = {pair_key(p.a, p.b): i for i, p in enumerate(pairs)}
     return pairs, {index[pair_key(a, b)]: slot for a, b, slot in placed}
 
 
-def meetings(instance: Instance, pairs: list[_Pair], assignment: dict[int, int]):
+def meetings(instance: Instance, pairs: list[Pair], assignment: dict[int, int]):
     return assign_tables(instance, [(pairs[i].a, pairs[i].b, slot) for i, slot in assignment.items()])
 
 
@@ -186,8 +186,8 @@ def tight_instances(draw: st.DrawFn) -> dict:
 )
 def test_the_search_keeps_schedules_valid_and_never_makes_the_objective_worse(data: dict, seed: int) -> None:
     instance = parse_instance(data)
-    pairs = _candidate_pairs(instance)
-    assignment = _greedy_assignment(instance, pairs)
+    pairs = candidate_pairs(instance)
+    assignment = greedy_assignment(instance, pairs)
     before = meetings(instance, pairs, assignment)
     # Half of the time the greedy schedule is also the one already sent.
     previous = dict(assignment) if seed % 2 else {}
@@ -218,8 +218,8 @@ def test_on_a_tight_instance_the_search_alone_halves_the_greedy_idle_periods() -
     # seconds, so that the result does not depend on the machine.
     instance = parse_instance(generate_tight_instance(seed=7, size=24, slots=8, tables=21, hole_share=0.3))
     greedy = greedy_schedule(instance)
-    pairs = _candidate_pairs(instance)
-    search = KempeSearch(instance, pairs, _greedy_assignment(instance, pairs), {}, seed=0)
+    pairs = candidate_pairs(instance)
+    search = KempeSearch(instance, pairs, greedy_assignment(instance, pairs), {}, seed=0)
     after = meetings(instance, pairs, search.run(NO_DEADLINE, max_tries=20_000))
     assert validate_schedule(instance, after) == []
     assert weight_of(instance, after) >= greedy.satisfied_weight

@@ -12,8 +12,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from essaim.events.scheduling import solve, validate_schedule
-from essaim.events.scheduling_instances import BENCHMARK, greedy_baseline
+from essaim.events.scheduling import BENCHMARK, greedy_baseline, solve, validate_schedule
 
 
 class Command(BaseCommand):

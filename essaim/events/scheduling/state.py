@@ -1,7 +1,7 @@
 """The assignment the phase-2 searches work on (pure: no Django): which pair meets in which slot, who
 is busy when, and each participant's idle periods, kept up to date as meetings are placed and removed.
-Shared by the Kempe-chain search (`scheduling_kempe`) and the CP-SAT neighbourhood search
-(`scheduling_search`).
+Shared by the Kempe-chain search (`kempe`) and the CP-SAT neighbourhood search
+(`search`).
 """
 
 from __future__ import annotations
@@ -9,14 +9,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
-from essaim.events.scheduling_model import _Pair
-from essaim.events.scheduling_problem import Instance, sessions
+from essaim.events.scheduling.model import Pair
+from essaim.events.scheduling.problem import Instance, sessions
 
 
 class AssignmentState:
     """Pair index → slot, with the indexes a local search needs to evaluate a move cheaply."""
 
-    def __init__(self, instance: Instance, pairs: Sequence[_Pair], assignment: Mapping[int, int]) -> None:
+    def __init__(self, instance: Instance, pairs: Sequence[Pair], assignment: Mapping[int, int]) -> None:
         self.instance = instance
         self.pairs = pairs
         self.sessions = sessions(instance.slots, instance.breaks)

@@ -1,6 +1,6 @@
 """Building blocks of the scheduler (pure: no Django): the candidate pairs, the proven upper bounds
 (combinatorial and the GLOP linear relaxation), the greedy and LP-rounding assignments, and the CP-SAT
-model with its idle-period objective. `scheduling.solve` puts them together.
+model with its idle-period objective. `solver.solve` puts them together.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
-from essaim.events.scheduling_problem import Instance, pair_key, sessions
+from essaim.events.scheduling.problem import Instance, pair_key, sessions
 
 # --------------------------------------------------------------------------------------------------------
 # Candidate pairs, relaxation bound, greedy
@@ -22,7 +22,7 @@ from essaim.events.scheduling_problem import Instance, pair_key, sessions
 
 
 @dataclass
-class _Pair:
+class Pair:
     a: str
     b: str
     weight: int
@@ -30,17 +30,17 @@ class _Pair:
     locked_slot: int | None = None
 
 
-def _candidate_pairs(instance: Instance) -> list[_Pair]:
+def candidate_pairs(instance: Instance) -> list[Pair]:
     """The pairs the model may schedule. A weight-0 request that is not locked is left out."""
     locked = {pair_key(p.a, p.b): p for p in instance.locked}
-    pairs: list[_Pair] = []
+    pairs: list[Pair] = []
     seen: set[tuple[str, str]] = set()
     for request in instance.requests:
         key = pair_key(request.a, request.b)
         seen.add(key)
         lock = locked.get(key)
         if lock is not None:
-            pairs.append(_Pair(request.a, request.b, request.weight, [lock.slot], lock.slot))
+            pairs.append(Pair(request.a, request.b, request.weight, [lock.slot], lock.slot))
             continue
         if request.weight == 0:
             continue
@@ -50,14 +50,14 @@ def _candidate_pairs(instance: Instance) -> list[_Pair]:
             if instance.availability[request.a][s] and instance.availability[request.b][s]
         ]
         if common:
-            pairs.append(_Pair(request.a, request.b, request.weight, common))
+            pairs.append(Pair(request.a, request.b, request.weight, common))
     for key, lock in locked.items():
         if key not in seen:
-            pairs.append(_Pair(lock.a, lock.b, 0, [lock.slot], lock.slot))
+            pairs.append(Pair(lock.a, lock.b, 0, [lock.slot], lock.slot))
     return pairs
 
 
-def relaxation_bound(instance: Instance, pairs: Sequence[_Pair] | None = None) -> int:
+def relaxation_bound(instance: Instance, pairs: Sequence[Pair] | None = None) -> int:
     """A proven upper bound without a solver: the least of three relaxations.
 
     - every schedulable request met;
@@ -66,7 +66,7 @@ def relaxation_bound(instance: Instance, pairs: Sequence[_Pair] | None = None) -
       slot where they can meet anyone; each participant contributes the heaviest requests they can hold.
     """
     if pairs is None:
-        pairs = _candidate_pairs(instance)
+        pairs = candidate_pairs(instance)
     weights = sorted((p.weight for p in pairs), reverse=True)
     total = sum(weights)
     by_tables = sum(weights[: instance.tables * instance.slots])
@@ -88,8 +88,8 @@ def relaxation_bound(instance: Instance, pairs: Sequence[_Pair] | None = None) -
     return min(total, by_tables, by_capacity)
 
 
-def _greedy_assignment(
-    instance: Instance, pairs: Sequence[_Pair], seeds: Iterable[tuple[int, int]] = ()
+def greedy_assignment(
+    instance: Instance, pairs: Sequence[Pair], seeds: Iterable[tuple[int, int]] = ()
 ) -> dict[int, int]:
     """Pair index → slot. Locked pairs first, then the seeds that still fit (a previous schedule), then
     slot by slot the heaviest free requests (ties: fewest remaining common slots first)."""
@@ -140,12 +140,12 @@ def _greedy_assignment(
 
 
 @dataclass
-class _Relaxation:
+class Relaxation:
     bound: int | None
     values: dict[tuple[int, int], float]
 
 
-def _lp_relaxation(instance: Instance, pairs: Sequence[_Pair], time_limit: float) -> _Relaxation:
+def lp_relaxation(instance: Instance, pairs: Sequence[Pair], time_limit: float) -> Relaxation:
     """The linear relaxation of the weight model, solved by GLOP.
 
     The bound does not trust the LP solver: from its duals λ ≥ 0 (clipped), the Lagrangian
@@ -154,7 +154,7 @@ def _lp_relaxation(instance: Instance, pairs: Sequence[_Pair], time_limit: float
     """
     solver = pywraplp.Solver.CreateSolver("GLOP")
     if solver is None:  # pragma: no cover - GLOP ships with OR-Tools
-        return _Relaxation(None, {})
+        return Relaxation(None, {})
     solver.SetTimeLimit(max(1, int(time_limit * 1000)))
     infinity = solver.infinity()
     variables: dict[tuple[int, int], pywraplp.Variable] = {}
@@ -189,7 +189,7 @@ def _lp_relaxation(instance: Instance, pairs: Sequence[_Pair], time_limit: float
     objective.SetMaximization()
     status = solver.Solve()
     if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
-        return _Relaxation(None, {})
+        return Relaxation(None, {})
     duals = [max(0.0, constraint.dual_value()) for constraint, _ in rows]
     bound = sum(dual * upper for dual, (_, upper) in zip(duals, rows, strict=True))
     for (i, _), keys in row_of_var.items():
@@ -199,21 +199,21 @@ def _lp_relaxation(instance: Instance, pairs: Sequence[_Pair], time_limit: float
         elif reduced > 0:
             bound += reduced
     values = {key: var.solution_value() for key, var in variables.items()}
-    return _Relaxation(math.floor(bound + 1e-6), values)
+    return Relaxation(math.floor(bound + 1e-6), values)
 
 
-def _round(
-    instance: Instance, pairs: Sequence[_Pair], values: Mapping[tuple[int, int], float]
+def lp_rounding(
+    instance: Instance, pairs: Sequence[Pair], values: Mapping[tuple[int, int], float]
 ) -> dict[int, int]:
     """LP rounding: the largest LP values first (then the heaviest), completed by the greedy."""
     seeds = sorted(
         (key for key, value in values.items() if value > 1e-6),
         key=lambda key: (-values[key], -pairs[key[0]].weight, key),
     )
-    return _greedy_assignment(instance, pairs, seeds)
+    return greedy_assignment(instance, pairs, seeds)
 
 
-def _lp_pair_values(pairs: Sequence[_Pair], values: Mapping[tuple[int, int], float]) -> list[float]:
+def lp_pair_values(pairs: Sequence[Pair], values: Mapping[tuple[int, int], float]) -> list[float]:
     """How much of each pair the LP solution meets (Σ over its slots), between 0 and 1."""
     met = [0.0] * len(pairs)
     for (i, _), value in values.items():
@@ -226,10 +226,10 @@ def _lp_pair_values(pairs: Sequence[_Pair], values: Mapping[tuple[int, int], flo
 # --------------------------------------------------------------------------------------------------------
 
 
-class _Model:
+class Model:
     """The CP-SAT model: x[i, s] = pair i meets in slot s, only where both are available."""
 
-    def __init__(self, instance: Instance, pairs: Sequence[_Pair]) -> None:
+    def __init__(self, instance: Instance, pairs: Sequence[Pair]) -> None:
         self.instance = instance
         self.pairs = pairs
         self.model = cp_model.CpModel()
@@ -275,7 +275,7 @@ class _Model:
                     self.model.add(var == 0)
 
     def hint(self, assignment: Mapping[int, int]) -> None:
-        _untyped(self.model.clear_hints)
+        call_untyped(self.model.clear_hints)
         for (i, s), var in self.x.items():
             self.model.add_hint(var, assignment.get(i) == s)
 
@@ -283,12 +283,12 @@ class _Model:
         return {i: s for (i, s), var in self.x.items() if solver.boolean_value(var)}
 
 
-def _untyped(method: Callable[[], object]) -> None:
+def call_untyped(method: Callable[[], object]) -> None:
     """Call a CP-SAT method that lacks type annotations."""
     method()
 
 
-def _solver(time_limit: float, workers: int, seed: int) -> cp_model.CpSolver:
+def cp_solver(time_limit: float, workers: int, seed: int) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(time_limit, 0.01)
     solver.parameters.num_workers = workers
@@ -296,8 +296,8 @@ def _solver(time_limit: float, workers: int, seed: int) -> cp_model.CpSolver:
     return solver
 
 
-def _idle_objective(
-    m: _Model, assignment: Mapping[int, int] | None
+def idle_objective(
+    m: Model, assignment: Mapping[int, int] | None
 ) -> tuple[cp_model.LinearExpr, int, list[tuple[cp_model.IntVar, int]]]:
     """Idle periods of a participant in a session = starts of busy runs − (1 if busy at all).
 

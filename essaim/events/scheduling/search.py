@@ -11,15 +11,15 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from ortools.sat.python import cp_model
 
-from essaim.events.scheduling_model import _Pair
-from essaim.events.scheduling_problem import Instance
-from essaim.events.scheduling_state import AssignmentState
+from essaim.events.scheduling.model import Pair
+from essaim.events.scheduling.problem import Instance
+from essaim.events.scheduling.state import AssignmentState
 
 SolverFactory = Callable[[float, int, int], cp_model.CpSolver]
 """(time limit, workers, seed) → a configured CP-SAT solver."""
 
 
-class _Improver(AssignmentState):
+class Improver(AssignmentState):
     """Large neighbourhood search for phase 2 on instances too big for one CP-SAT model to improve.
 
     Each step frees a few meetings (those among a cluster of participants, or those in a window of
@@ -31,7 +31,7 @@ class _Improver(AssignmentState):
     def __init__(
         self,
         instance: Instance,
-        pairs: Sequence[_Pair],
+        pairs: Sequence[Pair],
         assignment: Mapping[int, int],
         previous: Mapping[int, int],
         move_cost: int,

@@ -7,7 +7,7 @@ on the chain busy in both slots, except its two ends: the first participant trad
 the last one the other way round. So a chain moves a gap of one participant to another slot and only the
 two ends' idle periods change, which makes a move cheap to evaluate. When almost everybody meets in
 every slot, this is how a gap can travel from the middle of a session to its end; a neighbourhood that
-re-solves a few participants (`scheduling_search`) cannot do it, every partner being busy.
+re-solves a few participants (`search`) cannot do it, every partner being busy.
 
 Two more moves: an exchange gives the slot of a met request to an unmet one of at least the same weight
 (the search also chooses which requests are left out); an insertion meets an unmet request, if need be
@@ -25,9 +25,9 @@ import random
 import time
 from collections.abc import Mapping, Sequence
 
-from essaim.events.scheduling_model import _Pair
-from essaim.events.scheduling_problem import Instance
-from essaim.events.scheduling_state import AssignmentState
+from essaim.events.scheduling.model import Pair
+from essaim.events.scheduling.problem import Instance
+from essaim.events.scheduling.state import AssignmentState
 
 # Share of moves that start from a participant with an idle period (the others diversify).
 TROUBLED_SHARE = 0.8
@@ -43,7 +43,7 @@ class KempeSearch(AssignmentState):
     def __init__(
         self,
         instance: Instance,
-        pairs: Sequence[_Pair],
+        pairs: Sequence[Pair],
         assignment: Mapping[int, int],
         previous: Mapping[int, int],
         seed: int,

@@ -11,9 +11,9 @@ Objectives, lexicographic:
    period together, so the order is strict);
 3. tables are assigned afterwards, so that a participant keeps their table when they can.
 
-This module is the entry point (`solve`, `greedy_schedule`, table assignment) and re-exports the public
-names. The problem types, parser and validity check are in `scheduling_problem`, the bounds, greedy and
-CP-SAT model in `scheduling_model`, the neighbourhood search of phase 2 in `scheduling_search`.
+This module is the entry point (`solve`, `greedy_schedule`, table assignment); the package `__init__`
+re-exports the public names. The problem types, parser and validity check are in `problem`, the bounds,
+greedy and CP-SAT model in `model`, the neighbourhood searches of phase 2 in `search` and `kempe`.
 
 See docs/scheduler.md for the model and the guarantees.
 """
@@ -27,61 +27,32 @@ from collections.abc import Mapping, Sequence
 
 from ortools.sat.python import cp_model
 
-from essaim.events.scheduling_kempe import KempeSearch
-from essaim.events.scheduling_model import (
-    _candidate_pairs,
-    _greedy_assignment,
-    _idle_objective,
-    _lp_pair_values,
-    _lp_relaxation,
-    _Model,
-    _Pair,
-    _round,
-    _solver,
-    _untyped,
+from essaim.events.scheduling.kempe import KempeSearch
+from essaim.events.scheduling.model import (
+    Model,
+    Pair,
+    call_untyped,
+    candidate_pairs,
+    cp_solver,
+    greedy_assignment,
+    idle_objective,
+    lp_pair_values,
+    lp_relaxation,
+    lp_rounding,
     relaxation_bound,
 )
-from essaim.events.scheduling_problem import (
+from essaim.events.scheduling.problem import (
     Instance,
     Meeting,
     Placement,
-    Request,
     Schedule,
-    SchedulingInputError,
     Source,
     Status,
     count_idle_periods,
     pair_key,
-    parse_instance,
-    sessions,
-    validate_schedule,
     weight_of,
 )
-from essaim.events.scheduling_search import _Improver
-
-__all__ = [
-    "DEFAULT_TIME_LIMIT",
-    "DEFAULT_WORKERS",
-    "Instance",
-    "Meeting",
-    "Placement",
-    "Request",
-    "Schedule",
-    "SchedulingInputError",
-    "Source",
-    "Status",
-    "assign_tables",
-    "count_idle_periods",
-    "greedy_schedule",
-    "pair_key",
-    "parse_instance",
-    "relaxation_bound",
-    "schedule_as_json",
-    "sessions",
-    "solve",
-    "validate_schedule",
-    "weight_of",
-]
+from essaim.events.scheduling.search import Improver
 
 DEFAULT_TIME_LIMIT = 10.0
 DEFAULT_WORKERS = 2
@@ -170,7 +141,7 @@ def assign_tables(instance: Instance, placed: Sequence[tuple[str, str, int]]) ->
 
 def _finish(
     instance: Instance,
-    pairs: Sequence[_Pair],
+    pairs: Sequence[Pair],
     assignment: Mapping[int, int],
     *,
     upper_bound: int,
@@ -202,8 +173,8 @@ def _finish(
 def greedy_schedule(instance: Instance) -> Schedule:
     """The slot-by-slot greedy (the benchmark baseline and the solver's fallback)."""
     started = time.monotonic()
-    pairs = _candidate_pairs(instance)
-    assignment = _greedy_assignment(instance, pairs)
+    pairs = candidate_pairs(instance)
+    assignment = greedy_assignment(instance, pairs)
     return _finish(
         instance,
         pairs,
@@ -216,7 +187,7 @@ def greedy_schedule(instance: Instance) -> Schedule:
 
 
 def _maximise(
-    m: _Model, bound: int, hint: Mapping[int, int], seconds: float, workers: int, seed: int
+    m: Model, bound: int, hint: Mapping[int, int], seconds: float, workers: int, seed: int
 ) -> tuple[dict[int, int] | None, int | None, float]:
     """Maximise the weight of model `m` (below the known `bound`, a valid cut) from `hint`.
 
@@ -227,7 +198,7 @@ def _maximise(
     m.model.add(m.weight <= bound)
     m.model.maximize(m.weight)
     m.hint(hint)
-    solver = _solver(seconds, workers, seed)
+    solver = cp_solver(seconds, workers, seed)
     status = solver.solve(m.model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None, None, solver.wall_time
@@ -251,7 +222,7 @@ def solve(
     """
     started = time.monotonic()
     deadline = started + time_limit
-    pairs = _candidate_pairs(instance)
+    pairs = candidate_pairs(instance)
     index_of = {pair_key(p.a, p.b): i for i, p in enumerate(pairs)}
     previous_seeds = [
         (index_of[pair_key(p.a, p.b)], p.slot) for p in instance.previous if pair_key(p.a, p.b) in index_of
@@ -261,14 +232,14 @@ def solve(
         return sum(pairs[i].weight for i in assignment)
 
     # Cheap start: the greedy (after the previous schedule), the LP bound and the rounded LP solution.
-    best = _greedy_assignment(instance, pairs, previous_seeds)
+    best = greedy_assignment(instance, pairs, previous_seeds)
     source: Source = "greedy"
     stats: dict[str, float] = {"greedy_weight": weight(best)}
     bound = relaxation_bound(instance, pairs)
-    relaxation = _lp_relaxation(instance, pairs, LP_SHARE * time_limit)
+    relaxation = lp_relaxation(instance, pairs, LP_SHARE * time_limit)
     if relaxation.bound is not None:
         bound = min(bound, relaxation.bound)
-        rounded = _round(instance, pairs, relaxation.values)
+        rounded = lp_rounding(instance, pairs, relaxation.values)
         if weight(rounded) > weight(best):
             best, source = rounded, "lp-rounding"
     stats["lp_seconds"] = time.monotonic() - started
@@ -278,8 +249,8 @@ def solve(
     # only decides the fractional pairs and the slots. On tight instances this small model reaches the LP
     # bound in a fraction of the time the full model needs; its own bound is not a proof (restricted).
     if weight(best) < bound and relaxation.bound is not None:
-        guided = _Model(instance, pairs)
-        guided.restrict_to_lp(_lp_pair_values(pairs, relaxation.values))
+        guided = Model(instance, pairs)
+        guided.restrict_to_lp(lp_pair_values(pairs, relaxation.values))
         seconds = GUIDED_SHARE * (deadline - time.monotonic())
         found, _, stats["guided_seconds"] = _maximise(guided, bound, best, seconds, workers, random_seed)
         if found is not None and weight(found) > weight(best):
@@ -287,9 +258,9 @@ def solve(
         stats["guided_weight"] = weight(best)
 
     # Phase 1 (b): maximise the satisfied weight over the full model, unless the bound is reached.
-    m: _Model | None = None
+    m: Model | None = None
     if weight(best) < bound:
-        m = _Model(instance, pairs)
+        m = Model(instance, pairs)
         seconds = PHASE1_SHARE * (deadline - time.monotonic())
         found, proven, stats["phase1_seconds"] = _maximise(m, bound, best, seconds, workers, random_seed)
         if proven is not None:
@@ -320,7 +291,7 @@ def solve(
         if kempe.improved:
             source = "local-search"
         best_weight = weight(best)  # the search may have met more requests: later models keep them
-    improver = _Improver(instance, pairs, best, previous, move_cost, random_seed, _solver)
+    improver = Improver(instance, pairs, best, previous, move_cost, random_seed, cp_solver)
     if improver.total() == (0, 0):
         second_optimal = True
     elif size > GLOBAL_PHASE2_MIN_SIZE:
@@ -333,10 +304,10 @@ def solve(
             source = "cp-sat"
     if not second_optimal and size <= GLOBAL_PHASE2_MAX_SIZE and improver.total() != (0, 0):
         if m is None:
-            m = _Model(instance, pairs)
-        _untyped(m.model.clear_objective)
+            m = Model(instance, pairs)
+        call_untyped(m.model.clear_objective)
         m.model.add(m.weight >= best_weight)
-        idle, _, idle_hints = _idle_objective(m, best)
+        idle, _, idle_hints = idle_objective(m, best)
         kept = [m.x[(i, s)] for i, s in previous_seeds if (i, s) in m.x]
         m.model.minimize(idle - move_cost * cp_model.LinearExpr.sum(kept))
         m.hint(best)
@@ -344,7 +315,7 @@ def solve(
             m.model.add_hint(var, value)
         remaining = phase2_deadline - time.monotonic()
         if remaining > 0.05:
-            solver = _solver(remaining, workers, random_seed)
+            solver = cp_solver(remaining, workers, random_seed)
             status = solver.solve(m.model)
             stats["phase2_seconds"] = solver.wall_time
             if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):

@@ -11,7 +11,8 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from essaim.events.scheduling import Instance, Schedule, greedy_schedule, parse_instance
+from essaim.events.scheduling.problem import Instance, Schedule, parse_instance
+from essaim.events.scheduling.solver import greedy_schedule
 
 JsonInstance = dict[str, object]
 

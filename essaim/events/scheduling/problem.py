@@ -1,7 +1,7 @@
 """The scheduling problem (pure: no Django): its input and output types, the JSON parser, the measures
 of a schedule and the check that a schedule follows every rule.
 
-The solver is in `scheduling` (entry point), `scheduling_model` and `scheduling_search`.
+The solver is in `solver` (entry point), `model`, `search` and `kempe`.
 """
 
 from __future__ import annotations
