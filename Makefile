@@ -8,7 +8,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 MYPY_TARGETS := essaim/core essaim/events/scheduling $(wildcard essaim/*/matching.py essaim/*/analysis.py essaim/*/decp_cleaning.py essaim/*/reservation.py)
 
-.PHONY: install demo demo-setup serve test lint format types migrations-check test-sqlite test-postgres test-browser clean
+.PHONY: install demo demo-setup serve test lint format types migrations-check test-sqlite test-postgres test-browser \
+	system-runtime system-test postgres-up clean
 
 install: $(VENV)/.installed
 
@@ -20,13 +21,24 @@ $(VENV)/.installed: pyproject.toml
 
 demo: demo-setup serve
 
-demo-setup: install
+demo-setup: system-runtime install
 	$(ESSAIM) demo_setup
 
-serve: install
+serve: system-runtime install
 	$(ESSAIM) runserver $(HOST):$(PORT)
 
-test: lint types migrations-check test-sqlite test-postgres test-browser
+# System packages (scripts/system-packages.sh): installed when missing as root, named with the command to
+# install them otherwise.
+system-runtime:
+	PYTHON=$(PYTHON) scripts/system-packages.sh runtime
+
+system-test:
+	PYTHON=$(PYTHON) scripts/system-packages.sh test
+
+postgres-up: system-test
+	scripts/postgres-up.sh $(PG_URL)
+
+test: system-test lint types migrations-check test-sqlite test-postgres test-browser
 
 lint: install
 	$(BIN)/ruff check .
@@ -42,13 +54,13 @@ types: install
 migrations-check: install
 	DJANGO_SETTINGS_MODULE=config.settings.test $(ESSAIM) makemigrations --check --dry-run
 
-test-sqlite: install
+test-sqlite: system-test install
 	$(BIN)/pytest -q -m "not browser and not postgres"
 
-test-postgres: install
+test-postgres: postgres-up install
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -m "not browser"
 
-test-browser: install
+test-browser: system-test install
 	$(BIN)/pytest -q -m browser -p no:randomly
 
 clean:

@@ -27,3 +27,29 @@ def brand_colours_are_accessible(app_configs: Any, **kwargs: Any) -> list[Error]
             )
         )
     return errors
+
+
+# Debian packages WeasyPrint needs (scripts/system-packages.sh installs them on development machines).
+PDF_PACKAGES = "libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core"
+PDF_FONT = "DejaVu Sans"  # the font our PDF templates name
+
+
+@register(deploy=True)
+def pdf_engine_works(app_configs: Any, **kwargs: Any) -> list[Error]:
+    """Badges, agendas, agreements and SPASER reports are PDFs: render a tiny one at start-up, so that a server
+    missing a library or the font fails here and not on the first download."""
+    hint = f"Install the system packages: apt-get install {PDF_PACKAGES}"
+    try:
+        from weasyprint import HTML  # imported here: loading pango costs time, and only this check needs it
+        from weasyprint.text import ffi
+
+        document = HTML(string=f'<p style="font-family: {PDF_FONT}">Essaim é</p>').render()
+        pdf = document.write_pdf()
+    except (ImportError, OSError) as error:
+        return [Error(f"WeasyPrint cannot produce PDFs: {error}", hint=hint, id="essaim.E003")]
+    errors = []
+    if ffi.harfbuzz_subset is None:
+        errors.append(Error("WeasyPrint does not find libharfbuzz-subset.", hint=hint, id="essaim.E004"))
+    if not pdf.startswith(b"%PDF-") or PDF_FONT not in {font.family for font in document.fonts.values()}:
+        errors.append(Error(f"PDFs are not drawn with the {PDF_FONT} font.", hint=hint, id="essaim.E005"))
+    return errors

@@ -9,7 +9,7 @@ import pytest
 from django.core.checks import Error
 from django.test import override_settings
 
-from essaim.core.checks import brand_colours_are_accessible
+from essaim.core.checks import brand_colours_are_accessible, pdf_engine_works
 from essaim.core.colors import contrast_ratio
 
 
@@ -63,3 +63,44 @@ def test_our_stylesheet_and_htmx_are_served(client) -> None:  # noqa: ANN001
         response = client.get(path)
         assert response.status_code == 200, path
         assert b"".join(response.streaming_content if response.streaming else [response.content])
+
+
+PRODUCTION_ENV = {
+    "DJANGO_SETTINGS_MODULE": "config.settings.prod",
+    "SECRET_KEY": "a-long-random-production-key-for-this-test-only-0123456789",
+    "DATABASE_URL": "postgres://essaim@127.0.0.1:5432/essaim",
+    "ALLOWED_HOSTS": "achats.grandorlyseinebievre.fr",
+}
+
+
+def start_wsgi(before: str = "") -> subprocess.CompletedProcess[str]:
+    """Load the WSGI application as gunicorn does, in a fresh interpreter (`before` runs first)."""
+    environment = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SECRET_KEY")}
+    environment.update(PRODUCTION_ENV)
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "-c", f"{before}\nimport config.wsgi"],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=120,
+    )
+
+
+def test_a_production_server_with_the_pdf_libraries_starts() -> None:
+    result = start_wsgi()
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_production_server_without_the_pdf_libraries_refuses_to_start() -> None:
+    # What a server without pango sees: WeasyPrint cannot be imported.
+    result = start_wsgi("import sys; sys.modules['weasyprint'] = None")
+    assert result.returncode != 0
+    assert "essaim.E003" in result.stderr and "apt-get install libpango-1.0-0" in result.stderr
+
+
+def test_the_pdf_check_names_the_missing_library(monkeypatch) -> None:  # noqa: ANN001
+    assert pdf_engine_works(None) == []
+    from weasyprint.text import ffi
+
+    monkeypatch.setattr(ffi, "harfbuzz_subset", None)
+    assert [error.id for error in pdf_engine_works(None)] == ["essaim.E004"]
