@@ -131,11 +131,21 @@ LOGOUT_REDIRECT_URL = "core:home"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 INVITATION_VALIDITY_DAYS = int(os.environ.get("INVITATION_VALIDITY_DAYS", "14"))
 
-# Login throttling (django-axes): lock an email+IP pair after 5 failures for 15 minutes.
+# Client address behind the reverse proxies (see docs/deploy.md): the number of proxies in front of the
+# application that append to X-Forwarded-For. 0 (the default) trusts no header and reads REMOTE_ADDR.
+ESSAIM_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
+# Login throttling (django-axes, attempts kept in the database so every instance shares them): lock an
+# email+address pair after 5 failures for 15 minutes (the email whatever its letter case), and an address
+# after ESSAIM_LOGIN_IP_FAILURE_LIMIT failures on any accounts (password spraying).
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+ESSAIM_LOGIN_IP_FAILURE_LIMIT = int(os.environ.get("LOGIN_IP_FAILURE_LIMIT", "30"))
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "essaim.accounts.throttle.login_username"
+AXES_CLIENT_IP_CALLABLE = "essaim.core.clients.client_ip"
+AXES_HANDLER = "essaim.accounts.throttle.LoginThrottleHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
