@@ -12,9 +12,9 @@ from functools import lru_cache
 from typing import Any
 
 from . import references
-from .analysis import index_document, normalise
 from .models import Sector, Structure
-from .search_columns import search_tags
+from .search.analysis import index_document, normalise
+from .search.columns import search_tags
 from .sector_mappings import TOP_LEVEL_SLUGS
 
 DERIVED_FIELDS = (

@@ -2,7 +2,7 @@
 
 Derived columns (`*_mask`, `eligible_*`, `name_normalised`, `search_name`, `search_body`) are recomputed by
 `services.structure_refresh_derived` and never edited by hand. Search indexes built on them live in the
-database (see `search_backends.py` and migration 0002).
+database (see `search/backends.py` and migration 0002).
 """
 
 from __future__ import annotations
@@ -157,7 +157,7 @@ class Structure(TimeStampedModel):
     name_normalised = models.CharField(max_length=400, blank=True, db_index=True)
     search_name = models.TextField(blank=True)
     search_body = models.TextField(blank=True)
-    search_tags = models.TextField(blank=True)  # filters as index words (search_columns.py)
+    search_tags = models.TextField(blank=True)  # filters as index words (search/columns.py)
 
     objects = StructureQuerySet.as_manager()
 

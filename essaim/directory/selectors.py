@@ -23,10 +23,11 @@ from django.db.models.lookups import GreaterThan
 
 from essaim.territory.models import PerimeterCommune
 
-from . import references, search_index
-from .analysis import query_terms
+from . import references
 from .models import Activity, Sector, Structure
-from .search_backends import get_backend
+from .search import get_backend
+from .search import index as search_index
+from .search.analysis import query_terms
 from .sector_mappings import SECTORS, TOP_LEVEL_SLUGS
 
 PAGE_SIZE = 20
@@ -74,7 +75,7 @@ class SearchResult:
     page_size: int = PAGE_SIZE
     fuzzy: bool = False
     terms: list[str] = field(default_factory=list)
-    # True when the total or the facet counts are estimates (very large sets, see search_index.py)
+    # True when the total or the facet counts are estimates (very large sets, see search/index.py)
     estimated: bool = False
 
     @property
@@ -300,7 +301,7 @@ def _facets_from_counts(counts: dict[str, list[int]], filters: SearchFilters) ->
 def _search_indexed(
     query: str, filters: SearchFilters, sort: str, page: int, page_size: int, with_facets: bool
 ) -> SearchResult | None:
-    """Text and filters answered by the full-text index (search_index.py); None when no structure has
+    """Text and filters answered by the full-text index (search/index.py); None when no structure has
     every word, so the caller falls back to typo-tolerant names."""
     backend = get_backend()
     terms = query_terms(query)
@@ -414,7 +415,7 @@ def possible_duplicates(
     *, threshold: float = 0.6, limit: int = 200
 ) -> list[tuple[Structure, Structure, str]]:
     """Pairs that look like the same structure: same SIREN, or similar names in the same commune."""
-    from .analysis import trigram_similarity
+    from .search.analysis import trigram_similarity
 
     pairs: list[tuple[Structure, Structure, str]] = []
     rows = list(

@@ -20,11 +20,11 @@ from essaim.core.audit import log_action
 from essaim.territory.models import Commune, Perimeter, PerimeterCommune
 
 from . import references
-from .analysis import index_document, normalise
-from .bulk import insert_rows, json_value, next_id, reset_sequence, timestamp
+from .imports.raw import insert_rows, json_value, next_id, reset_sequence, timestamp
 from .models import Activity, Sector, Structure
-from .search_backends import get_backend
-from .search_columns import derived_search_columns
+from .search import get_backend
+from .search.analysis import index_document, normalise
+from .search.columns import derived_search_columns
 from .sector_mappings import TOP_LEVEL_SLUGS
 
 WORDS = (

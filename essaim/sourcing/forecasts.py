@@ -23,8 +23,8 @@ from django.utils import timezone
 from essaim.accounts.models import Organisation
 from essaim.core.audit import log_action
 from essaim.core.errors import DomainError
-from essaim.directory.analysis import normalise
 from essaim.directory.models import Sector
+from essaim.directory.search.analysis import normalise
 
 from .models import ForecastImport, Need, PurchaseForecast
 from .selectors import place_name

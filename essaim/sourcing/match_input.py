@@ -4,7 +4,7 @@ become `Candidate`s. Reads only, a fixed number of queries whatever the number o
 Candidate set: every published structure. Beyond `PREFILTER_ABOVE` published structures (a large
 directory, decided by a bounded count), the directory's index words (`search_tags`) keep the structures
 sharing a top-level sector with the need and working in its place (or nationally), the `PRESCORE_CANDIDATES`
-best by a cheap pre-score of sector, place and words (`search_backends.prescore`); the sector alone when
+best by a cheap pre-score of sector, place and words (`directory.search.prescore`); the sector alone when
 that leaves fewer than `MIN_PREFILTERED`. Reserved needs filter eligibility in SQL as well (the matcher
 filters it again).
 """
@@ -21,8 +21,8 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from essaim.core.errors import DomainError
 from essaim.directory import references
 from essaim.directory.models import Activity, Structure
-from essaim.directory.search_backends import get_backend
-from essaim.directory.search_columns import NATIONAL_TAG, tag
+from essaim.directory.search import get_backend
+from essaim.directory.search.columns import NATIONAL_TAG, tag
 from essaim.directory.sector_mappings import SECTORS
 from essaim.territory.models import Commune, Perimeter, PerimeterCommune
 
@@ -214,7 +214,7 @@ def _published_more_than(limit: int) -> bool:
 
 
 def _place_tags(request: MatchRequest) -> dict[str, list[str]]:
-    """Index tags (`search_columns`) of the structures working in each part of the need's place.
+    """Index tags (`directory.search.columns`) of the structures working in each part of the need's place.
 
     Keys: `commune`, `epci`, `dep`, `reg` (the level's perimeter, the commune also when located there),
     `inside` (part of a perimeter need: a perimeter inside or overlapping it, or located in it) and

@@ -25,7 +25,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from essaim.directory.analysis import analyse
+from essaim.directory.search.analysis import analyse
 from essaim.directory.sector_mappings import SECTORS
 
 WEIGHTS: dict[str, float] = {

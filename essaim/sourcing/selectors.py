@@ -11,8 +11,8 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from essaim.accounts.models import Organisation
-from essaim.directory import analysis
 from essaim.directory.models import Activity, Sector, Structure
+from essaim.directory.search import analysis
 from essaim.territory.models import Commune, Perimeter, PerimeterCommune
 
 from . import reservation

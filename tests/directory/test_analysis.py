@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from unidecode import unidecode
 
-from essaim.directory.analysis import analyse, query_terms, stems, trigram_similarity
+from essaim.directory.search.analysis import analyse, query_terms, stems, trigram_similarity
 from essaim.directory.sector_mappings import SECTORS, TOP_LEVEL_SLUGS, sector_for_cpv, sector_for_naf
 
 FRENCH = st.text(alphabet="abcdefghijklmnopqrstuvwxyzéèêëàâäîïôöùûüçœæ ABCÉÈ'-,.0123456789", max_size=80)

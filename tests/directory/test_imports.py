@@ -177,7 +177,7 @@ def test_sirene_bulk_and_service_paths_write_the_same_structures(files, territor
 
 
 def test_sirene_bulk_sample_is_idempotent_and_keeps_own_edits(files, territory, tmp_path):
-    from essaim.directory.sirene_sample import write_sample
+    from essaim.directory.imports.sirene_sample import write_sample
     from essaim.territory.models import Commune
 
     units, establishments = write_sample(

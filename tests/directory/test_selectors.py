@@ -55,7 +55,7 @@ def toys(territory):
 
 
 def test_backend_is_the_configured_database():
-    from essaim.directory.search_backends import get_backend
+    from essaim.directory.search import get_backend
 
     assert get_backend().vendor == connection.vendor
 

@@ -199,7 +199,8 @@ def test_estimated_counts_say_so(client, territory, monkeypatch):
     # exact. The thresholds are lowered instead of creating thousands of structures.
     from django.db import connection
 
-    from essaim.directory import search_index, search_postgres
+    from essaim.directory.search import index as search_index
+    from essaim.directory.search import postgres as search_postgres
 
     for name in ("Rejoué", "La Fabrique des Jeux", "Ludothèque solidaire"):
         make_structure(name, commune="94081", description="Réemploi de jouets.", ess_families=["association"])

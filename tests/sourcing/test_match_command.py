@@ -185,7 +185,7 @@ def test_prefilter_falls_back_to_the_sector_alone_when_few_work_in_the_place() -
 
 
 def test_prescore_in_the_database_equals_the_python_formula() -> None:
-    from essaim.directory.search_backends import get_backend, prescore
+    from essaim.directory.search import get_backend, prescore
     from essaim.sourcing import match_input
 
     request = need_from_dict({**TOYS, "sectors": ["jouets", "reemploi"]})

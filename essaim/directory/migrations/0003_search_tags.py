@@ -7,7 +7,7 @@ from essaim.directory.migration_ops import RunSQLForVendor
 
 def fill_search_tags(apps, schema_editor):
     from essaim.directory import references
-    from essaim.directory.search_columns import search_tags
+    from essaim.directory.search.columns import search_tags
 
     Structure = apps.get_model("directory", "Structure")
     Activity = apps.get_model("directory", "Activity")

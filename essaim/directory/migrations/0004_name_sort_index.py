@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
         ),
         RunSQLForVendor(
             "sqlite",
-            # Facet columns reached by id without reading the wide row (search_backends.facet_rows).
+            # Facet columns reached by id without reading the wide row (search/backends.py: facet_rows).
             [
                 "CREATE INDEX directory_structure_facets ON directory_structure (id, sectors_mask, "
                 "ess_families_mask, inclusion_kinds_mask, eligible_l2113_12, eligible_l2113_13, "

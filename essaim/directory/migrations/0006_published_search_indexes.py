@@ -1,4 +1,4 @@
-"""Partial GIN indexes for the directory search on PostgreSQL (see search_backends.PostgresBackend).
+"""Partial GIN indexes for the directory search on PostgreSQL (see search/postgres.py: PostgresBackend).
 
 - `directory_structure_published_search_gin`: the search vector of published structures only; queries say
   `status = 'published'` instead of a status word, so no posting list holds every structure.

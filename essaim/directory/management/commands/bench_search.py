@@ -13,7 +13,7 @@ from django.db import connection
 
 from essaim.directory import references
 from essaim.directory.models import Structure
-from essaim.directory.search_backends import get_backend
+from essaim.directory.search import get_backend
 from essaim.directory.sector_mappings import TOP_LEVEL_SLUGS
 from essaim.directory.selectors import SearchFilters, search_structures
 from essaim.directory.synthetic import WORDS, generate_structures

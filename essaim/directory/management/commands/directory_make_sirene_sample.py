@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from essaim.directory.sirene_sample import write_sample
+from essaim.directory.imports.sirene_sample import write_sample
 from essaim.territory.models import Commune
 
 

@@ -1,13 +1,13 @@
 """Bulk path of imports (national SIRENE files): batched upserts keyed on (source, source id), then SIRET.
 
-Same rules as the row-by-row path (`imports._upsert` through the services), a batch at a time:
-- every candidate is validated by `services._clean` (same French messages, rejected rows kept);
+Same rules as the row-by-row path (`run._upsert` through the services), a batch at a time:
+- every candidate is validated by `services.structures.clean_data` (same French messages, rejected rows kept);
 - two queries find the existing structures of a batch; a structure whose import-owned fields and
   activities are unchanged costs nothing (its provenance `last_seen` is refreshed in one bulk update);
   a changed one goes through `services.structure_update`, which skips the groups the structure locked by
   editing them itself and records provenance;
 - new structures are built in memory, their derived columns computed by `derived.derived_columns` (as
-  the services do), and written with raw inserts (`bulk.py`: COPY on PostgreSQL) with their activities;
+  the services do), and written with raw inserts (`raw.py`: COPY on PostgreSQL) with their activities;
   the SQLite full-text index is filled for the new id range (PostgreSQL's `search_vector` is generated).
 Ids are explicit (max id + 1, per batch, sequences reset after each batch): run big imports when few
 people edit the directory. One audit entry for the whole run, with its counts.
@@ -15,23 +15,21 @@ people edit the directory. One audit entry for the whole run, with its counts.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db.models import FileField, JSONField
 from django.utils import timezone
 
 from essaim.core.audit import log_action
 from essaim.core.errors import DomainError
+from essaim.directory.derived import ActivityFacts, derived_columns
+from essaim.directory.models import Activity, Sector, Structure
+from essaim.directory.search import get_backend
+from essaim.directory.services import structures as services
 from essaim.territory.models import Commune, Perimeter, PerimeterCommune
 
-from . import services
-from .bulk import insert_rows, json_value, next_id, reset_sequence, timestamp
-from .derived import ActivityFacts, derived_columns
-from .models import Activity, Sector, Structure
-from .search_backends import get_backend
-
-if TYPE_CHECKING:
-    from .imports import Candidate, ImportReport
+from .candidates import Candidate, ImportReport, Rejection, keep_known_perimeters
+from .raw import insert_rows, json_value, next_id, reset_sequence, timestamp
 
 BATCH_SIZE = 2000
 HEAVY_FIELDS = ("description", "offers", "client_references", "search_name", "search_body", "search_tags")
@@ -49,10 +47,10 @@ def _luhn_ok(value: str, length: int) -> bool:
 
 
 def _clean(data: dict[str, Any]) -> dict[str, Any]:
-    """`services._clean`, skipping its (slow) SIREN/SIRET validation for compact, Luhn-valid values, which
+    """`services.clean_data`, skipping its (slow) SIREN/SIRET validation for compact, Luhn-valid values, which
     it would return unchanged; anything else goes through it for the same result and French message."""
     known = {k: data[k] for k, n in (("siret", 14), ("siren", 9)) if _luhn_ok(str(data.get(k) or ""), n)}
-    cleaned = services._clean({k: v for k, v in data.items() if k not in known})
+    cleaned = services.clean_data({k: v for k, v in data.items() if k not in known})
     cleaned.update(known)
     if cleaned.get("siret") and not cleaned.get("siren"):
         cleaned["siren"] = cleaned["siret"][:9]
@@ -61,9 +59,6 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
 
 class BulkWriter:
     def __init__(self, report: ImportReport, known_perimeters: set[str], batch_size: int = BATCH_SIZE):
-        from .imports import Rejection
-
-        self._rejection = Rejection
         self.report = report
         self.known_perimeters = known_perimeters
         self.batch_size = batch_size
@@ -104,7 +99,7 @@ class BulkWriter:
         return self.communes[code]
 
     def _reject(self, candidate: Candidate, reason: str) -> None:
-        self.report.rejections.append(self._rejection(candidate.line, candidate.raw, reason))
+        self.report.rejections.append(Rejection(candidate.line, candidate.raw, reason))
 
     def _count(self, outcome: str) -> None:
         setattr(self.report, outcome, getattr(self.report, outcome) + 1)
@@ -114,13 +109,11 @@ class BulkWriter:
         batch, self.pending, self.keys = self.pending, [], set()
         if not batch:
             return
-        from .imports import _keep_known_perimeters
-
         by_source, by_siret = self._existing(batch)
         new: list[tuple[Candidate, dict[str, Any]]] = []
         provenance_updates: list[Structure] = []
         for candidate in batch:
-            _keep_known_perimeters(candidate, self.known_perimeters)
+            keep_known_perimeters(candidate, self.known_perimeters)
             commune = candidate.data.get("commune")
             if commune and commune not in self.commune_names:
                 self._reject(candidate, f"Commune inconnue (code INSEE {commune}).")
@@ -162,7 +155,7 @@ class BulkWriter:
 
     @staticmethod
     def _signatures(structure_ids: list[int]) -> dict[int, ActivitySignature]:
-        """Per structure, its activities as `services._activity_signature` gives them, in two queries."""
+        """Per structure, its activities as `services.activity_signature` gives them, in two queries."""
         codes: dict[int, list[str]] = {}
         links = Activity.perimeters.through.objects.filter(activity__structure_id__in=structure_ids)
         for activity_id, code in links.values_list("activity_id", "perimeter__code"):
@@ -194,10 +187,10 @@ class BulkWriter:
         activities = None if "activities" in locked else candidate.activities
         cleaned = _clean(data)
         changed = any(
-            services._comparable(k, services._current(structure, k)) != services._comparable(k, v)
+            services.comparable(k, services.current_value(structure, k)) != services.comparable(k, v)
             for k, v in cleaned.items()
         ) or (
-            activities is not None and self.signatures[structure.pk] != services._input_signature(activities)
+            activities is not None and self.signatures[structure.pk] != services.input_signature(activities)
         )
         if changed:
             result = services.structure_update(  # atomic: a savepoint, so a rejection leaves no trace
@@ -213,7 +206,7 @@ class BulkWriter:
         touched = {structure.group_of(k) for k in cleaned} | (
             {"activities"} if activities is not None else set()
         )
-        seen = services._provenance(candidate.source, candidate.source_id, self.day)
+        seen = services.provenance_entry(candidate.source, candidate.source_id, self.day)
         provenance = dict(structure.provenance)
         for group in touched:
             if group:
@@ -239,11 +232,11 @@ class BulkWriter:
                 updated_at=now,
             )
             for key, value in cleaned.items():
-                services._assign(structure, key, value)
+                services.assign_field(structure, key, value)
             groups = {structure.group_of(k) for k in cleaned} | (
                 {"activities"} if candidate.activities else set()
             )
-            seen = services._provenance(candidate.source, candidate.source_id, self.day)
+            seen = services.provenance_entry(candidate.source, candidate.source_id, self.day)
             structure.provenance = {g: seen for g in sorted(g for g in groups if g)}
             facts = []
             for item in candidate.activities or ():

@@ -1,4 +1,4 @@
-"""Writes of the directory: structures, activities, moderation, claims. Keyword-only, atomic, audited.
+"""Writes of the directory: structures, activities, moderation. Keyword-only, atomic, audited.
 
 A structure's own edits (`source=None`) lock the field groups they touch; imports (`source="sirene"`…)
 never overwrite a locked group, and record their provenance per group.
@@ -15,17 +15,15 @@ from django.core.validators import EmailValidator, URLValidator
 from django.db import transaction
 from django.utils import timezone
 
-from essaim.accounts.models import Membership, Organisation, User
-from essaim.accounts.services import membership_add, organisation_create
+from essaim.accounts.models import Organisation, User
 from essaim.accounts.validators import clean_siren, clean_siret
 from essaim.core.audit import log_action
-from essaim.core.errors import DomainError, PermissionDeniedError
+from essaim.core.errors import DomainError
+from essaim.directory import references
+from essaim.directory.derived import DERIVED_FIELDS, ActivityFacts, derived_columns
+from essaim.directory.models import Activity, Sector, Structure
+from essaim.directory.search import get_backend
 from essaim.territory.models import Commune, Perimeter, PerimeterCommune
-
-from . import references
-from .derived import DERIVED_FIELDS, ActivityFacts, derived_columns
-from .models import Activity, ClaimRequest, Sector, Structure
-from .search_backends import get_backend
 
 
 class DirectoryError(DomainError):
@@ -81,7 +79,7 @@ def _text(value: Any, max_length: int | None = None) -> str:
     return text[:max_length] if max_length else text
 
 
-def _clean(data: dict[str, Any]) -> dict[str, Any]:
+def clean_data(data: dict[str, Any]) -> dict[str, Any]:
     """Validate and normalise the given fields (only those present). Messages in French, per field."""
     cleaned: dict[str, Any] = {}
     for key, value in data.items():
@@ -190,7 +188,7 @@ def _codes(value: Iterable[str], reference: dict[str, str], what: str, key: str)
     return sorted(set(codes), key=list(reference).index)
 
 
-def _current(structure: Structure, key: str) -> Any:
+def current_value(structure: Structure, key: str) -> Any:
     if key == "ess_families":
         return structure.ess_families
     if key == "inclusion_kinds":
@@ -200,7 +198,7 @@ def _current(structure: Structure, key: str) -> Any:
     return getattr(structure, key)
 
 
-def _assign(structure: Structure, key: str, value: Any) -> None:
+def assign_field(structure: Structure, key: str, value: Any) -> None:
     if key == "ess_families":
         structure.ess_families_mask = references.mask_of(value, references.ESS_FAMILIES)
     elif key == "inclusion_kinds":
@@ -209,7 +207,7 @@ def _assign(structure: Structure, key: str, value: Any) -> None:
         setattr(structure, key, value)
 
 
-def _comparable(key: str, value: Any) -> Any:
+def comparable(key: str, value: Any) -> Any:
     return getattr(value, "pk", value) if key == "commune" else value
 
 
@@ -236,7 +234,7 @@ def _resolve_activities(
     return resolved
 
 
-def _activity_signature(structure: Structure) -> list[tuple[str, tuple[str, ...], tuple[str, ...], str]]:
+def activity_signature(structure: Structure) -> list[tuple[str, tuple[str, ...], tuple[str, ...], str]]:
     rows = []
     for activity in structure.activities.select_related("sector").prefetch_related("perimeters"):
         codes = sorted(p.code for p in activity.perimeters.all()) + (
@@ -246,7 +244,7 @@ def _activity_signature(structure: Structure) -> list[tuple[str, tuple[str, ...]
     return sorted(rows)
 
 
-def _input_signature(
+def input_signature(
     activities: Iterable[ActivityInput],
 ) -> list[tuple[str, tuple[str, ...], tuple[str, ...], str]]:
     return sorted(
@@ -309,7 +307,7 @@ def _check_siret_free(siret: str, exclude_pk: int | None = None) -> None:
         raise DirectoryError("Une structure avec ce SIRET existe déjà dans l'annuaire.", field="siret")
 
 
-def _provenance(source: str, source_id: str, seen: str) -> dict[str, str]:
+def provenance_entry(source: str, source_id: str, seen: str) -> dict[str, str]:
     return {"source": source, "source_id": source_id, "last_seen": seen}
 
 
@@ -327,18 +325,18 @@ def structure_create(
 ) -> Structure:
     if status not in Structure.Status.values:
         raise DirectoryError("État inconnu.")
-    cleaned = _clean(data)
+    cleaned = clean_data(data)
     if not cleaned.get("name"):
         raise DirectoryError("Le nom de la structure est obligatoire.", field="name")
     _check_siret_free(cleaned.get("siret", ""))
     structure = Structure(organisation=organisation, status=status, source=source, source_id=source_id)
     for key, value in cleaned.items():
-        _assign(structure, key, value)
+        assign_field(structure, key, value)
     if source:
         day = seen or timezone.localdate().isoformat()
         groups = {structure.group_of(key) for key in cleaned} | ({"activities"} if activities else set())
         structure.provenance = {
-            g: _provenance(source, source_id, day) for g in sorted(g for g in groups if g)
+            g: provenance_entry(source, source_id, day) for g in sorted(g for g in groups if g)
         }
     structure.save()
     if activities:
@@ -374,17 +372,17 @@ def structure_update(
         data = {k: v for k, v in data.items() if structure.group_of(k) not in locked}
         if "activities" in locked:
             activities = None
-    cleaned = _clean(data)
+    cleaned = clean_data(data)
     if "siret" in cleaned:
         _check_siret_free(cleaned["siret"], exclude_pk=structure.pk)
     changed_groups: set[str] = set()
     changed_fields = []
     for key, value in cleaned.items():
-        if _comparable(key, _current(structure, key)) != _comparable(key, value):
-            _assign(structure, key, value)
+        if comparable(key, current_value(structure, key)) != comparable(key, value):
+            assign_field(structure, key, value)
             changed_fields.append(key)
             changed_groups.add(structure.group_of(key) or key)
-    if activities is not None and _activity_signature(structure) != _input_signature(activities):
+    if activities is not None and activity_signature(structure) != input_signature(activities):
         _write_activities(structure, activities)
         changed_groups.add("activities")
     touched = {structure.group_of(k) for k in cleaned} | ({"activities"} if activities is not None else set())
@@ -397,8 +395,8 @@ def structure_update(
         day = seen or timezone.localdate().isoformat()
         provenance = dict(structure.provenance)
         for group in touched:
-            if group and provenance.get(group) != _provenance(source, source_id, day):
-                provenance[group] = _provenance(source, source_id, day)
+            if group and provenance.get(group) != provenance_entry(source, source_id, day):
+                provenance[group] = provenance_entry(source, source_id, day)
         if provenance != structure.provenance:
             structure.provenance = provenance
             # Seeing the same data again is not a change worth reporting, but it is recorded.
@@ -448,88 +446,3 @@ def structure_publish(*, actor: User | None, structure: Structure) -> Structure:
 
 def structure_delist(*, actor: User | None, structure: Structure) -> Structure:
     return structure_set_status(actor=actor, structure=structure, status=Structure.Status.DELISTED)
-
-
-@transaction.atomic
-def claim_request(*, user: User, siret: str, message: str = "") -> ClaimRequest:
-    """Ask to manage the structure with this SIRET."""
-    try:
-        siret = clean_siret(siret)
-    except ValidationError as exc:
-        raise DirectoryError(exc.messages[0], field="siret") from exc
-    structure = Structure.objects.select_related("organisation").filter(siret=siret).first()
-    if structure is None or structure.status == Structure.Status.DELISTED:
-        raise DirectoryError(
-            "Aucune structure de l'annuaire n'a ce SIRET : contactez l'équipe du territoire pour l'ajouter.",
-            field="siret",
-        )
-    if (
-        structure.organisation_id
-        and Membership.objects.filter(organisation_id=structure.organisation_id, user=user).exists()
-    ):
-        raise DirectoryError("Vous gérez déjà cette structure.", field="siret")
-    if ClaimRequest.objects.filter(
-        structure=structure, user=user, status=ClaimRequest.Status.PENDING
-    ).exists():
-        raise DirectoryError("Votre demande pour cette structure est déjà en attente.", field="siret")
-    claim = ClaimRequest.objects.create(structure=structure, user=user, message=message.strip()[:2000])
-    log_action(actor=user, action="structure.claim_requested", target=structure, data={"claim": claim.pk})
-    return claim
-
-
-@transaction.atomic
-def claim_approve(*, actor: User, claim: ClaimRequest) -> Membership:
-    """Approve a claim: the claimant joins the structure's organisation (created if missing) as its admin
-    when it has none yet, as a member otherwise."""
-    if claim.status != ClaimRequest.Status.PENDING:
-        raise DirectoryError("Cette demande a déjà été traitée.")
-    if not actor.has_perm("directory.decide_claim", claim):
-        raise PermissionDeniedError()
-    structure = claim.structure
-    organisation = structure.organisation
-    if organisation is None:
-        organisation = organisation_create(
-            actor=actor,
-            kind=Organisation.Kind.SUPPLIER,
-            name=structure.name,
-            siret=structure.siret if not Organisation.objects.filter(siret=structure.siret).exists() else "",
-            commune_id=structure.commune_id,
-            website=structure.website,
-        )
-        structure.organisation = organisation
-        structure.save(update_fields=["organisation", "updated_at"])
-    has_admin = Membership.objects.filter(organisation=organisation, role=Membership.Role.ADMIN).exists()
-    membership = membership_add(
-        actor=actor,
-        organisation=organisation,
-        user=claim.user,
-        role=Membership.Role.MEMBER if has_admin else Membership.Role.ADMIN,
-    )
-    claim.status = ClaimRequest.Status.APPROVED
-    claim.decided_by = actor
-    claim.decided_at = timezone.now()
-    claim.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
-    log_action(
-        actor=actor,
-        action="structure.claim_approved",
-        target=structure,
-        organisation_id=organisation.pk,
-        data={"claim": claim.pk, "user": claim.user.email},
-    )
-    return membership
-
-
-@transaction.atomic
-def claim_reject(*, actor: User, claim: ClaimRequest) -> ClaimRequest:
-    if claim.status != ClaimRequest.Status.PENDING:
-        raise DirectoryError("Cette demande a déjà été traitée.")
-    if not actor.has_perm("directory.decide_claim", claim):
-        raise PermissionDeniedError()
-    claim.status = ClaimRequest.Status.REJECTED
-    claim.decided_by = actor
-    claim.decided_at = timezone.now()
-    claim.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
-    log_action(
-        actor=actor, action="structure.claim_rejected", target=claim.structure, data={"claim": claim.pk}
-    )
-    return claim

@@ -1,4 +1,4 @@
-"""Index-driven search: text and every filter answered by the full-text index (see `search_columns`).
+"""Index-driven search: text and every filter answered by the full-text index (see `columns`).
 
 The page of results costs the same whatever the directory's size:
 - the total is the index count of the boolean expression (exact on SQLite; on PostgreSQL exact up to
@@ -13,11 +13,11 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from essaim.directory import references
+from essaim.directory.sector_mappings import TOP_LEVEL_SLUGS
 from essaim.territory.models import Perimeter, PerimeterCommune
 
-from . import references
-from .search_columns import LOCATED_TAG, NATIONAL_TAG, tag
-from .sector_mappings import TOP_LEVEL_SLUGS
+from .columns import LOCATED_TAG, NATIONAL_TAG, tag
 
 FACET_EXACT = 3000
 

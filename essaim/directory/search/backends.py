@@ -16,7 +16,7 @@ they match the same structures:
 The 'simple' configuration (no stemming, no stopwords in the database) is deliberate: stemming, accents,
 stopwords and synonyms are all done once in Python, identically for both databases.
 
-Modules: `search_sql` (shared pieces), `search_sqlite` and `search_postgres` (one backend each, with its
+Modules: `sql` (shared pieces), `sqlite` and `postgres` (one backend each, with its
 own speed constants); this module chooses one by the database vendor.
 """
 
@@ -24,9 +24,9 @@ from __future__ import annotations
 
 from django.db import connection
 
-from .search_postgres import PostgresBackend
-from .search_sql import prescore
-from .search_sqlite import SqliteBackend
+from .postgres import PostgresBackend
+from .sql import prescore
+from .sqlite import SqliteBackend
 
 __all__ = ["PostgresBackend", "SqliteBackend", "get_backend", "prescore"]
 

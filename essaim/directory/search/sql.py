@@ -1,5 +1,5 @@
-"""Pieces shared by the two directory search backends (`search_sqlite`, `search_postgres`): the facet
-columns, sort orders, fuzzy-name thresholds and the matching pre-score. See `search_backends`."""
+"""Pieces shared by the two directory search backends (`sqlite`, `postgres`): the facet
+columns, sort orders, fuzzy-name thresholds and the matching pre-score. See `backends`."""
 
 from __future__ import annotations
 

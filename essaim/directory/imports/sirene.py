@@ -14,10 +14,10 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from essaim.core.errors import DomainError
+from essaim.directory import references, services
+from essaim.directory.sector_mappings import sector_for_naf
 
-from . import references, services
-from .imports import Candidate, Rejection, open_text
-from .sector_mappings import sector_for_naf
+from .candidates import Candidate, Rejection, open_text
 
 SIRENE_UNIT_FIELDS = (
     "denominationUniteLegale", "denominationUsuelle1UniteLegale", "prenom1UniteLegale", "nomUniteLegale",

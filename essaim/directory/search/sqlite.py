@@ -1,5 +1,5 @@
 """The SQLite backend of the directory search: FTS5 with bm25, trigram candidates for names (see
-`search_backends` for how the two backends relate)."""
+`backends` for how the two backends relate)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
 from .analysis import normalise, tokenize, trigram_similarity
-from .search_sql import (
+from .sql import (
     FACET_COLUMNS,
     FUZZY_CANDIDATES,
     FUZZY_THRESHOLD,
@@ -110,7 +110,7 @@ class SqliteBackend:
             )
             cursor.execute("INSERT INTO directory_structure_fts(directory_structure_fts) VALUES ('optimize')")
 
-    # --- Index-driven search (search_index.py): the expression holds the text terms and the filter tags.
+    # --- Index-driven search (index.py): the expression holds the text terms and the filter tags.
     @staticmethod
     def expression(
         terms: Sequence[str], clauses: Sequence[Sequence[str]], exclude: Sequence[str] = ()

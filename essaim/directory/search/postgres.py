@@ -1,5 +1,5 @@
 """The PostgreSQL backend of the directory search: tsvector with partial GIN indexes, ts_rank, sampled
-counts for large sets, pg_trgm for names (see `search_backends` for how the two backends relate)."""
+counts for large sets, pg_trgm for names (see `backends` for how the two backends relate)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from django.db.models import BooleanField, FloatField, QuerySet
 from django.db.models.expressions import RawSQL
 
 from .analysis import normalise, tokenize
-from .search_sql import (
+from .sql import (
     FACET_COLUMNS,
     FUZZY_CANDIDATES,
     FUZZY_THRESHOLD,
@@ -111,7 +111,7 @@ class PostgresBackend:
             for index in PG_INDEXES:
                 cursor.execute(f"REINDEX INDEX {index}")
 
-    # --- Index-driven search (search_index.py). The status is not a tsquery word on PostgreSQL: every query
+    # --- Index-driven search (index.py). The status is not a tsquery word on PostgreSQL: every query
     # says `status = 'published'`, the predicate of the partial GIN indexes (which hold published rows only).
     @staticmethod
     def expression(

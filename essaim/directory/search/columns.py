@@ -57,7 +57,7 @@ def search_tags(
 
 def derived_search_columns(row: dict[str, Any], **context: Any) -> dict[str, Any]:
     """`search_tags` of a raw structure row (bulk writers); `context` gives what the row cannot."""
-    from . import references
+    from essaim.directory import references
 
     reservations = [code for code in references.RESERVATIONS if row[f"eligible_{code.replace('-', '_')}"]]
     return {

@@ -1,68 +1,20 @@
-"""Imports of structures: our CSV, SIRENE stock files, data·inclusion, GoGoCarto. Idempotent upserts.
-
-Every format is read as a stream of `Candidate`s (or rejections with a reason in French), then written
-through the services: a structure is found by (source, source_id), else by SIRET, and updated with the
-import's field groups (groups the structure edited itself are left alone). A dry run does all the work in
-a transaction that is rolled back, so its counts are exact.
-"""
+"""Readers of the import formats other than SIRENE: our CSV, data·inclusion, GoGoCarto. Each yields
+`Candidate`s or `Rejection`s (see `candidates`)."""
 
 from __future__ import annotations
 
 import csv
 import io
-import json
-import sys
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from essaim.directory import references
+from essaim.directory.search.analysis import normalise, tokenize
+from essaim.directory.services import ActivityInput
+from essaim.territory.models import Commune
 
-from essaim.core.errors import DomainError
-from essaim.territory.models import Commune, Perimeter, PerimeterCommune
-
-from . import references, services
-from .analysis import normalise, tokenize
-from .models import Structure
-
-FORMATS = ("csv", "sirene", "data-inclusion", "gogocarto")
-
-csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
-
-
-@dataclass
-class Candidate:
-    line: int
-    raw: dict[str, Any]
-    source: str
-    source_id: str
-    data: dict[str, Any]
-    activities: list[services.ActivityInput] | None = None
-
-
-@dataclass
-class Rejection:
-    line: int
-    raw: dict[str, Any]
-    reason: str
-
-
-@dataclass
-class ImportReport:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    rejected: int = 0
-    rejections: list[Rejection] = field(default_factory=list)
-
-    def as_dict(self) -> dict[str, int]:
-        return {
-            "created": self.created,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "rejected": self.rejected,
-        }
+from .candidates import Candidate, Rejection, open_text
 
 
 def _split(value: Any) -> list[str]:
@@ -72,18 +24,6 @@ def _split(value: Any) -> list[str]:
 
 
 # --- Our CSV -------------------------------------------------------------------------------------------
-
-
-def open_text(path: Path) -> io.TextIOWrapper:
-    """UTF-8 (with or without BOM), else Windows-1252."""
-    with path.open("rb") as probe:
-        sample = probe.read(1 << 16)
-    try:
-        sample.decode("utf-8")
-        encoding = "utf-8-sig"
-    except UnicodeDecodeError:
-        encoding = "cp1252"
-    return path.open(encoding=encoding, newline="")
 
 
 def _dict_reader(handle: io.TextIOWrapper) -> csv.DictReader[str]:
@@ -114,8 +54,7 @@ def read_csv(path: Path) -> Iterator[Candidate | Rejection]:
                 continue
             works_in = _split(row.get("works_in")) or ([commune] if commune else [])
             activities = [
-                services.ActivityInput(sector=slug, perimeters=tuple(works_in))
-                for slug in _split(row.get("sectors"))
+                ActivityInput(sector=slug, perimeters=tuple(works_in)) for slug in _split(row.get("sectors"))
             ]
             siret = "".join(ch for ch in row.get("siret", "") if ch.isdigit())
             yield Candidate(
@@ -213,9 +152,7 @@ def read_data_inclusion(path: Path) -> Iterator[Candidate | Rejection]:
                 "phone": str(record.get("telephone") or ""),
                 "website": str(record.get("site_web") or ""),
             },
-            activities=[
-                services.ActivityInput(sector=s, perimeters=(commune,) if commune else ()) for s in sectors
-            ]
+            activities=[ActivityInput(sector=s, perimeters=(commune,) if commune else ()) for s in sectors]
             or None,
         )
 
@@ -312,143 +249,7 @@ def read_gogocarto(path: Path) -> Iterator[Candidate | Rejection]:
                     "is_ressourcerie": is_reuse,
                 },
                 activities=[
-                    services.ActivityInput(sector=s, perimeters=(commune,) if commune else ())
-                    for s in sectors
+                    ActivityInput(sector=s, perimeters=(commune,) if commune else ()) for s in sectors
                 ]
                 or None,
-            )
-
-
-# --- Writing ------------------------------------------------------------------------------------------
-
-
-def _perimeter_communes(code: str) -> set[str]:
-    if ":" not in code and code != "national":
-        return {code}
-    if not Perimeter.objects.filter(code=code).exists():
-        raise DomainError(f"Périmètre inconnu : {code}.")
-    return set(PerimeterCommune.objects.filter(perimeter__code=code).values_list("commune_id", flat=True))
-
-
-def _keep_known_perimeters(candidate: Candidate, known: set[str]) -> None:
-    """Activities may only point to perimeters that exist; a commune without its perimeter row is dropped."""
-    if not candidate.activities:
-        return
-    candidate.activities = [
-        services.ActivityInput(
-            sector=a.sector,
-            service_types=a.service_types,
-            perimeters=tuple(p for p in a.perimeters if p == "national" or p in known),
-            description=a.description,
-        )
-        for a in candidate.activities
-    ]
-
-
-def _upsert(candidate: Candidate, known_perimeters: set[str]) -> str:
-    _keep_known_perimeters(candidate, known_perimeters)
-    structure = Structure.objects.filter(source=candidate.source, source_id=candidate.source_id).first()
-    siret = candidate.data.get("siret")
-    if structure is None and siret:
-        structure = Structure.objects.filter(siret=siret).first()
-    if structure is None:
-        services.structure_create(
-            actor=None,
-            data=candidate.data,
-            activities=candidate.activities,
-            status=Structure.Status.PUBLISHED,
-            source=candidate.source,
-            source_id=candidate.source_id,
-        )
-        return "created"
-    result = services.structure_update(
-        actor=None,
-        structure=structure,
-        data=candidate.data,
-        activities=candidate.activities,
-        source=candidate.source,
-        source_id=candidate.source_id,
-    )
-    return "updated" if result.changed else "unchanged"
-
-
-class _DryRun(Exception):
-    pass
-
-
-def run_import(
-    path: Path,
-    fmt: str,
-    *,
-    perimeter: str | None = None,
-    commit: bool = False,
-    establishments: Path | None = None,
-    bulk: bool | None = None,
-) -> ImportReport:
-    """Import `path`. `bulk` (default: on for SIRENE) writes by batches (`bulk_import.py`), same results."""
-    if fmt not in FORMATS:
-        raise DomainError(f"Format inconnu : {fmt}.")
-    communes = _perimeter_communes(perimeter) if perimeter else None
-    report = ImportReport()
-    if fmt == "csv":
-        stream = read_csv(path)
-    elif fmt == "sirene":
-        from .sirene import read_sirene
-
-        stream = read_sirene(path, establishments, communes)
-    elif fmt == "data-inclusion":
-        stream = read_data_inclusion(path)
-    else:
-        stream = read_gogocarto(path)
-    known_perimeters = set(Perimeter.objects.values_list("code", flat=True))
-    try:
-        with transaction.atomic():
-            writer = None
-            if bulk if bulk is not None else fmt == "sirene":
-                from .bulk_import import BulkWriter
-
-                writer = BulkWriter(report, known_perimeters)
-            for item in stream:
-                if isinstance(item, Rejection):
-                    report.rejections.append(item)
-                    continue
-                commune = item.data.get("commune")
-                if communes is not None and commune not in communes:
-                    continue
-                if writer is not None:
-                    writer.add(item)
-                    continue
-                try:
-                    with transaction.atomic():
-                        outcome = _upsert(item, known_perimeters)
-                except DomainError as error:
-                    report.rejections.append(Rejection(item.line, item.raw, error.message))
-                    continue
-                setattr(report, outcome, getattr(report, outcome) + 1)
-            if writer is not None:
-                writer.finish()
-            if not commit:
-                raise _DryRun
-    except _DryRun:
-        pass
-    report.rejected = len(report.rejections)
-    write_rejections(path, report.rejections)
-    return report
-
-
-def rejections_path(path: Path) -> Path:
-    return path.with_name(f"{path.stem}.rejets.csv")
-
-
-def write_rejections(path: Path, rejections: list[Rejection]) -> None:
-    target = rejections_path(path)
-    if not rejections:
-        target.unlink(missing_ok=True)
-        return
-    with target.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["ligne", "motif", "donnees"])
-        for rejection in rejections:
-            writer.writerow(
-                [rejection.line, rejection.reason, json.dumps(rejection.raw, ensure_ascii=False, default=str)]
             )

@@ -1,0 +1,36 @@
+"""Writes of the directory, one module per family: `structures` (structures, activities, moderation) and
+`claims`. Keyword-only, atomic, audited. The public names are re-exported here."""
+
+from essaim.directory.services.claims import claim_approve, claim_reject, claim_request
+from essaim.directory.services.structures import (
+    ALLOWED_TRANSITIONS,
+    LIST_FIELDS,
+    SCALAR_FIELDS,
+    ActivityInput,
+    DirectoryError,
+    WriteResult,
+    structure_create,
+    structure_delist,
+    structure_publish,
+    structure_refresh_derived,
+    structure_set_status,
+    structure_update,
+)
+
+__all__ = [
+    "ALLOWED_TRANSITIONS",
+    "LIST_FIELDS",
+    "SCALAR_FIELDS",
+    "ActivityInput",
+    "DirectoryError",
+    "WriteResult",
+    "claim_approve",
+    "claim_reject",
+    "claim_request",
+    "structure_create",
+    "structure_delist",
+    "structure_publish",
+    "structure_refresh_derived",
+    "structure_set_status",
+    "structure_update",
+]
