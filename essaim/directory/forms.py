@@ -6,8 +6,10 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.db.models import Q
 
-from essaim.territory.models import Perimeter
+from essaim.territory.models import Perimeter, PerimeterCommune
+from essaim.territory.selectors import reference_cached
 
 from . import references
 from .models import Sector, Structure
@@ -15,19 +17,24 @@ from .selectors import MAX_PAGE, SORTS, SearchFilters
 
 
 def place_choices() -> list[tuple[str, str]]:
-    """The territory's perimeter, its départements and communes: the places a buyer picks from."""
+    """The territory's perimeter, its départements and communes: the places a buyer picks from.
+
+    Cached until the reference data is reloaded (one query of a few milliseconds when computed).
+    """
     territory = settings.ESSAIM_BRAND.get("territory_perimeter", "")
-    perimeters = Perimeter.objects.filter(code=territory) | Perimeter.objects.filter(
-        kind__in=[Perimeter.Kind.COMMUNE, Perimeter.Kind.DEPARTEMENT],
-        communes__perimeters__code=territory,
-    )
-    choices = [("", "Partout")]
-    seen = set()
-    for perimeter in perimeters.distinct().order_by("kind", "name"):
-        if perimeter.code not in seen:
-            seen.add(perimeter.code)
-            choices.append((perimeter.code, perimeter.label))
-    return choices
+    return reference_cached(f"directory.place_choices:{territory}", lambda: _place_choices(territory))
+
+
+def _place_choices(territory: str) -> list[tuple[str, str]]:
+    inside = PerimeterCommune.objects.filter(perimeter__code=territory).values("commune_id")
+    perimeters = Perimeter.objects.filter(
+        Q(code=territory)
+        | Q(
+            kind__in=[Perimeter.Kind.COMMUNE, Perimeter.Kind.DEPARTEMENT],
+            pk__in=PerimeterCommune.objects.filter(commune_id__in=inside).values("perimeter_id"),
+        )
+    ).order_by("kind", "name")
+    return [("", "Partout"), *((perimeter.code, perimeter.label) for perimeter in perimeters)]
 
 
 class SearchForm(forms.Form):

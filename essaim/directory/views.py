@@ -43,6 +43,7 @@ def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     query, filters, sort, page = form.search_args()
     result = search_structures(query, filters, sort, page)
+    partial = getattr(request, "htmx", False)  # the results region only: no place lists to fill
     context = {
         "form": form,
         "query": query,
@@ -57,12 +58,12 @@ def search(request: HttpRequest) -> HttpResponse:
             ("kind", "Structure inclusive", result.facets["kinds"]),
             ("reservation", "Marchés réservés", result.facets["reservations"]),
         ],
-        "places": place_choices(),
+        "places": [] if partial else place_choices(),
         "page_query": _query_without(request, "page"),
         "export_query": _query_without(request, "page"),
         "can_export": request.user.has_perm("directory.export_results"),
     }
-    template = "directory/_results.html" if getattr(request, "htmx", False) else "directory/search.html"
+    template = "directory/_results.html" if partial else "directory/search.html"
     return render(request, template, context)
 
 

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
+from django.core.cache import cache
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Length
 
@@ -29,9 +33,19 @@ __all__ = [
     "perimeter_parents",
     "perimeter_search",
     "perimeters_containing",
+    "reference_cached",
 ]
 
 SEARCH_LIMIT_MAX = 50
+
+# Values computed from the reference data only (the directory's place choices) are cached under a key that
+# holds a version number; `territory_load` bumps the version when it changes something, so every instance
+# sharing the cache (Redis) recomputes at once. A lost version restarts from the clock, never from an old
+# number. The timeout bounds how long a process-local cache (no REDIS_URL) may serve values from before a
+# reload run by another process.
+REFERENCE_CACHE_TIMEOUT = 60 * 60
+REFERENCE_VERSION_KEY = "territory:reference-version"
+T = TypeVar("T")
 _CODE_PREFIX = re.compile(r"\d{2,5}|2[AB]\d{0,3}")  # the start of a département or INSEE commune code
 
 # Narrowest first: a commune, then its EPCI/EPT, département, région, France.
@@ -185,3 +199,10 @@ def perimeter_search(q: str, limit: int = 10, *, kinds: list[str] | None = None)
         name_length=Length("search_name"),
     ).order_by("prefix", "-kind_rank", "-population", "name_length", "code")
     return list(ordered[:limit])
+
+
+def reference_cached(name: str, compute: Callable[[], T]) -> T:
+    """`compute()`, cached until the reference data is reloaded (`territory_load`). `name` must say what
+    the value depends on besides the reference data (a setting, a kind): it is part of the key."""
+    version = cache.get_or_set(REFERENCE_VERSION_KEY, time.time_ns, timeout=None)
+    return cache.get_or_set(f"territory:{version}:{name}", compute, timeout=REFERENCE_CACHE_TIMEOUT)

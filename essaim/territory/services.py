@@ -9,11 +9,13 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.core.cache import cache
 from django.db import connection, models, transaction
 
 from .codes import NATIONAL, search_key
 from .extract import extract_filename, load_extract
 from .models import Commune, Departement, Epci, Perimeter, PerimeterCommune, Region
+from .selectors import REFERENCE_VERSION_KEY
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 EXTRACT_VERSION = "6.0.0"
@@ -81,8 +83,18 @@ def territory_load(*, path: Path | None = None, dry_run: bool = False) -> LoadRe
         _load(extract, report)
         if dry_run:
             transaction.set_rollback(True)
+        elif report.changed:
+            transaction.on_commit(reference_cache_invalidate)
     report.seconds = round(time.perf_counter() - started, 2)
     return report
+
+
+def reference_cache_invalidate() -> None:
+    """Drop every value `selectors.reference_cached` holds, on every instance sharing the cache."""
+    try:
+        cache.incr(REFERENCE_VERSION_KEY)
+    except ValueError:  # no version yet: the next read starts a fresh one from the clock
+        pass
 
 
 def _load(extract: dict[str, Any], report: LoadReport) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -18,6 +20,9 @@ from .factories import OrganisationFactory, UserFactory, make_structure, member_
 pytestmark = pytest.mark.django_db
 
 SIRET = "73282932000074"
+# An anonymous search page once the place lists are cached: sectors, then the search (SQLite: count, facets,
+# hits; PostgreSQL: count with facets, hits), the structures and their activities.
+QUERIES_OF_SEARCH_PAGE = {"sqlite": 6, "postgresql": 5}
 
 
 @pytest.fixture
@@ -192,6 +197,31 @@ def test_search_page_query_count_does_not_grow_with_results(client, territory, d
         )
     with django_assert_max_num_queries(12):
         client.get(reverse("directory:search"), {"q": "jouets"})
+
+
+def test_search_page_offers_the_territory_places_and_computes_them_once(
+    client, territory, django_assert_num_queries
+):
+    make_structure("Atelier", description="jouets", activities=[ActivityInput("jouets", (), ("94081",))])
+    page = client.get(reverse("directory:search")).content.decode()
+    # The EPT, its départements and its communes; not a commune outside it (Créteil).
+    for label in ("Grand-Orly Seine Bièvre", "Val-de-Marne (94)", "Essonne (91)", "Vitry-sur-Seine (94)"):
+        assert f'">{label}</option>' in page
+    assert "Créteil" not in page
+    # Pinned: session-less anonymous page, the place lists come from the cache (sectors, search, facets).
+    with django_assert_num_queries(QUERIES_OF_SEARCH_PAGE[connection.vendor]):
+        page = client.get(reverse("directory:search"), {"q": "jouets"}).content.decode()
+    assert '">Athis-Mons (91)</option>' in page
+
+
+def test_results_region_alone_does_not_build_the_place_lists(client, territory):
+    make_structure("Atelier", description="jouets", activities=[ActivityInput("jouets", (), ("94081",))])
+    with CaptureQueriesContext(connection) as queries:
+        content = client.get(
+            reverse("directory:search"), {"q": "jouets"}, headers={"HX-Request": "true"}
+        ).content.decode()
+    assert "Atelier" in content and "Athis-Mons" not in content
+    assert not [q for q in queries.captured_queries if "territory_perimeter" in q["sql"]]
 
 
 def test_estimated_counts_say_so(client, territory, monkeypatch):

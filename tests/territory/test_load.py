@@ -8,6 +8,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from essaim.directory.forms import place_choices
 from essaim.territory.models import Commune, Departement, Epci, Perimeter, PerimeterCommune, Region
 from essaim.territory.services import LoadReport, territory_load
 
@@ -161,3 +162,22 @@ def test_second_load_changes_nothing_and_says_so() -> None:
         assert summary[links]["created"] == summary[links]["deleted"] == 0
     assert PerimeterCommune.objects.count() == before
     assert "déjà à jour" in stderr.getvalue()
+
+
+def test_the_place_choices_are_cached_until_a_reload_changes_the_reference(
+    django_assert_num_queries, django_capture_on_commit_callbacks
+) -> None:
+    Perimeter.objects.filter(code="94081").update(name="Vitry")
+    choices = place_choices()
+    # Partout, the EPT, its two départements and its 24 communes.
+    assert len(choices) == 1 + 1 + 2 + len(GRAND_ORLY_SEINE_BIEVRE)
+    assert ("94081", "Vitry (94)") in choices and ("dep:91", "Essonne (91)") in choices
+    with django_assert_num_queries(0):
+        assert place_choices() == choices
+    with django_capture_on_commit_callbacks(execute=True):
+        territory_load(dry_run=True)
+    assert place_choices() == choices  # nothing was written: the cache stays
+    with django_capture_on_commit_callbacks(execute=True):
+        territory_load()
+    repaired = place_choices()
+    assert ("94081", "Vitry-sur-Seine (94)") in repaired and ("94081", "Vitry (94)") not in repaired
