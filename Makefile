@@ -2,22 +2,42 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+TOOLS := .venv-tools
+LOCK_FLAGS ?=
+LOCK := $(TOOLS)/bin/uv pip compile --quiet --generate-hashes --universal --python-version 3.11 \
+	--custom-compile-command "make lock" $(LOCK_FLAGS)
 ESSAIM := $(BIN)/essaim
 PG_URL ?= postgres://postgres@127.0.0.1:5432/essaim
 HOST ?= 127.0.0.1
 PORT ?= 8000
 MYPY_TARGETS := essaim/core essaim/events/scheduling $(wildcard essaim/*/matching.py essaim/directory/search/analysis.py essaim/*/decp_cleaning.py essaim/*/reservation.py)
 
-.PHONY: install demo demo-setup serve test lint format types migrations-check test-sqlite test-postgres test-browser \
+.PHONY: install lock demo demo-setup serve test lint format types migrations-check test-sqlite test-postgres test-browser \
 	system-runtime system-test postgres-up clean
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+# Every dependency, transitive ones included, comes from a lock file with hashes (`make lock` writes them).
+$(VENV)/.installed: pyproject.toml requirements/pip.txt requirements/dev.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --require-hashes -r requirements/pip.txt
+	$(BIN)/pip install --quiet --require-hashes -r requirements/dev.txt
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
+
+# Tools kept out of the project's virtualenv: uv (make lock) and pip-audit (make audit), themselves locked.
+$(TOOLS)/.installed: requirements/tools.txt
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --require-hashes -r requirements/tools.txt
+	touch $@
+
+# Regenerate the lock files from pyproject.toml (pins already in a lock file are kept; to move every
+# transitive dependency to its newest release: make lock LOCK_FLAGS=--upgrade).
+lock: $(TOOLS)/.installed
+	$(LOCK) requirements/pip.in -o requirements/pip.txt
+	$(LOCK) pyproject.toml --extra dev -o requirements/dev.txt
+	$(LOCK) pyproject.toml -c requirements/dev.txt -o requirements/runtime.txt
+	$(LOCK) requirements/tools.in -o requirements/tools.txt
 
 demo: demo-setup serve
 
@@ -64,4 +84,4 @@ test-browser: system-test install
 	$(BIN)/pytest -q -m browser -p no:randomly
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(TOOLS) var .pytest_cache .mypy_cache .ruff_cache
