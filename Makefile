@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 TOOLS := .venv-tools
 LOCK_FLAGS ?=
+AUDIT_FLAGS ?=
 LOCK := $(TOOLS)/bin/uv pip compile --quiet --generate-hashes --universal --python-version 3.11 \
 	--custom-compile-command "make lock" $(LOCK_FLAGS)
 ESSAIM := $(BIN)/essaim
@@ -12,7 +13,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 MYPY_TARGETS := essaim/core essaim/events/scheduling $(wildcard essaim/*/matching.py essaim/directory/search/analysis.py essaim/*/decp_cleaning.py essaim/*/reservation.py)
 
-.PHONY: install lock demo demo-setup serve test lint format types migrations-check test-sqlite test-postgres test-browser \
+.PHONY: install lock audit demo demo-setup serve test lint format types migrations-check test-sqlite test-postgres test-browser \
 	system-runtime system-test postgres-up clean
 
 install: $(VENV)/.installed
@@ -30,6 +31,13 @@ $(TOOLS)/.installed: requirements/tools.txt
 	$(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/pip install --quiet --require-hashes -r requirements/tools.txt
 	touch $@
+
+# Known vulnerabilities in every locked dependency (pip-audit, from .venv-tools, never the project's
+# virtualenv). --strict: a dependency that could not be audited fails the audit instead of being skipped.
+# AUDIT_FLAGS=--vulnerability-service=osv asks OSV instead of PyPI's JSON API.
+audit: $(TOOLS)/.installed
+	$(TOOLS)/bin/pip-audit --strict --disable-pip --require-hashes --progress-spinner off $(AUDIT_FLAGS) \
+		-r requirements/pip.txt -r requirements/dev.txt -r requirements/tools.txt
 
 # Regenerate the lock files from pyproject.toml (pins already in a lock file are kept; to move every
 # transitive dependency to its newest release: make lock LOCK_FLAGS=--upgrade).
