@@ -63,7 +63,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "export_query": _query_without(request, "page"),
         "can_export": request.user.has_perm("directory.export_results"),
     }
-    template = "directory/_results.html" if partial else "directory/search.html"
+    template = "directory/includes/results.html" if partial else "directory/search.html"
     return render(request, template, context)
 
 
