@@ -15,6 +15,7 @@ from django.db import models
 from django.utils import timezone
 
 from essaim.core.models import TimeStampedModel
+from essaim.core.private_files import RandomName, private_storage
 
 # ---------------------------------------------------------------- working groups
 
@@ -197,7 +198,8 @@ class GroupDocument(TimeStampedModel):
 
     group = models.ForeignKey(WorkingGroup, on_delete=models.CASCADE, related_name="documents")
     title = models.CharField("titre", max_length=200)
-    file = models.FileField("fichier", upload_to="cooperation/documents/%Y/%m/")
+    file = models.FileField("fichier", storage=private_storage, upload_to=RandomName("cooperation/documents"))
+    filename = models.CharField("nom du fichier", max_length=200, blank=True)
     kind = models.CharField("type", max_length=5, choices=Kind.choices)
     size = models.PositiveIntegerField("taille (octets)")
     uploaded_by = models.ForeignKey(

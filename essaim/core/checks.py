@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -53,3 +54,20 @@ def pdf_engine_works(app_configs: Any, **kwargs: Any) -> list[Error]:
     if not pdf.startswith(b"%PDF-") or PDF_FONT not in {font.family for font in document.fonts.values()}:
         errors.append(Error(f"PDFs are not drawn with the {PDF_FONT} font.", hint=hint, id="essaim.E005"))
     return errors
+
+
+@register()
+def private_files_stay_private(app_configs: Any, **kwargs: Any) -> list[Error]:
+    """PRIVATE_MEDIA_ROOT inside MEDIA_ROOT or STATIC_ROOT would let the proxy publish private uploads."""
+    private = Path(settings.PRIVATE_MEDIA_ROOT).resolve()
+    for name in ("MEDIA_ROOT", "STATIC_ROOT"):
+        public = Path(getattr(settings, name) or "/nonexistent-public-root").resolve()
+        if private == public or public in private.parents:
+            return [
+                Error(
+                    f"PRIVATE_MEDIA_ROOT ({private}) is inside {name} ({public}): the proxy would publish private "
+                    "uploads. Put it in a folder of its own.",
+                    id="essaim.E010",
+                )
+            ]
+    return []

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 
 from essaim.core.models import TimeStampedModel
+from essaim.core.private_files import RandomName, private_storage
 
 
 class Collaboration(TimeStampedModel):
@@ -180,7 +181,7 @@ class Need(TimeStampedModel):
 
 class NeedAttachment(TimeStampedModel):
     need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField("fichier", upload_to="besoins/%Y/%m/")
+    file = models.FileField("fichier", storage=private_storage, upload_to=RandomName("besoins"))
     name = models.CharField("nom", max_length=200)
     kind = models.CharField("type", max_length=10)
     size = models.PositiveIntegerField("taille (octets)")
@@ -247,7 +248,9 @@ class NeedAnswer(TimeStampedModel):
     answers = models.JSONField("réponses aux questions", default=list, blank=True)
     message = models.TextField("message", blank=True)
     reason = models.CharField("raison", max_length=300, blank=True)
-    attachment = models.FileField("pièce jointe", upload_to="reponses/%Y/%m/", blank=True)
+    attachment = models.FileField(
+        "pièce jointe", storage=private_storage, upload_to=RandomName("reponses"), blank=True
+    )
     attachment_name = models.CharField("nom de la pièce jointe", max_length=200, blank=True)
 
     class Meta:

@@ -349,8 +349,9 @@ def group_document_upload(
         size=size,
         uploaded_by=acting_user(actor),
         organisation=organisation,
+        filename=(uploaded_file.name or f"document.{kind}")[-200:],
     )
-    document.file.save(uploaded_file.name or f"document.{kind}", uploaded_file, save=False)
+    document.file.save(document.filename, uploaded_file, save=False)
     document.save()
     if as_charter:
         group.charter = document

@@ -8,7 +8,7 @@ import rules
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from essaim.core.downloads import attachment
 from essaim.core.errors import DomainError
+from essaim.core.private_files import private_file_response
 from essaim.core.views_utils import check_perm, report_domain_error
 
 from .. import selectors, services
@@ -320,9 +321,7 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not rules.has_perm("cooperation.view_group_documents", request.user, document.group):
         raise PermissionDenied("cooperation.view_group_documents")
     if request.GET.get("format") == "fichier":
-        return FileResponse(
-            document.file.open("rb"), as_attachment=True, filename=document.file.name.rsplit("/", 1)[-1]
-        )
+        return private_file_response(document.file, document.filename or f"document.{document.kind}")
     return render(request, "cooperation/document_detail.html", {"document": document})
 
 

@@ -6,12 +6,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 
 from essaim.accounts.models import Organisation
 from essaim.core.errors import DomainError
+from essaim.core.private_files import private_file_response
 from essaim.core.views_utils import check_perm, report_domain_error
 
 from .. import exports, notifications, selectors, services, tasks
@@ -99,7 +100,7 @@ def answer_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
     if request.GET.get("format") == "piece":
         if not answer.attachment:
             raise Http404("pas de pièce jointe")
-        return FileResponse(answer.attachment.open("rb"), as_attachment=True, filename=answer.attachment_name)
+        return private_file_response(answer.attachment, answer.attachment_name or "piece-jointe")
     return render(request, "sourcing/answer_detail.html", {"answer": answer, "need": answer.need})
 
 

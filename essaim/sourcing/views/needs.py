@@ -6,13 +6,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from essaim.accounts.models import Organisation
 from essaim.core.errors import DomainError
+from essaim.core.private_files import private_file_response
 from essaim.core.views_utils import check_perm, report_domain_error
 
 from .. import selectors, services, tasks
@@ -167,7 +168,7 @@ def _serve_attachment(need: Need, piece: str) -> HttpResponseBase:
     attachment = need.attachments.filter(pk=piece).first() if piece.isdigit() else None
     if attachment is None:
         raise Http404("pièce jointe inconnue")
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
+    return private_file_response(attachment.file, attachment.name)
 
 
 def need_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
