@@ -11,8 +11,8 @@ in the public default storage.
 from __future__ import annotations
 
 import mimetypes
-from functools import partial
 import secrets
+from functools import partial
 from pathlib import PurePosixPath
 from typing import Any
 
