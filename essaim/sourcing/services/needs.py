@@ -1,4 +1,4 @@
-"""Writes of the sourcing capability: needs and their states, attachments, answers, reminders, closing.
+"""Writes of the sourcing capability: needs and their states, attachments, closing, contracts.
 
 States of a need (every transition audited with `log_action`):
 
@@ -19,7 +19,7 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from essaim.accounts.models import Organisation
@@ -28,9 +28,9 @@ from essaim.core.audit import log_action
 from essaim.core.errors import DomainError
 from essaim.directory import references
 from essaim.directory.models import Sector, Structure
-
-from .collaborations import collaboration_record
-from .models import Collaboration, Need, NeedAnswer, NeedAttachment, NeedNotification
+from essaim.sourcing import tasks
+from essaim.sourcing.collaborations import collaboration_record
+from essaim.sourcing.models import Collaboration, Need, NeedAttachment
 
 MAX_ATTACHMENT_SIZE = 10 * 1024 * 1024  # 10 Mo
 ATTACHMENT_KINDS = {"pdf", "odt", "docx", "xlsx", "ods"}
@@ -224,8 +224,6 @@ def _transition(
 
 
 def _on_published(need: Need) -> None:
-    from . import tasks
-
     need_id = need.pk
     transaction.on_commit(lambda: tasks.notify_need.enqueue(need_id, 1))
 
@@ -333,178 +331,3 @@ def contract_record(
         date=signed_on,
         notes=f"Contrat déclaré par {(reported_by or need.buyer).name}.",
     )
-
-
-# ---------------------------------------------------------------------------------------------------------
-# Answers
-# ---------------------------------------------------------------------------------------------------------
-
-
-class AnswerError(DomainError):
-    pass
-
-
-@transaction.atomic
-def answer_record(
-    *,
-    actor: Any,
-    need: Need,
-    organisation: Organisation,
-    kind: str,
-    answers: list[str] | None = None,
-    message: str = "",
-    reason: str = "",
-    attachment: UploadedFile | None = None,
-) -> NeedAnswer:
-    """A supplier answers a published need; a new interested / not interested answer replaces the former."""
-    if organisation.kind != Organisation.Kind.SUPPLIER:
-        raise AnswerError("Seules les structures de l'ESS répondent aux besoins.")
-    if need.status != Need.Status.PUBLISHED:
-        raise AnswerError("Ce besoin n'accepte plus de réponse.")
-    if kind not in NeedAnswer.Kind.values:
-        raise AnswerError("Choisissez votre réponse.", field="kind")
-    answers = [a.strip() for a in answers or []]
-    if kind == NeedAnswer.Kind.NOT_INTERESTED and not reason.strip():
-        raise AnswerError("Dites à l'acheteur pourquoi, en quelques mots.", field="reason")
-    if kind == NeedAnswer.Kind.QUESTION and not message.strip():
-        raise AnswerError("Écrivez votre question.", field="message")
-    if kind == NeedAnswer.Kind.INTERESTED:
-        missing = [
-            q
-            for q, a in zip(need.question_list, answers + [""] * len(need.question_list), strict=False)
-            if not a
-        ]
-        if missing:
-            raise AnswerError(f"Répondez à la question : « {missing[0]} ».", field="answers")
-    structure = Structure.objects.filter(organisation=organisation).first()
-    values: dict[str, Any] = {
-        "structure": structure,
-        "author": actor if getattr(actor, "is_authenticated", False) else None,
-        "kind": kind,
-        "answers": [{"question": q, "answer": a} for q, a in zip(need.question_list, answers, strict=False)],
-        "message": message.strip(),
-        "reason": reason.strip()[:300],
-    }
-    if attachment is not None:
-        name = attachment.name or "document"
-        try:
-            check_attachment(attachment, name, attachment.size or 0)
-        except NeedError as error:
-            raise AnswerError(error.message, field="attachment") from error
-        values["attachment"] = attachment
-        values["attachment_name"] = name[:200]
-    existing = (
-        NeedAnswer.objects.select_for_update()
-        .filter(need=need, organisation=organisation)
-        .exclude(kind=NeedAnswer.Kind.QUESTION)
-        .first()
-        if kind != NeedAnswer.Kind.QUESTION
-        else None
-    )
-    if existing is None:
-        try:
-            with transaction.atomic():
-                answer = NeedAnswer.objects.create(need=need, organisation=organisation, **values)
-        except IntegrityError as error:  # a concurrent answer of the same supplier
-            raise AnswerError("Votre réponse a déjà été enregistrée.") from error
-    else:
-        for name, value in values.items():
-            setattr(existing, name, value)
-        existing.save()
-        answer = existing
-    if structure is not None:
-        NeedNotification.objects.filter(need=need, structure=structure, viewed_at__isnull=True).update(
-            viewed_at=timezone.now()
-        )
-    log_action(
-        actor=actor,
-        action=f"need.answer.{kind}",
-        target=answer,
-        organisation_id=organisation.pk,
-        data={"need": need.pk},
-    )
-    from . import tasks
-
-    answer_id = answer.pk
-    transaction.on_commit(lambda: tasks.tell_buyer_of_answer.enqueue(answer_id))
-    return answer
-
-
-@transaction.atomic
-def need_remind(*, actor: Any, need: Need) -> int:
-    """Remind the structures told about the need that have not answered; at most two reminders per need."""
-    need = Need.objects.select_for_update().get(pk=need.pk)
-    if need.status != Need.Status.PUBLISHED:
-        raise NeedError("Seul un besoin publié peut faire l'objet d'une relance.")
-    if need.reminders_sent >= MAX_REMINDERS:
-        raise NeedError(f"Vous avez déjà envoyé {MAX_REMINDERS} relances pour ce besoin.")
-    answered = set(need.answers.exclude(kind=NeedAnswer.Kind.QUESTION).values_list("structure_id", flat=True))
-    pending = list(
-        need.notifications.filter(sent_at__isnull=False)
-        .exclude(structure_id__in=[pk for pk in answered if pk])
-        .values_list("pk", flat=True)
-    )
-    need.reminders_sent += 1
-    need.save(update_fields=["reminders_sent", "updated_at"])
-    log_action(
-        actor=actor,
-        action="need.reminded",
-        target=need,
-        organisation_id=need.buyer_id,
-        data={"reminder": need.reminders_sent, "structures": len(pending)},
-    )
-    from . import tasks
-
-    for notification_id in pending:
-        transaction.on_commit(lambda pk=notification_id: tasks.send_reminder.enqueue(pk))  # type: ignore[misc]
-    return len(pending)
-
-
-# ---------------------------------------------------------------------------------------------------------
-# Preferences of a structure
-# ---------------------------------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def preference_update(
-    *,
-    actor: Any,
-    structure: Structure,
-    stop_emails: bool,
-    muted_sectors: list[Sector],
-    digest_sectors: list[Sector],
-    digest_places: list[str],
-) -> Any:
-    from .models import SupplierPreference
-
-    preference, _ = SupplierPreference.objects.get_or_create(structure=structure)
-    preference.stop_emails = stop_emails
-    preference.digest_places = sorted(set(digest_places))
-    preference.save()
-    preference.muted_sectors.set(muted_sectors)
-    preference.digest_sectors.set(digest_sectors)
-    log_action(
-        actor=actor,
-        action="sourcing.preferences_updated",
-        target=preference,
-        organisation_id=structure.organisation_id,
-        data={"stop_emails": stop_emails},
-    )
-    return preference
-
-
-@transaction.atomic
-def emails_stop(*, structure: Structure) -> None:
-    """One-click unsubscribe (RFC 8058): the structure receives no more needs nor digests."""
-    from .models import SupplierPreference
-
-    preference, _ = SupplierPreference.objects.get_or_create(structure=structure)
-    if not preference.stop_emails:
-        preference.stop_emails = True
-        preference.save(update_fields=["stop_emails", "updated_at"])
-        log_action(
-            actor=None,
-            action="sourcing.unsubscribed",
-            target=preference,
-            organisation_id=structure.organisation_id,
-        )

@@ -1,0 +1,52 @@
+"""Writes of the sourcing capability, one module per family: `needs` (needs, their states, attachments,
+contracts), `answers` (suppliers' answers, reminders), `preferences` (a structure's emails). The public
+names are re-exported here."""
+
+from essaim.sourcing.services.answers import AnswerError, answer_record, need_remind
+from essaim.sourcing.services.needs import (
+    ATTACHMENT_KINDS,
+    MAX_ATTACHMENT_SIZE,
+    MAX_ATTACHMENTS,
+    MAX_REMINDERS,
+    TRANSITIONS,
+    NeedData,
+    NeedError,
+    attachment_add,
+    check_attachment,
+    contract_record,
+    need_close,
+    need_create,
+    need_publish,
+    need_reject,
+    need_submit,
+    need_update,
+    need_validate,
+    validation_required,
+)
+from essaim.sourcing.services.preferences import emails_stop, preference_update
+
+__all__ = [
+    "ATTACHMENT_KINDS",
+    "MAX_ATTACHMENTS",
+    "MAX_ATTACHMENT_SIZE",
+    "MAX_REMINDERS",
+    "TRANSITIONS",
+    "AnswerError",
+    "NeedData",
+    "NeedError",
+    "answer_record",
+    "attachment_add",
+    "check_attachment",
+    "contract_record",
+    "emails_stop",
+    "need_close",
+    "need_create",
+    "need_publish",
+    "need_reject",
+    "need_remind",
+    "need_submit",
+    "need_update",
+    "need_validate",
+    "preference_update",
+    "validation_required",
+]
