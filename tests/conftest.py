@@ -76,10 +76,10 @@ def world(db: None) -> World:
 
 
 @pytest.fixture
-def client_as(client, world):  # noqa: ANN001, ANN201
+def client_as(client, world):
     """`client_as("buyer")` returns the test client logged in as that role (anonymous: logged out)."""
 
-    def login(role: str):  # noqa: ANN202
+    def login(role: str):
         client.logout()
         user = world.users[role]
         if user is not None:

@@ -95,7 +95,7 @@ class BookingAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     raw_id_fields = ["resource", "requester", "requested_by", "decided_by"]
 
-    def has_change_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+    def has_change_permission(self, request, obj=None) -> bool:
         return False
 
 

@@ -12,7 +12,7 @@ LOGIN = "accounts:login"
 GOOD_PASSWORD = "mot-de-passe-solide-2026"
 
 
-def _try(client: Client, email: str, password: str = "mauvais", **headers: str):  # noqa: ANN202, S107
+def _try(client: Client, email: str, password: str = "mauvais", **headers: str):  # noqa: S107
     return client.post(reverse(LOGIN), {"username": email, "password": password}, **headers)
 
 

@@ -15,7 +15,7 @@ from tests.territory_support import make_small_territory
 
 
 @pytest.fixture
-def api_schema(db):  # noqa: ANN001, ANN201
+def api_schema(db):
     """The schema served by the app, called in-process (WSGI) inside the test's transaction.
 
     As Django's test client does, requests must not close the database connection at their end
@@ -32,12 +32,12 @@ def api_schema(db):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def token_header(world):  # noqa: ANN001, ANN201
+def token_header(world):
     _, raw = api_token_create(actor=world.users["buyer_admin"], organisation=world.buyer_org, name="Tests")
     return {"Authorization": f"Bearer {raw}"}
 
 
-def test_no_request_gets_a_server_error(api_schema, token_header) -> None:  # noqa: ANN001
+def test_no_request_gets_a_server_error(api_schema, token_header) -> None:
     """Every operation of the schema, fed with schemathesis-generated requests (valid and not)."""
     operations = [result.ok() for result in api_schema.get_all_operations()]
     assert len(operations) >= 2
@@ -45,7 +45,7 @@ def test_no_request_gets_a_server_error(api_schema, token_header) -> None:  # no
 
         @given(case=operation.as_strategy())
         @settings(max_examples=40, deadline=None, database=None, suppress_health_check=list(HealthCheck))
-        def check(case) -> None:  # noqa: ANN001
+        def check(case) -> None:
             response = case.call(headers=token_header)
             case.validate_response(response, checks=[not_a_server_error])
             assert response.status_code < 500
@@ -54,7 +54,7 @@ def test_no_request_gets_a_server_error(api_schema, token_header) -> None:  # no
 
 
 @pytest.mark.django_db
-def test_schema_and_docs_are_served(client) -> None:  # noqa: ANN001
+def test_schema_and_docs_are_served(client) -> None:
     schema_json = client.get("/api/v1/openapi.json").json()
     assert schema_json["info"]["title"] == "Essaim API"
     assert "/api/v1/organisations/me" in schema_json["paths"]
@@ -62,7 +62,7 @@ def test_schema_and_docs_are_served(client) -> None:  # noqa: ANN001
 
 
 @pytest.mark.django_db
-def test_token_acts_for_its_organisation_only(client, token_header, world) -> None:  # noqa: ANN001
+def test_token_acts_for_its_organisation_only(client, token_header, world) -> None:
     response = client.get("/api/v1/organisations/me", headers=token_header)
     assert response.status_code == 200
     assert response.json()["name"] == "Ville de Vitry-sur-Seine"
@@ -71,7 +71,7 @@ def test_token_acts_for_its_organisation_only(client, token_header, world) -> No
 
 
 @pytest.mark.django_db
-def test_public_territory_search_validates_its_parameters(client) -> None:  # noqa: ANN001
+def test_public_territory_search_validates_its_parameters(client) -> None:
     make_small_territory()
     response = client.get("/api/v1/territory/communes", {"q": "Vitry"})
     assert response.status_code == 200 and response.json()[0]["code"] == "94081"

@@ -28,7 +28,7 @@ def pages_to_scan() -> list[tuple[str, str]]:
 
 
 @pytest.mark.parametrize(("name", "role"), pages_to_scan())
-def test_page_is_accessible(name: str, role: str, page: Page, client, world, samples) -> None:  # noqa: ANN001
+def test_page_is_accessible(name: str, role: str, page: Page, client, world, samples) -> None:
     build_kwargs = EXPECTED[name][0]
     if role != "anonymous":
         login_as(page, client, world.users[role])
@@ -42,7 +42,7 @@ def test_page_is_accessible(name: str, role: str, page: Page, client, world, sam
     assert violations == [], violations
 
 
-def test_page_titles_are_unique(page: Page, client, world, samples) -> None:  # noqa: ANN001
+def test_page_titles_are_unique(page: Page, client, world, samples) -> None:
     titles: dict[str, str] = {}
     login_as(page, client, world.users["buyer_admin"])
     for name, role in pages_to_scan():
@@ -58,7 +58,7 @@ def test_page_titles_are_unique(page: Page, client, world, samples) -> None:  # 
         titles[title] = name
 
 
-def test_login_form_shows_errors_next_to_fields_and_logs_in(page: Page, world) -> None:  # noqa: ANN001
+def test_login_form_shows_errors_next_to_fields_and_logs_in(page: Page, world) -> None:
     page.goto(reverse("accounts:login"))
     page.get_by_label("Adresse électronique").fill("acheteur@exemple.fr")
     page.get_by_label("Mot de passe").fill("pas-le-bon")
@@ -71,7 +71,7 @@ def test_login_form_shows_errors_next_to_fields_and_logs_in(page: Page, world) -
     expect(page.locator("#contenu")).to_contain_text("Ville de Vitry-sur-Seine")
 
 
-def test_contact_form_errors_are_tied_to_their_fields(page: Page, world) -> None:  # noqa: ANN001
+def test_contact_form_errors_are_tied_to_their_fields(page: Page, world) -> None:
     page.goto(reverse("core:contact"))
     page.get_by_label("Adresse électronique").fill("pas-une-adresse")
     page.get_by_role("button", name="Envoyer le message").click()
@@ -84,7 +84,7 @@ def test_contact_form_errors_are_tied_to_their_fields(page: Page, world) -> None
     assert axe_violations(page) == []
 
 
-def test_layout_holds_at_320_pixels_and_focus_is_visible(page: Page, world) -> None:  # noqa: ANN001
+def test_layout_holds_at_320_pixels_and_focus_is_visible(page: Page, world) -> None:
     page.set_viewport_size({"width": 320, "height": 640})
     page.goto(reverse("core:home"))
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
@@ -100,7 +100,7 @@ def test_layout_holds_at_320_pixels_and_focus_is_visible(page: Page, world) -> N
     ("path", "status", "heading"),
     [("/page-qui-n-existe-pas/", 404, "Page introuvable"), ("/annuaire/?q=a%00b", 400, "Requête incorrecte")],
 )
-def test_error_pages_are_accessible(page: Page, client, world, path: str, status: int, heading: str) -> None:  # noqa: ANN001
+def test_error_pages_are_accessible(page: Page, client, world, path: str, status: int, heading: str) -> None:
     login_as(page, client, world.users["buyer"])
     response = page.goto(path)
     assert response is not None and response.status == status

@@ -21,7 +21,7 @@ periods = st.lists(st.tuples(st.integers(0, 48), st.integers(1, 12)), min_size=1
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(asked=periods)
-def test_accepted_bookings_never_overlap(world, asked: list[tuple[int, int]]) -> None:  # noqa: ANN001
+def test_accepted_bookings_never_overlap(world, asked: list[tuple[int, int]]) -> None:
     origin = timezone.now().replace(minute=0, second=0, microsecond=0) + timedelta(days=1)
     with transaction.atomic():
         resource = make_resource(world.supplier_org)

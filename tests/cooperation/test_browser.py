@@ -21,8 +21,8 @@ from .factories import make_group, make_resource
 
 def test_supplier_joins_declares_flows_books_the_van_and_downloads_the_agreement(
     page: Page,
-    client,  # noqa: ANN001
-    world,  # noqa: ANN001
+    client,
+    world,
     tmp_path: Path,
 ) -> None:
     make_small_territory()
@@ -80,7 +80,7 @@ def test_supplier_joins_declares_flows_books_the_van_and_downloads_the_agreement
     assert axe_violations(page) == []
 
 
-def test_coordinator_changes_a_members_type_and_owner_edits_a_resource(page: Page, client, world) -> None:  # noqa: ANN001
+def test_coordinator_changes_a_members_type_and_owner_edits_a_resource(page: Page, client, world) -> None:
     """The forms the URL matrix scan does not see (it opens these pages as a non-coordinator, non-owner)."""
     group = make_group(coordinator=world.supplier_org, members=[world.partner_org])
     resource = make_resource(world.supplier_org)

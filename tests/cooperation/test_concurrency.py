@@ -27,7 +27,7 @@ def test_stress_concurrent_bookings_leave_no_overlap() -> None:
     assert result["accepted"] >= 1
 
 
-def test_the_exclusion_constraint_refuses_an_overlap_written_behind_the_services_back(world) -> None:  # noqa: ANN001
+def test_the_exclusion_constraint_refuses_an_overlap_written_behind_the_services_back(world) -> None:
     resource = make_resource(world.supplier_org)
     start, end = period(2)
     a = booking_request(

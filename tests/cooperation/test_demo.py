@@ -8,7 +8,7 @@ from essaim.cooperation.selectors import group_indicators
 from tests.territory_support import make_small_territory
 
 
-def test_demo_is_complete_and_idempotent(db) -> None:  # noqa: ANN001
+def test_demo_is_complete_and_idempotent(db) -> None:
     make_small_territory()
     load_demo()
     counts = (SupportOffer.objects.count(), MaterialFlow.objects.count(), Resource.objects.count())

@@ -74,7 +74,7 @@ def _offer_values(offer: SupportOffer) -> tuple[object, ...]:
 # ---------------------------------------------------------------- resources
 
 
-def test_owner_edits_a_resource_and_bookings_keep_their_periods(client_as, world) -> None:  # noqa: ANN001
+def test_owner_edits_a_resource_and_bookings_keep_their_periods(client_as, world) -> None:
     make_small_territory()
     resource = make_resource(world.supplier_org)
     starts_at, ends_at = period(3)
@@ -123,7 +123,7 @@ def test_owner_edits_a_resource_and_bookings_keep_their_periods(client_as, world
 
 
 @pytest.mark.parametrize("role", ["buyer", "other_buyer", "partner", "facilitator"])
-def test_other_organisations_cannot_edit_a_resource(role: str, client_as, world) -> None:  # noqa: ANN001
+def test_other_organisations_cannot_edit_a_resource(role: str, client_as, world) -> None:
     resource = make_resource(world.supplier_org)
     before = _resource_values(resource)
     url = reverse("cooperation:resource_update", args=[resource.pk])
@@ -136,7 +136,7 @@ def test_other_organisations_cannot_edit_a_resource(role: str, client_as, world)
     assert url not in detail
 
 
-def test_edit_link_is_shown_to_the_owner_only(client_as, world) -> None:  # noqa: ANN001
+def test_edit_link_is_shown_to_the_owner_only(client_as, world) -> None:
     resource = make_resource(world.supplier_org)
     url = reverse("cooperation:resource_update", args=[resource.pk])
     detail = reverse("cooperation:resource_detail", args=[resource.pk])
@@ -158,8 +158,8 @@ def test_invalid_resource_edit_shows_french_errors_and_saves_nothing(
     changes: dict[str, str],
     field: str,
     message: str,
-    client_as,  # noqa: ANN001
-    world,  # noqa: ANN001
+    client_as,
+    world,
 ) -> None:
     make_small_territory()
     resource = make_resource(world.supplier_org)
@@ -176,7 +176,7 @@ def test_invalid_resource_edit_shows_french_errors_and_saves_nothing(
     assert not AuditLog.objects.filter(action="cooperation.resource.updated").exists()
 
 
-def test_a_withdrawn_resource_cannot_be_edited(client_as, world) -> None:  # noqa: ANN001
+def test_a_withdrawn_resource_cannot_be_edited(client_as, world) -> None:
     resource = make_resource(world.supplier_org)
     services.resource_withdraw(actor=None, resource=resource)
     before = _resource_values(resource)
@@ -194,7 +194,7 @@ def test_a_withdrawn_resource_cannot_be_edited(client_as, world) -> None:  # noq
 
 
 @pytest.mark.parametrize("role", ["partner", "facilitator"])
-def test_offer_organisation_or_a_facilitator_edits_an_offer(role: str, client_as, world) -> None:  # noqa: ANN001
+def test_offer_organisation_or_a_facilitator_edits_an_offer(role: str, client_as, world) -> None:
     make_small_territory()
     offer = make_offer(world.partner_org)
     client = client_as(role)
@@ -227,7 +227,7 @@ def test_offer_organisation_or_a_facilitator_edits_an_offer(role: str, client_as
     assert "topics" in entry.data["fields"] and "contact_email" in entry.data["fields"]
 
 
-def test_offer_edit_form_checks_the_current_topics(client_as, world) -> None:  # noqa: ANN001
+def test_offer_edit_form_checks_the_current_topics(client_as, world) -> None:
     offer = make_offer(world.partner_org, topics=["financement"])
     content = (
         client_as("partner").get(reverse("cooperation:support_update", args=[offer.pk])).content.decode()
@@ -238,7 +238,7 @@ def test_offer_edit_form_checks_the_current_topics(client_as, world) -> None:  #
 
 
 @pytest.mark.parametrize("role", ["buyer", "other_buyer", "supplier"])
-def test_other_organisations_cannot_edit_an_offer(role: str, client_as, world) -> None:  # noqa: ANN001
+def test_other_organisations_cannot_edit_an_offer(role: str, client_as, world) -> None:
     offer = make_offer(world.partner_org)
     before = _offer_values(offer)
     url = reverse("cooperation:support_update", args=[offer.pk])
@@ -268,8 +268,8 @@ def test_invalid_offer_edit_shows_french_errors_and_saves_nothing(
     changes: dict[str, object],
     field: str,
     message: str,
-    client_as,  # noqa: ANN001
-    world,  # noqa: ANN001
+    client_as,
+    world,
 ) -> None:
     make_small_territory()
     offer = make_offer(world.partner_org)
@@ -285,7 +285,7 @@ def test_invalid_offer_edit_shows_french_errors_and_saves_nothing(
     assert not AuditLog.objects.filter(action="cooperation.support_offer.updated").exists()
 
 
-def test_a_withdrawn_offer_cannot_be_edited(client_as, world) -> None:  # noqa: ANN001
+def test_a_withdrawn_offer_cannot_be_edited(client_as, world) -> None:
     offer = make_offer(world.partner_org)
     services.support_offer_withdraw(actor=None, offer=offer)
     before = _offer_values(offer)
@@ -301,12 +301,12 @@ def test_a_withdrawn_offer_cannot_be_edited(client_as, world) -> None:  # noqa: 
 # ---------------------------------------------------------------- member types
 
 
-def _partner_member(world) -> tuple[object, GroupMember]:  # noqa: ANN001
+def _partner_member(world) -> tuple[object, GroupMember]:
     group = make_group(coordinator=world.supplier_org, members=[world.partner_org])
     return group, GroupMember.objects.get(group=group, organisation=world.partner_org)
 
 
-def test_coordinator_changes_a_members_type(client_as, world) -> None:  # noqa: ANN001
+def test_coordinator_changes_a_members_type(client_as, world) -> None:
     group, member = _partner_member(world)
     client = client_as("supplier")
     page = client.get(reverse("cooperation:group_detail", args=[group.pk])).content.decode()
@@ -331,7 +331,7 @@ def test_coordinator_changes_a_members_type(client_as, world) -> None:  # noqa: 
 
 
 @pytest.mark.parametrize("role", ["partner", "buyer", "other_buyer"])
-def test_a_non_coordinator_cannot_change_a_members_type(role: str, client_as, world) -> None:  # noqa: ANN001
+def test_a_non_coordinator_cannot_change_a_members_type(role: str, client_as, world) -> None:
     group, member = _partner_member(world)
     client = client_as(role)
     url = reverse("cooperation:member_type", args=[member.pk])
@@ -342,13 +342,13 @@ def test_a_non_coordinator_cannot_change_a_members_type(role: str, client_as, wo
     assert not AuditLog.objects.filter(action="cooperation.group.member_type_changed").exists()
 
 
-def test_member_type_change_is_post_only(client_as, world) -> None:  # noqa: ANN001
+def test_member_type_change_is_post_only(client_as, world) -> None:
     _, member = _partner_member(world)
     assert client_as("supplier").get(reverse("cooperation:member_type", args=[member.pk])).status_code == 405
 
 
 @pytest.mark.parametrize("value", ["astrologie", ""])
-def test_an_unknown_member_type_is_refused_in_french(value: str, client_as, world) -> None:  # noqa: ANN001
+def test_an_unknown_member_type_is_refused_in_french(value: str, client_as, world) -> None:
     group, member = _partner_member(world)
     client = client_as("supplier")
     response = client.post(
@@ -363,7 +363,7 @@ def test_an_unknown_member_type_is_refused_in_french(value: str, client_as, worl
         services.group_member_set_type(actor=None, member=member, member_type=value)
 
 
-def test_only_an_active_members_type_can_be_changed(client_as, world) -> None:  # noqa: ANN001
+def test_only_an_active_members_type_can_be_changed(client_as, world) -> None:
     group = make_group(coordinator=world.supplier_org)
     pending = services.group_join(
         actor=None,

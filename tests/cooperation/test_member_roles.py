@@ -16,7 +16,7 @@ from .factories import make_group
 pytestmark = pytest.mark.django_db
 
 
-def _group(world):  # noqa: ANN001, ANN202
+def _group(world):
     group = make_group(coordinator=world.supplier_org, members=[world.partner_org])
     coordinator = GroupMember.objects.get(group=group, organisation=world.supplier_org)
     partner = GroupMember.objects.get(group=group, organisation=world.partner_org)
@@ -27,7 +27,7 @@ def role_url(member: GroupMember) -> str:
     return reverse("cooperation:member_role", args=[member.pk])
 
 
-def test_a_coordinator_names_another_then_steps_down(client_as, world) -> None:  # noqa: ANN001
+def test_a_coordinator_names_another_then_steps_down(client_as, world) -> None:
     group, coordinator, partner = _group(world)
     client = client_as("supplier")
     page = client.get(reverse("cooperation:group_detail", args=[group.pk])).content.decode()
@@ -48,7 +48,7 @@ def test_a_coordinator_names_another_then_steps_down(client_as, world) -> None: 
     assert client_as("partner").get(reverse("cooperation:group_update", args=[group.pk])).status_code == 200
 
 
-def test_the_last_coordinator_cannot_step_down(client_as, world) -> None:  # noqa: ANN001
+def test_the_last_coordinator_cannot_step_down(client_as, world) -> None:
     group, coordinator, _ = _group(world)
     page = client_as("supplier").post(role_url(coordinator), {"role": "membre"}, follow=True).content.decode()
     assert "Le groupe doit garder au moins une organisation coordinatrice" in page
@@ -58,7 +58,7 @@ def test_the_last_coordinator_cannot_step_down(client_as, world) -> None:  # noq
 
 
 @pytest.mark.parametrize("role", ["partner", "buyer", "other_buyer", "anonymous"])
-def test_others_cannot_change_roles(role: str, client_as, world) -> None:  # noqa: ANN001
+def test_others_cannot_change_roles(role: str, client_as, world) -> None:
     _, _, partner = _group(world)
     response = client_as(role).post(role_url(partner), {"role": "coordinateur"})
     assert response.status_code in (302, 403, 404)
@@ -68,7 +68,7 @@ def test_others_cannot_change_roles(role: str, client_as, world) -> None:  # noq
     assert partner.role == GroupMember.Role.MEMBER
 
 
-def test_an_unknown_role_is_refused_in_french(client_as, world) -> None:  # noqa: ANN001
+def test_an_unknown_role_is_refused_in_french(client_as, world) -> None:
     _, _, partner = _group(world)
     page = client_as("supplier").post(role_url(partner), {"role": "chef"}, follow=True).content.decode()
     assert "Rôle inconnu" in page
@@ -78,6 +78,6 @@ def test_an_unknown_role_is_refused_in_french(client_as, world) -> None:  # noqa
         services.group_member_set_role(actor=None, member=partner, role="chef")
 
 
-def test_role_change_is_post_only(client_as, world) -> None:  # noqa: ANN001
+def test_role_change_is_post_only(client_as, world) -> None:
     _, _, partner = _group(world)
     assert client_as("supplier").get(role_url(partner)).status_code == 405

@@ -31,7 +31,7 @@ def _zip(entries: dict[str, bytes]) -> bytes:
 # ---------------------------------------------------------------- groups
 
 
-def test_group_by_request_needs_a_coordinators_approval(world, django_capture_on_commit_callbacks) -> None:  # noqa: ANN001
+def test_group_by_request_needs_a_coordinators_approval(world, django_capture_on_commit_callbacks) -> None:
     group = make_group(coordinator=world.supplier_org)
     with django_capture_on_commit_callbacks(execute=True):
         member = services.group_join(
@@ -47,7 +47,7 @@ def test_group_by_request_needs_a_coordinators_approval(world, django_capture_on
         services.group_join(actor=None, group=group, organisation=world.buyer_org, member_type="collectivite")
 
 
-def test_open_group_is_joined_at_once(world) -> None:  # noqa: ANN001
+def test_open_group_is_joined_at_once(world) -> None:
     group = make_group(coordinator=world.supplier_org, access=WorkingGroup.Access.OPEN)
     member = services.group_join(
         actor=None, group=group, organisation=world.partner_org, member_type="partenaire"
@@ -55,7 +55,7 @@ def test_open_group_is_joined_at_once(world) -> None:  # noqa: ANN001
     assert member.status == GroupMember.Status.ACTIVE
 
 
-def test_action_owner_must_be_a_member_and_overdue_is_computed(world) -> None:  # noqa: ANN001
+def test_action_owner_must_be_a_member_and_overdue_is_computed(world) -> None:
     import datetime as dt
 
     group = make_group(coordinator=world.supplier_org)
@@ -73,7 +73,7 @@ def test_action_owner_must_be_a_member_and_overdue_is_computed(world) -> None:  
     assert (indicators.actions_total, indicators.actions_done, indicators.actions_overdue) == (2, 1, 1)
 
 
-def test_flows_are_checked_upserted_and_summed(world) -> None:  # noqa: ANN001
+def test_flows_are_checked_upserted_and_summed(world) -> None:
     group = make_group(coordinator=world.supplier_org, members=[world.partner_org])
     with pytest.raises(DomainError) as error:
         services.material_flow_declare(
@@ -130,7 +130,7 @@ def test_flows_are_checked_upserted_and_summed(world) -> None:  # noqa: ANN001
         ("flux.xlsx", _zip({"[Content_Types].xml": b"<x/>", "xl/workbook.xml": b"<x/>"}), "xlsx"),
     ],
 )
-def test_allowed_documents_are_stored_with_their_kind(world, name: str, content: bytes, kind: str) -> None:  # noqa: ANN001
+def test_allowed_documents_are_stored_with_their_kind(world, name: str, content: bytes, kind: str) -> None:
     group = make_group(coordinator=world.supplier_org)
     document = services.group_document_upload(
         actor=None,
@@ -153,7 +153,7 @@ def test_allowed_documents_are_stored_with_their_kind(world, name: str, content:
         ("vide.pdf", b"", "vide"),
     ],
 )
-def test_other_documents_are_refused(world, name: str, content: bytes, message: str) -> None:  # noqa: ANN001
+def test_other_documents_are_refused(world, name: str, content: bytes, message: str) -> None:
     group = make_group(coordinator=world.supplier_org)
     with pytest.raises(DomainError) as error:
         services.group_document_upload(
@@ -167,7 +167,7 @@ def test_other_documents_are_refused(world, name: str, content: bytes, message: 
     assert not GroupDocument.objects.exists()
 
 
-def test_documents_over_the_size_limit_are_refused(world, monkeypatch) -> None:  # noqa: ANN001
+def test_documents_over_the_size_limit_are_refused(world, monkeypatch) -> None:
     from essaim.cooperation import documents
 
     monkeypatch.setattr(documents, "MAX_DOCUMENT_SIZE", 10)
@@ -181,7 +181,7 @@ def test_documents_over_the_size_limit_are_refused(world, monkeypatch) -> None: 
 # ---------------------------------------------------------------- pooling
 
 
-def test_overlapping_acceptance_is_refused_and_adjacent_periods_are_fine(world) -> None:  # noqa: ANN001
+def test_overlapping_acceptance_is_refused_and_adjacent_periods_are_fine(world) -> None:
     resource = make_resource(world.supplier_org)
     start, end = period(2, hours=4)
     first = services.booking_request(
@@ -208,7 +208,7 @@ def test_overlapping_acceptance_is_refused_and_adjacent_periods_are_fine(world) 
         services.booking_accept(actor=None, booking=first)
 
 
-def test_booking_rules(world) -> None:  # noqa: ANN001
+def test_booking_rules(world) -> None:
     import datetime as dt
 
     resource = make_resource(world.supplier_org, available_until=dt.date(2020, 1, 1))
@@ -232,7 +232,7 @@ def test_booking_rules(world) -> None:  # noqa: ANN001
         )
 
 
-def test_accepting_tells_the_requester(world, django_capture_on_commit_callbacks) -> None:  # noqa: ANN001
+def test_accepting_tells_the_requester(world, django_capture_on_commit_callbacks) -> None:
     resource = make_resource(world.supplier_org)
     start, end = period(2)
     with django_capture_on_commit_callbacks(execute=True):
@@ -254,7 +254,7 @@ def test_accepting_tells_the_requester(world, django_capture_on_commit_callbacks
 
 def test_requests_are_matched_by_kind_place_and_dates_and_both_sides_told(
     world,
-    django_capture_on_commit_callbacks,  # noqa: ANN001
+    django_capture_on_commit_callbacks,
 ) -> None:
     import datetime as dt
 
@@ -281,7 +281,7 @@ def test_requests_are_matched_by_kind_place_and_dates_and_both_sides_told(
     }
 
 
-def test_month_grid_marks_booked_days(world) -> None:  # noqa: ANN001
+def test_month_grid_marks_booked_days(world) -> None:
     from django.utils import timezone
 
     resource = make_resource(world.supplier_org)
@@ -299,7 +299,7 @@ def test_month_grid_marks_booked_days(world) -> None:  # noqa: ANN001
 # ---------------------------------------------------------------- support offers
 
 
-def test_relevant_support_offers_rank_by_topics_audience_and_place(world) -> None:  # noqa: ANN001
+def test_relevant_support_offers_rank_by_topics_audience_and_place(world) -> None:
     make_small_territory()
     vitry = Perimeter.objects.get(code="94081")
     essonne = Perimeter.objects.get(code="dep:91")
@@ -316,7 +316,7 @@ def test_relevant_support_offers_rank_by_topics_audience_and_place(world) -> Non
         make_offer(world.partner_org, topics=["inconnu"])
 
 
-def test_csv_export_neutralises_formulas(world) -> None:  # noqa: ANN001
+def test_csv_export_neutralises_formulas(world) -> None:
     from essaim.cooperation.exports import flows_csv
 
     world.supplier_org.name = '=HYPERLINK("http://x")'
@@ -338,7 +338,7 @@ def test_csv_export_neutralises_formulas(world) -> None:  # noqa: ANN001
 
 
 @pytest.mark.django_db
-def test_a_group_meeting_can_be_the_event_that_organises_it(world, client_as) -> None:  # noqa: ANN001
+def test_a_group_meeting_can_be_the_event_that_organises_it(world, client_as) -> None:
     from datetime import date, datetime
 
     from django.urls import reverse

@@ -14,7 +14,7 @@ from .factories import make_group, make_offer, make_resource, pdf_upload, period
 
 
 @pytest.fixture
-def private_group(world):  # noqa: ANN001, ANN201
+def private_group(world):
     group = make_group(coordinator=world.supplier_org, members=[world.partner_org])
     document = services.group_document_upload(
         actor=None,
@@ -27,7 +27,7 @@ def private_group(world):  # noqa: ANN001, ANN201
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_a_non_member_never_sees_a_private_groups_documents(role: str, client_as, private_group) -> None:  # noqa: ANN001
+def test_a_non_member_never_sees_a_private_groups_documents(role: str, client_as, private_group) -> None:
     group, document = private_group
     client = client_as(role)
     is_member = role in ("supplier", "partner")
@@ -45,7 +45,7 @@ def test_a_non_member_never_sees_a_private_groups_documents(role: str, client_as
         assert "attachment" in download["Content-Disposition"]
 
 
-def test_public_group_documents_are_visible_to_every_logged_in_person(client_as, world) -> None:  # noqa: ANN001
+def test_public_group_documents_are_visible_to_every_logged_in_person(client_as, world) -> None:
     group = make_group(coordinator=world.supplier_org, is_private=False)
     document = services.group_document_upload(
         actor=None,
@@ -59,7 +59,7 @@ def test_public_group_documents_are_visible_to_every_logged_in_person(client_as,
     assert response.status_code == 200
 
 
-def test_member_uploads_a_document_and_a_wrong_one_is_refused_next_to_the_field(client_as, world) -> None:  # noqa: ANN001
+def test_member_uploads_a_document_and_a_wrong_one_is_refused_next_to_the_field(client_as, world) -> None:
     group = make_group(coordinator=world.supplier_org)
     client = client_as("supplier")
     url = reverse("cooperation:document_upload", args=[group.pk])
@@ -75,7 +75,7 @@ def test_member_uploads_a_document_and_a_wrong_one_is_refused_next_to_the_field(
     assert 'aria-describedby="id_file-help id_file-errors"' in bad.content.decode()
 
 
-def test_join_request_then_approval_through_the_pages(client_as, world) -> None:  # noqa: ANN001
+def test_join_request_then_approval_through_the_pages(client_as, world) -> None:
     group = make_group(coordinator=world.supplier_org)
     response = client_as("buyer").post(
         reverse("cooperation:group_join", args=[group.pk]),
@@ -97,7 +97,7 @@ def test_join_request_then_approval_through_the_pages(client_as, world) -> None:
     assert member.status == GroupMember.Status.ACTIVE
 
 
-def test_overdue_actions_are_announced_in_text(client_as, world) -> None:  # noqa: ANN001
+def test_overdue_actions_are_announced_in_text(client_as, world) -> None:
     import datetime as dt
 
     group = make_group(coordinator=world.supplier_org)
@@ -108,7 +108,7 @@ def test_overdue_actions_are_announced_in_text(client_as, world) -> None:  # noq
     assert "En retard" in content
 
 
-def test_flows_declared_then_charted_and_exported_as_csv(client_as, world) -> None:  # noqa: ANN001
+def test_flows_declared_then_charted_and_exported_as_csv(client_as, world) -> None:
     group = make_group(coordinator=world.supplier_org, members=[world.partner_org])
     client = client_as("supplier")
     url = reverse("cooperation:group_flows", args=[group.pk])
@@ -133,7 +133,7 @@ def test_flows_declared_then_charted_and_exported_as_csv(client_as, world) -> No
     assert MaterialFlow.objects.count() == 1
 
 
-def test_booking_accepted_then_agreement_pdf_and_ics_feed(client_as, world) -> None:  # noqa: ANN001
+def test_booking_accepted_then_agreement_pdf_and_ics_feed(client_as, world) -> None:
     resource = make_resource(world.supplier_org)
     start, end = period(5)
     buyer = client_as("buyer")
@@ -163,7 +163,7 @@ def test_booking_accepted_then_agreement_pdf_and_ics_feed(client_as, world) -> N
     assert [str(e["summary"]) for e in events] == ["Camion 12 m³ partagé — Ville de Vitry-sur-Seine"]
 
 
-def test_an_overlapping_booking_cannot_be_accepted_from_the_page(client_as, world) -> None:  # noqa: ANN001
+def test_an_overlapping_booking_cannot_be_accepted_from_the_page(client_as, world) -> None:
     resource = make_resource(world.supplier_org)
     start, end = period(5)
     first = services.booking_request(
@@ -181,7 +181,7 @@ def test_an_overlapping_booking_cannot_be_accepted_from_the_page(client_as, worl
     assert second.status == Booking.Status.REQUESTED
 
 
-def test_owner_cannot_book_its_own_resource(client_as, world) -> None:  # noqa: ANN001
+def test_owner_cannot_book_its_own_resource(client_as, world) -> None:
     resource = make_resource(world.supplier_org)
     start, end = period(5)
     response = client_as("supplier").post(
@@ -191,7 +191,7 @@ def test_owner_cannot_book_its_own_resource(client_as, world) -> None:  # noqa: 
     assert response.status_code == 403
 
 
-def test_support_offers_search_and_publish(client_as, world) -> None:  # noqa: ANN001
+def test_support_offers_search_and_publish(client_as, world) -> None:
     make_offer(world.partner_org, title="Clauses sociales : mode d'emploi", topics=["clauses-sociales"])
     make_offer(world.partner_org, title="Prêt d'honneur", topics=["financement"], audience="fournisseurs")
     client = client_as("buyer")
@@ -217,7 +217,7 @@ def test_support_offers_search_and_publish(client_as, world) -> None:  # noqa: A
     ]
 
 
-def test_home_and_group_page_show_relevant_support_offers(client_as, world) -> None:  # noqa: ANN001
+def test_home_and_group_page_show_relevant_support_offers(client_as, world) -> None:
     make_offer(world.partner_org, title="Coopérer en PTCE", topics=["cooperation"], audience="tous")
     group = make_group(coordinator=world.supplier_org)
     for url in (reverse("cooperation:home"), reverse("cooperation:group_detail", args=[group.pk])):
@@ -226,7 +226,7 @@ def test_home_and_group_page_show_relevant_support_offers(client_as, world) -> N
 
 def test_group_page_query_count_does_not_grow_with_actions(
     client_as, world, django_assert_max_num_queries
-) -> None:  # noqa: ANN001
+) -> None:
     group = make_group(coordinator=world.supplier_org, members=[world.partner_org])
     for i in range(8):
         action = services.group_action_create(
@@ -239,7 +239,7 @@ def test_group_page_query_count_does_not_grow_with_actions(
         client.get(reverse("cooperation:group_detail", args=[group.pk]))
 
 
-def test_coordinator_records_a_meeting_and_a_member_comments_an_action(client_as, world) -> None:  # noqa: ANN001
+def test_coordinator_records_a_meeting_and_a_member_comments_an_action(client_as, world) -> None:
     group = make_group(coordinator=world.supplier_org, members=[world.partner_org])
     action = services.group_action_create(actor=None, group=group, title="Trouver un local")
     client_as("supplier").post(
@@ -265,7 +265,7 @@ def test_coordinator_records_a_meeting_and_a_member_comments_an_action(client_as
     assert "Comité de pilotage" in content and "Piste à Ivry" in content and "Intrus" not in content
 
 
-def test_back_office_lists_cooperation_objects(client_as, samples) -> None:  # noqa: ANN001
+def test_back_office_lists_cooperation_objects(client_as, samples) -> None:
     client = client_as("superuser")
     for model in ("workinggroup", "resource", "booking", "supportoffer", "materialflow", "groupdocument"):
         assert client.get(reverse(f"admin:cooperation_{model}_changelist")).status_code == 200
@@ -275,7 +275,7 @@ def test_back_office_lists_cooperation_objects(client_as, samples) -> None:  # n
     )
 
 
-def test_owner_withdraws_a_resource_which_can_no_longer_be_booked(client_as, world) -> None:  # noqa: ANN001
+def test_owner_withdraws_a_resource_which_can_no_longer_be_booked(client_as, world) -> None:
     resource = make_resource(world.supplier_org)
     assert (
         client_as("buyer").post(reverse("cooperation:resource_withdraw", args=[resource.pk])).status_code
@@ -293,7 +293,7 @@ def test_owner_withdraws_a_resource_which_can_no_longer_be_booked(client_as, wor
         )
 
 
-def test_coordinator_updates_the_group(client_as, world) -> None:  # noqa: ANN001
+def test_coordinator_updates_the_group(client_as, world) -> None:
     group = make_group(coordinator=world.supplier_org)
     url = reverse("cooperation:group_update", args=[group.pk])
     assert client_as("partner").get(url).status_code == 403

@@ -11,7 +11,7 @@ from essaim.accounts.services import FACILITATOR_APPS
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ["facilitator", "superuser"])
-def test_every_back_office_list_and_add_form_opens(role: str, client_as, samples) -> None:  # noqa: ANN001
+def test_every_back_office_list_and_add_form_opens(role: str, client_as, samples) -> None:
     client = client_as(role)
     failures = []
     for model in admin.site._registry:
@@ -32,7 +32,7 @@ def test_every_back_office_list_and_add_form_opens(role: str, client_as, samples
 
 
 @pytest.mark.django_db
-def test_a_facilitator_cannot_grant_itself_superuser_rights(client_as, world) -> None:  # noqa: ANN001
+def test_a_facilitator_cannot_grant_itself_superuser_rights(client_as, world) -> None:
     client = client_as("facilitator")
     me = world.users["facilitator"]
     url = reverse("admin:accounts_user_change", args=[me.pk])
@@ -44,6 +44,6 @@ def test_a_facilitator_cannot_grant_itself_superuser_rights(client_as, world) ->
 
 
 @pytest.mark.django_db
-def test_platform_settings_stay_with_superusers(client_as, world) -> None:  # noqa: ANN001
+def test_platform_settings_stay_with_superusers(client_as, world) -> None:
     assert client_as("facilitator").get(reverse("admin:auth_group_changelist")).status_code == 403
     assert client_as("superuser").get(reverse("admin:auth_group_changelist")).status_code == 200

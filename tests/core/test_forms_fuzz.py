@@ -42,7 +42,7 @@ def test_contact_form_never_fails_and_stores_only_valid_messages(
 @pytest.mark.django_db
 @FUZZ
 @given(email=text, role=text)
-def test_invitation_form_never_fails(email: str, role: str, world) -> None:  # noqa: ANN001
+def test_invitation_form_never_fails(email: str, role: str, world) -> None:
     client = Client()
     client.force_login(world.users["buyer_admin"], backend="django.contrib.auth.backends.ModelBackend")
     response = client.post(

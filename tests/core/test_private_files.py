@@ -27,7 +27,7 @@ ORIGINAL_NAMES = {"document": "compte-rendu-confidentiel.pdf", "need": "cahier-d
 
 
 @pytest.fixture
-def private_files(world):  # noqa: ANN001, ANN201
+def private_files(world):
     """A private group's document, a draft need's attachment and an answer's attachment."""
     group = make_group(coordinator=world.supplier_org, members=[world.partner_org])
     document = cooperation_services.group_document_upload(
@@ -64,7 +64,7 @@ def private_files(world):  # noqa: ANN001, ANN201
 
 
 @pytest.mark.parametrize("kind", ["document", "need", "answer"])
-def test_a_private_file_has_no_public_url_and_a_random_name(kind: str, private_files) -> None:  # noqa: ANN001
+def test_a_private_file_has_no_public_url_and_a_random_name(kind: str, private_files) -> None:
     stored, _view = private_files[kind]
     assert isinstance(stored, FieldFile)
     assert not default_storage.exists(stored.name), "the file sits in the public media storage"
@@ -89,8 +89,8 @@ def test_only_someone_allowed_gets_the_file_under_its_original_name(
     outsider: str,
     insider: str,
     filename: str,
-    client_as,  # noqa: ANN001
-    private_files,  # noqa: ANN001
+    client_as,
+    private_files,
 ) -> None:
     _stored, view = private_files[kind]
     assert client_as(outsider).get(view).status_code == 403
@@ -103,7 +103,7 @@ def test_only_someone_allowed_gets_the_file_under_its_original_name(
 
 @override_settings(ESSAIM_PRIVATE_FILES_ACCEL_PREFIX="/_fichiers_prives/")
 @pytest.mark.parametrize("kind", ["document", "need", "answer"])
-def test_in_production_the_proxy_sends_the_file_after_the_check(kind: str, client_as, private_files) -> None:  # noqa: ANN001
+def test_in_production_the_proxy_sends_the_file_after_the_check(kind: str, client_as, private_files) -> None:
     stored, view = private_files[kind]
     outsider = {"document": "buyer", "need": "other_buyer", "answer": "other_buyer"}[kind]
     insider = {"document": "partner", "need": "buyer", "answer": "buyer"}[kind]
@@ -119,7 +119,7 @@ def test_in_production_the_proxy_sends_the_file_after_the_check(kind: str, clien
     assert client_as(insider).get("/_fichiers_prives/" + stored.name).status_code == 404
 
 
-def test_public_media_stay_public(world) -> None:  # noqa: ANN001
+def test_public_media_stay_public(world) -> None:
     field = Structure._meta.get_field("logo")
     assert field.storage is default_storage or field.storage is storages["default"]
     for model, name in ((GroupDocument, "file"), (NeedAttachment, "file"), (NeedAnswer, "attachment")):
@@ -127,8 +127,8 @@ def test_public_media_stay_public(world) -> None:  # noqa: ANN001
 
 
 def test_the_data_migration_moves_existing_public_files_and_keeps_their_names(
-    world,  # noqa: ANN001
-    django_capture_on_commit_callbacks,  # noqa: ANN001
+    world,
+    django_capture_on_commit_callbacks,
 ) -> None:
     from django.core.files.base import ContentFile
 

@@ -51,14 +51,14 @@ def test_contrast_ratio_matches_wcag_reference_values() -> None:
     assert contrast_ratio("#777777", "#ffffff") == pytest.approx(4.48, abs=0.01)
 
 
-def test_a_brand_colour_without_enough_contrast_is_refused_at_start_up(settings) -> None:  # noqa: ANN001
+def test_a_brand_colour_without_enough_contrast_is_refused_at_start_up(settings) -> None:
     with override_settings(ESSAIM_BRAND={**settings.ESSAIM_BRAND, "primary_color": "#f2b705"}):
         errors = brand_colours_are_accessible(None)
     assert [e.id for e in errors] == ["essaim.E002"] and isinstance(errors[0], Error)
     assert brand_colours_are_accessible(None) == []
 
 
-def test_our_stylesheet_and_htmx_are_served(client) -> None:  # noqa: ANN001
+def test_our_stylesheet_and_htmx_are_served(client) -> None:
     for path in ("/static/essaim/essaim.css", "/static/vendor/htmx/htmx.min.js"):
         response = client.get(path)
         assert response.status_code == 200, path
@@ -98,7 +98,7 @@ def test_a_production_server_without_the_pdf_libraries_refuses_to_start() -> Non
     assert "essaim.E003" in result.stderr and "apt-get install libpango-1.0-0" in result.stderr
 
 
-def test_the_pdf_check_names_the_missing_library(monkeypatch) -> None:  # noqa: ANN001
+def test_the_pdf_check_names_the_missing_library(monkeypatch) -> None:
     assert pdf_engine_works(None) == []
     from weasyprint.text import ffi
 

@@ -43,7 +43,7 @@ def test_every_url_pattern_has_an_expectation() -> None:
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_every_url_answers_each_role_as_expected(role: str, client_as, samples) -> None:  # noqa: ANN001
+def test_every_url_answers_each_role_as_expected(role: str, client_as, samples) -> None:
     client = client_as(role)
     failures = []
     for name, (build_kwargs, expected) in sorted(EXPECTED.items()):
@@ -60,7 +60,7 @@ def test_every_url_answers_each_role_as_expected(role: str, client_as, samples) 
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_changes_are_refused_to_roles_without_the_right(role: str, client_as, samples) -> None:  # noqa: ANN001
+def test_changes_are_refused_to_roles_without_the_right(role: str, client_as, samples) -> None:
     client = client_as(role)
     for name, (build_kwargs, build_data, allowed, *rest) in POST_EXPECTED.items():
         state = rest[0] if rest else None
@@ -88,7 +88,7 @@ def test_changes_are_refused_to_roles_without_the_right(role: str, client_as, sa
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_back_office_is_for_facilitators_only(role: str, client_as, world) -> None:  # noqa: ANN001
+def test_back_office_is_for_facilitators_only(role: str, client_as, world) -> None:
     response = client_as(role).get(reverse("admin:index"))
     if role in ("facilitator", "superuser"):
         assert response.status_code == OK
@@ -96,7 +96,7 @@ def test_back_office_is_for_facilitators_only(role: str, client_as, world) -> No
         assert response.status_code == REDIRECT and "/back-office/login/" in response["Location"]
 
 
-def test_pages_never_show_another_organisations_name(client_as, world) -> None:  # noqa: ANN001
+def test_pages_never_show_another_organisations_name(client_as, world) -> None:
     client = client_as("other_buyer")
     for name in ("core:dashboard", "accounts:organisation_list"):
         content = client.get(reverse(name)).content.decode()

@@ -25,11 +25,11 @@ def query_of(page: Page) -> dict[str, list[str]]:
     return parse_qs(urlsplit(page.url).query)
 
 
-def facet_label(page: Page, name: str, code: str):  # noqa: ANN201
+def facet_label(page: Page, name: str, code: str):
     return page.locator(f"label[for='f-{name}-{code}']")
 
 
-def test_search_updates_live_and_keeps_the_query_in_the_url(page: Page, client, world) -> None:  # noqa: ANN001
+def test_search_updates_live_and_keeps_the_query_in_the_url(page: Page, client, world) -> None:
     make_territory()
     ensure_sectors()
     load_demo_structures()
@@ -74,7 +74,7 @@ def test_search_updates_live_and_keeps_the_query_in_the_url(page: Page, client, 
     expect(page.get_by_role("checkbox", name=re.compile(r"^Association"))).to_be_checked()
 
 
-def test_search_works_without_javascript(chromium: Browser, live_server, transactional_db) -> None:  # noqa: ANN001
+def test_search_works_without_javascript(chromium: Browser, live_server, transactional_db) -> None:
     make_territory()
     ensure_sectors()
     load_demo_structures()
@@ -97,7 +97,7 @@ def test_search_works_without_javascript(chromium: Browser, live_server, transac
         context.close()
 
 
-def test_member_edits_activities_with_perimeter_suggestions(page: Page, client, world) -> None:  # noqa: ANN001
+def test_member_edits_activities_with_perimeter_suggestions(page: Page, client, world) -> None:
     make_territory()
     ensure_sectors()
     load_demo_structures()

@@ -10,7 +10,7 @@ from tests.browser_support import axe_violations, login_as
 from tests.events.factories import meeting_event, register
 
 
-def test_a_buyer_registers_then_requests_a_meeting(page: Page, client, world) -> None:  # noqa: ANN001
+def test_a_buyer_registers_then_requests_a_meeting(page: Page, client, world) -> None:
     event = meeting_event(title="Matinale des achats socialement responsables")
     register(event, world.users["supplier"], organisation=world.supplier_org)
     login_as(page, client, world.users["buyer"])
@@ -34,7 +34,7 @@ def test_a_buyer_registers_then_requests_a_meeting(page: Page, client, world) ->
     assert axe_violations(page) == []
 
 
-def test_the_facilitator_schedules_publishes_and_sees_the_table_plan(page: Page, client, world) -> None:  # noqa: ANN001
+def test_the_facilitator_schedules_publishes_and_sees_the_table_plan(page: Page, client, world) -> None:
     event = meeting_event()
     buyer = register(event, world.users["buyer"], organisation=world.buyer_org)
     supplier = register(event, world.users["supplier"], organisation=world.supplier_org)
@@ -55,7 +55,7 @@ def test_the_facilitator_schedules_publishes_and_sees_the_table_plan(page: Page,
 
 def test_after_the_event_a_buyer_records_a_collaboration_and_sees_it_listed(
     page: Page, client, world
-) -> None:  # noqa: ANN001
+) -> None:
     from datetime import timedelta
 
     from django.utils import timezone

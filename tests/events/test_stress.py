@@ -21,7 +21,7 @@ def _postgres_only(transactional_db: None) -> None:
         pytest.fail("needs PostgreSQL: run with DATABASE_URL=postgres://… (SQLite runs deselect this module)")
 
 
-def test_two_hundred_concurrent_registrations_for_eighty_seats(transactional_db) -> None:  # noqa: ANN001
+def test_two_hundred_concurrent_registrations_for_eighty_seats(transactional_db) -> None:
     out = StringIO()
     call_command("stress_registration", seats=80, attempts=200, workers=20, stdout=out)
     assert json.loads(out.getvalue()) == {"confirmed": 80, "waitlisted": 120, "duplicates": 0}
@@ -29,7 +29,7 @@ def test_two_hundred_concurrent_registrations_for_eighty_seats(transactional_db)
     assert not Event.objects.exists() and not Registration.objects.exists() and not User.objects.exists()
 
 
-def test_a_small_event_under_heavy_contention_stays_within_its_seats(transactional_db) -> None:  # noqa: ANN001
+def test_a_small_event_under_heavy_contention_stays_within_its_seats(transactional_db) -> None:
     from essaim.events.management.commands.stress_registration import run_stress
 
     assert run_stress(seats=3, attempts=60, workers=30) == {"confirmed": 3, "waitlisted": 57, "duplicates": 0}

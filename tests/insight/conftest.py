@@ -35,7 +35,7 @@ def report_store(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def report_con(report_store: Path):  # noqa: ANN201
+def report_con(report_store: Path):
     con = store.connect(report_store, read_only=True)
     yield con
     con.close()

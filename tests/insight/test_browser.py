@@ -13,10 +13,10 @@ from .conftest import make_report_store
 
 def test_full_report_is_accessible_and_choosing_a_buyer_opens_it(
     page: Page,
-    client,  # noqa: ANN001
-    world,  # noqa: ANN001
-    settings,  # noqa: ANN001
-    tmp_path,  # noqa: ANN001
+    client,
+    world,
+    settings,
+    tmp_path,
 ) -> None:
     make_small_territory()
     settings.INSIGHT_DB = str(make_report_store(tmp_path / "browser.duckdb"))
@@ -37,7 +37,7 @@ def test_full_report_is_accessible_and_choosing_a_buyer_opens_it(
     assert violations == [], violations
 
 
-def test_rejected_records_page_is_accessible(page: Page, client, world, settings, tmp_path) -> None:  # noqa: ANN001
+def test_rejected_records_page_is_accessible(page: Page, client, world, settings, tmp_path) -> None:
     settings.INSIGHT_DB = str(make_report_store(tmp_path / "rejected.duckdb"))
     login_as(page, client, world.users["facilitator"])
     page.goto(reverse("insight:rejected"))

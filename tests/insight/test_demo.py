@@ -18,7 +18,7 @@ from tests.territory_support import make_small_territory
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_sample_is_imported_once_and_gives_a_real_looking_report(tmp_path) -> None:  # noqa: ANN001
+def test_demo_sample_is_imported_once_and_gives_a_real_looking_report(tmp_path) -> None:
     make_small_territory()
     directory_services.structure_create(
         actor=None,

@@ -28,7 +28,7 @@ def _structure(name: str, status: str = Structure.Status.PUBLISHED, **data: obje
     )
 
 
-def test_published_and_sirene_structures_are_linked_with_their_inclusion_flag(tmp_path) -> None:  # noqa: ANN001
+def test_published_and_sirene_structures_are_linked_with_their_inclusion_flag(tmp_path) -> None:
     _structure("Atelier ESS", siren="443061841", ess_families=["association"])
     _structure("Insertion Net", siret="73282932000074", inclusion_kinds=["EI"])  # SIREN from the SIRET
     _structure("Brouillon", status=Structure.Status.DRAFT, siren="555555556")
@@ -47,7 +47,7 @@ def test_published_and_sirene_structures_are_linked_with_their_inclusion_flag(tm
     con.close()
 
 
-def test_link_command_and_import_command_fill_ess_sirens(tmp_path) -> None:  # noqa: ANN001
+def test_link_command_and_import_command_fill_ess_sirens(tmp_path) -> None:
     _structure("Atelier ESS", siren="443061841")
     db = tmp_path / "c.duckdb"
     err = StringIO()
@@ -58,7 +58,7 @@ def test_link_command_and_import_command_fill_ess_sirens(tmp_path) -> None:  # n
     assert json.loads(out.getvalue()) == {"ess_sirens": 1}
 
 
-def test_contracts_won_by_a_structure_most_recent_first(report_con) -> None:  # noqa: ANN001
+def test_contracts_won_by_a_structure_most_recent_first(report_con) -> None:
     make_small_territory()
     contracts, total = contracts_won_by("789 456 123", con=report_con)
     assert total == 2
@@ -70,7 +70,7 @@ def test_contracts_won_by_a_structure_most_recent_first(report_con) -> None:  # 
     assert contracts_won_by("555555555", limit=1, con=report_con)[1] == 5  # R2, R4, P1, P2 and Créteil's C1
 
 
-def test_contracts_won_block_for_a_directory_profile(report_store, settings) -> None:  # noqa: ANN001
+def test_contracts_won_block_for_a_directory_profile(report_store, settings) -> None:
     settings.INSIGHT_DB = str(report_store)
     html = Template("{% load insight_tags %}{% contracts_won siren %}").render(
         Context({"siren": "443061841"})
@@ -83,7 +83,7 @@ def test_contracts_won_block_for_a_directory_profile(report_store, settings) -> 
     assert Template("{% load insight_tags %}{% contracts_won '443061841' %}").render(Context()).strip() == ""
 
 
-def test_report_spaser_writes_pdf_csv_and_xlsx(report_store, tmp_path) -> None:  # noqa: ANN001
+def test_report_spaser_writes_pdf_csv_and_xlsx(report_store, tmp_path) -> None:
     make_small_territory()
     out = StringIO()
     call_command(

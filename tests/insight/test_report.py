@@ -10,11 +10,11 @@ GOSB = ["219400819", "219400413", "219400447", "219100278"]
 
 
 @pytest.fixture
-def vitry(report_con):  # noqa: ANN001, ANN201
+def vitry(report_con):
     return build_report(report_con, buyer="219400819", year=2025)
 
 
-def test_headline_figures_leave_the_outlier_out(vitry) -> None:  # noqa: ANN001
+def test_headline_figures_leave_the_outlier_out(vitry) -> None:
     ind = vitry.indicators
     # R1 200 000 + R2 50 000 + R3 30 000 + R4 40 000 + R6 6 000 000; R5 (999 999 999) counted, not summed.
     assert (ind["contracts"], ind["amount"], ind["outliers"]) == (6, 6_320_000.0, 1)
@@ -25,7 +25,7 @@ def test_headline_figures_leave_the_outlier_out(vitry) -> None:  # noqa: ANN001
     assert ind["inclusion_awarded"] == {"count": 1, "amount": 30_000.0}
 
 
-def test_targets_and_year_over_year(vitry) -> None:  # noqa: ANN001
+def test_targets_and_year_over_year(vitry) -> None:
     social, environmental = vitry.targets
     assert (social.share, social.target, social.reached, social.gap_points) == (0.1667, 0.3, False, 13.3)
     assert (environmental.share, environmental.gap_points) == (0.5, 50.0)
@@ -36,7 +36,7 @@ def test_targets_and_year_over_year(vitry) -> None:  # noqa: ANN001
     assert by_label["Part des marchés avec considération sociale"].delta == pytest.approx(0.1667 - 0.5)
 
 
-def test_breakdowns_by_division_type_procedure_and_month(vitry) -> None:  # noqa: ANN001
+def test_breakdowns_by_division_type_procedure_and_month(vitry) -> None:
     divisions = {g.key: (g.contracts, g.amount, g.social, g.no_social_amount) for g in vitry.by_division}
     assert divisions == {
         "48": (1, 6_000_000.0, 0, 6_000_000.0),
@@ -57,7 +57,7 @@ def test_breakdowns_by_division_type_procedure_and_month(vitry) -> None:  # noqa
     assert len(vitry.by_month) == 12
 
 
-def test_opportunities_are_the_largest_spends_without_social_consideration(vitry) -> None:  # noqa: ANN001
+def test_opportunities_are_the_largest_spends_without_social_consideration(vitry) -> None:
     # 15 is left out: its only contract has an outlier amount, so nothing is known to be spent.
     assert [(o.division, o.contracts, o.amount) for o in vitry.opportunities] == [
         ("48", 1, 6_000_000.0),
@@ -70,7 +70,7 @@ def test_opportunities_are_the_largest_spends_without_social_consideration(vitry
     assert vitry.opportunities[1].examples == ["Nettoyage des écoles", "Nettoyage des vitres"]
 
 
-def test_opportunities_count_the_reservations_structures_would_allow(report_con) -> None:  # noqa: ANN001
+def test_opportunities_count_the_reservations_structures_would_allow(report_con) -> None:
     structures = {
         "proprete": [
             {"name": "Net'Insertion", "reservations": ["l2113-13", "l2113-15"]},
@@ -96,7 +96,7 @@ def test_opportunities_count_the_reservations_structures_would_allow(report_con)
     }
 
 
-def test_holders_loi_climat_concessions_and_quality(vitry) -> None:  # noqa: ANN001
+def test_holders_loi_climat_concessions_and_quality(vitry) -> None:
     assert vitry.holders == {
         "holders": 4,
         "ess": 2,
@@ -118,7 +118,7 @@ def test_holders_loi_climat_concessions_and_quality(vitry) -> None:  # noqa: ANN
     assert ("amount_outlier", "Montant aberrant (exclu des sommes)", 1) in vitry.quality["flags"]
 
 
-def test_group_of_the_ept_and_its_communes(report_con) -> None:  # noqa: ANN001
+def test_group_of_the_ept_and_its_communes(report_con) -> None:
     report = build_report(
         report_con, buyer="epci:200058014", year=2025, buyer_sirets_resolver=lambda siren: GOSB
     )
@@ -129,7 +129,7 @@ def test_group_of_the_ept_and_its_communes(report_con) -> None:  # noqa: ANN001
     assert next(o for o in report.opportunities if o.division == "90").amount == 80_000.0
 
 
-def test_an_empty_year_gives_an_empty_report(report_con) -> None:  # noqa: ANN001
+def test_an_empty_year_gives_an_empty_report(report_con) -> None:
     report = build_report(report_con, buyer="219400819", year=2023)
     assert report.is_empty and report.opportunities == [] and report.previous is None
     assert [g.contracts for g in report.by_month] == [0] * 12

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def store_path(tmp_path, settings):  # noqa: ANN001, ANN201
+def store_path(tmp_path, settings):
     make_small_territory()
     path = make_report_store(tmp_path / "views.duckdb")
     settings.INSIGHT_DB = str(path)
@@ -34,12 +34,12 @@ def _report_url(buyer: str = "219400819", year: int = 2025) -> str:
     return reverse("insight:report", kwargs={"buyer": buyer, "year": year})
 
 
-def _text(response) -> str:  # noqa: ANN001
+def _text(response) -> str:
     text = html.unescape(response.content.decode())
     return " ".join(text.replace("\u202f", " ").replace("\u00a0", " ").split())
 
 
-def test_home_lists_the_territory_buyers_and_redirects_to_the_chosen_report(client_as, store_path) -> None:  # noqa: ANN001
+def test_home_lists_the_territory_buyers_and_redirects_to_the_chosen_report(client_as, store_path) -> None:
     client = client_as("buyer")
     page = _text(client.get(reverse("insight:home")))
     assert "Grand-Orly Seine Bièvre et ses communes membres" in page
@@ -50,14 +50,14 @@ def test_home_lists_the_territory_buyers_and_redirects_to_the_chosen_report(clie
     assert typed["Location"] == _report_url("219400819")
 
 
-def test_home_refuses_a_bad_identifier_next_to_its_field(client_as, store_path) -> None:  # noqa: ANN001
+def test_home_refuses_a_bad_identifier_next_to_its_field(client_as, store_path) -> None:
     response = client_as("buyer").get(reverse("insight:home"), {"identifiant": "12345", "annee": "2025"})
     assert response.status_code == 200
     assert "n'est ni un SIRET, ni un SIREN" in _text(response)
     assert "<title>Erreur" in response.content.decode()
 
 
-def test_report_page_shows_the_hand_computed_figures(client_as, store_path) -> None:  # noqa: ANN001
+def test_report_page_shows_the_hand_computed_figures(client_as, store_path) -> None:
     response = client_as("supplier").get(_report_url())
     assert response.status_code == 200
     page = _text(response)
@@ -70,7 +70,7 @@ def test_report_page_shows_the_hand_computed_figures(client_as, store_path) -> N
     assert 'th scope="col"' in response.content.decode()
 
 
-def test_opportunities_list_the_territory_structures_and_their_reservations(client_as, store_path) -> None:  # noqa: ANN001
+def test_opportunities_list_the_territory_structures_and_their_reservations(client_as, store_path) -> None:
     directory_services.structure_create(
         actor=None,
         data={
@@ -95,7 +95,7 @@ def test_opportunities_list_the_territory_structures_and_their_reservations(clie
     assert "aux marchés réservés insertion (L2113-13)" in page
 
 
-def test_collaborations_recorded_for_the_buyer_organisation_are_listed(client_as, store_path, world) -> None:  # noqa: ANN001
+def test_collaborations_recorded_for_the_buyer_organisation_are_listed(client_as, store_path, world) -> None:
     Organisation.objects.filter(pk=world.buyer_org.pk).update(siren="219400819")
     Collaboration.objects.create(
         buyer=world.buyer_org,
@@ -113,7 +113,7 @@ def test_collaborations_recorded_for_the_buyer_organisation_are_listed(client_as
     assert "Ville d'Ivry-sur-Seine</td>" not in page
 
 
-def test_report_downloads_carry_the_same_figures(client_as, store_path) -> None:  # noqa: ANN001
+def test_report_downloads_carry_the_same_figures(client_as, store_path) -> None:
     client = client_as("partner")
     response = client.get(_report_url(), {"format": "csv"})
     assert response["Content-Disposition"] == 'attachment; filename="spaser-219400819-2025.csv"'
@@ -138,7 +138,7 @@ def test_report_downloads_carry_the_same_figures(client_as, store_path) -> None:
     ]
 
 
-def test_report_pdf_text_contains_the_key_numbers(client_as, store_path) -> None:  # noqa: ANN001
+def test_report_pdf_text_contains_the_key_numbers(client_as, store_path) -> None:
     from pypdf import PdfReader
 
     response = client_as("facilitator").get(_report_url(), {"format": "pdf"})
@@ -157,7 +157,7 @@ def test_report_pdf_text_contains_the_key_numbers(client_as, store_path) -> None
         assert expected in text, expected
 
 
-def test_report_without_data_says_so_in_french(client_as, tmp_path, settings) -> None:  # noqa: ANN001
+def test_report_without_data_says_so_in_french(client_as, tmp_path, settings) -> None:
     make_small_territory()
     settings.INSIGHT_DB = str(tmp_path / "absent.duckdb")
     response = client_as("buyer").get(_report_url("epci:200058014"))
@@ -168,14 +168,14 @@ def test_report_without_data_says_so_in_french(client_as, tmp_path, settings) ->
     assert response.status_code == 200 and "Aucun marché notifié en 2025" in response.content.decode()
 
 
-def test_bad_identifiers_and_years_never_give_a_500(client_as, store_path) -> None:  # noqa: ANN001
+def test_bad_identifiers_and_years_never_give_a_500(client_as, store_path) -> None:
     client = client_as("buyer")
     assert client.get(_report_url("pas-un-siren")).status_code == 404
     assert client.get(_report_url("epci:200000000")).status_code == 404  # unknown EPCI
     assert client.get(_report_url(year=1990)).status_code == 404
 
 
-def test_rejected_records_are_shown_to_facilitators_with_their_reason(client_as, store_path) -> None:  # noqa: ANN001
+def test_rejected_records_are_shown_to_facilitators_with_their_reason(client_as, store_path) -> None:
     response = client_as("facilitator").get(reverse("insight:rejected"))
     page = _text(response)
     assert "id_missing" in page and "Publication sans identifiant" in page
@@ -183,15 +183,15 @@ def test_rejected_records_are_shown_to_facilitators_with_their_reason(client_as,
 
 
 @pytest.mark.parametrize("page", ["0", "-3", "abc", str(10**30)])
-def test_any_rejected_records_page_number_is_served(client_as, store_path, page: str) -> None:  # noqa: ANN001
+def test_any_rejected_records_page_number_is_served(client_as, store_path, page: str) -> None:
     # A huge page number used to overflow DuckDB's OFFSET: a server error.
     assert client_as("facilitator").get(reverse("insight:rejected"), {"page": page}).status_code == 200
 
 
 def test_report_page_query_count_does_not_grow_with_the_data(
-    client_as,  # noqa: ANN001
-    store_path,  # noqa: ANN001
-    django_assert_max_num_queries,  # noqa: ANN001
+    client_as,
+    store_path,
+    django_assert_max_num_queries,
 ) -> None:
     client = client_as("buyer")
     client.get(_report_url())  # warm the session and the caches

@@ -18,9 +18,9 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_directory")]
 
 
 def test_vitry_buyer_finds_rejoue_tells_it_and_records_the_collaboration(
-    client_as,  # noqa: ANN001
-    world,  # noqa: ANN001
-    django_capture_on_commit_callbacks,  # noqa: ANN001
+    client_as,
+    world,
+    django_capture_on_commit_callbacks,
 ) -> None:
     rejoue = Structure.objects.get(source="demo", source_id="rejoue")
     Structure.objects.filter(pk=rejoue.pk).update(
@@ -96,7 +96,7 @@ def test_vitry_buyer_finds_rejoue_tells_it_and_records_the_collaboration(
     assert collaboration.status == Collaboration.Status.COLLABORATION
 
 
-def test_forecast_page_advises_on_reservation_citing_the_structures(client_as, world) -> None:  # noqa: ANN001
+def test_forecast_page_advises_on_reservation_citing_the_structures(client_as, world) -> None:
     from essaim.sourcing import forecasts
 
     forecast = forecasts.forecast_create(
@@ -118,9 +118,9 @@ def test_forecast_page_advises_on_reservation_citing_the_structures(client_as, w
 
 
 def test_need_pages_read_in_a_fixed_number_of_queries(
-    client_as,  # noqa: ANN001
-    world,  # noqa: ANN001
-    django_assert_max_num_queries,  # noqa: ANN001
+    client_as,
+    world,
+    django_assert_max_num_queries,
 ) -> None:
     from .factories import make_need
 

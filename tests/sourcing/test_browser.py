@@ -20,7 +20,7 @@ from tests.territory_support import make_small_territory
 from .factories import ensure_sectors
 
 
-def test_buyer_posts_supplier_answers_buyer_awards(page: Page, client, world) -> None:  # noqa: ANN001
+def test_buyer_posts_supplier_answers_buyer_awards(page: Page, client, world) -> None:
     make_small_territory()
     ensure_sectors()
     load_demo_structures()

@@ -12,7 +12,7 @@ from essaim.sourcing.models import Need, PurchaseForecast
 pytestmark = [pytest.mark.django_db(transaction=False), pytest.mark.usefixtures("demo_directory")]
 
 
-def test_demo_is_the_acceptance_starting_point_and_idempotent(django_capture_on_commit_callbacks) -> None:  # noqa: ANN001
+def test_demo_is_the_acceptance_starting_point_and_idempotent(django_capture_on_commit_callbacks) -> None:
     load_demo_people()
     with django_capture_on_commit_callbacks(execute=True):
         load_demo()

@@ -32,13 +32,13 @@ CSV = (
 ).encode()
 
 
-def run(world, content: bytes = CSV, filename: str = "plan.csv", commit: bool = False):  # noqa: ANN001, ANN201
+def run(world, content: bytes = CSV, filename: str = "plan.csv", commit: bool = False):
     return forecasts.forecast_import(
         actor=None, buyer=world.buyer_org, filename=filename, stream=io.BytesIO(content), commit=commit
     )
 
 
-def test_dry_run_reports_and_writes_nothing_but_the_report(world) -> None:  # noqa: ANN001
+def test_dry_run_reports_and_writes_nothing_but_the_report(world) -> None:
     make_small_territory()
     report = run(world)
     assert (report.created, report.updated, len(report.rejected)) == (2, 0, 3)
@@ -49,7 +49,7 @@ def test_dry_run_reports_and_writes_nothing_but_the_report(world) -> None:  # no
     assert "« secteur » est vide" in reasons and "trimestre" in reasons and "Lieu inconnu : 99999" in reasons
 
 
-def test_commit_then_reimport_is_idempotent(world) -> None:  # noqa: ANN001
+def test_commit_then_reimport_is_idempotent(world) -> None:
     make_small_territory()
     run(world, commit=True)
     assert PurchaseForecast.objects.count() == 2
@@ -61,7 +61,7 @@ def test_commit_then_reimport_is_idempotent(world) -> None:  # noqa: ANN001
     assert run(world, content=changed, commit=True).updated == 1
 
 
-def test_xlsx_import_and_bad_files(world) -> None:  # noqa: ANN001
+def test_xlsx_import_and_bad_files(world) -> None:
     workbook = Workbook()
     workbook.active.append(["objet", "annee", "trimestre", "secteur", "tranche", "procedure"])
     workbook.active.append(["Repas", YEAR, 1, "restauration-collective", "gte-1m", "formalisee"])
@@ -78,7 +78,7 @@ def test_xlsx_import_and_bad_files(world) -> None:  # noqa: ANN001
             run(world, content=content, filename=filename)
 
 
-def test_import_page_shows_rejected_rows(client_as, world) -> None:  # noqa: ANN001
+def test_import_page_shows_rejected_rows(client_as, world) -> None:
     make_small_territory()
     response = client_as("buyer").post(
         reverse("sourcing:forecast_import"), {"file": SimpleUploadedFile("plan.csv", CSV), "commit": "on"}
@@ -91,7 +91,7 @@ def test_import_page_shows_rejected_rows(client_as, world) -> None:  # noqa: ANN
     )
 
 
-def test_forecast_form(client_as, world) -> None:  # noqa: ANN001
+def test_forecast_form(client_as, world) -> None:
     make_small_territory()
     data = {
         "title": "Vélos",
@@ -109,7 +109,7 @@ def test_forecast_form(client_as, world) -> None:  # noqa: ANN001
     assert client_as("supplier").post(reverse("sourcing:forecast_create"), data).status_code == 403
 
 
-def test_digest_command_sends_new_forecasts(world) -> None:  # noqa: ANN001
+def test_digest_command_sends_new_forecasts(world) -> None:
     make_small_territory()
     structure = make_toy_structure(email="digest@exemple.fr")
     preference = SupplierPreference.objects.create(structure=structure)

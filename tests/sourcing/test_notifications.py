@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def structures(world) -> list:  # noqa: ANN001
+def structures(world) -> list:
     make_small_territory()
     return [
         make_toy_structure(
@@ -33,14 +33,14 @@ def structures(world) -> list:  # noqa: ANN001
     ]
 
 
-def publish(need, capture) -> None:  # noqa: ANN001
+def publish(need, capture) -> None:
     with capture(execute=True):
         services.need_publish(actor=None, need=need)
 
 
 def test_first_batch_goes_to_the_ten_best_ranked(
     world, structures, django_capture_on_commit_callbacks
-) -> None:  # noqa: ANN001
+) -> None:
     need = make_need(world.buyer_org)
     publish(need, django_capture_on_commit_callbacks)
     told = list(NeedNotification.objects.filter(need=need).order_by("rank"))
@@ -55,7 +55,7 @@ def test_first_batch_goes_to_the_ten_best_ranked(
 
 def test_running_the_task_again_sends_nothing_more(
     world, structures, django_capture_on_commit_callbacks
-) -> None:  # noqa: ANN001
+) -> None:
     need = make_need(world.buyer_org)
     publish(need, django_capture_on_commit_callbacks)
     tasks.notify_need.enqueue(need.pk, 1)
@@ -66,7 +66,7 @@ def test_running_the_task_again_sends_nothing_more(
 
 def test_next_batch_after_24_hours_while_few_are_interested(
     world, structures, django_capture_on_commit_callbacks
-) -> None:  # noqa: ANN001
+) -> None:
     need = make_need(world.buyer_org)
     publish(need, django_capture_on_commit_callbacks)
     assert notifications.need_widen(need.pk) == 0  # too early
@@ -79,7 +79,7 @@ def test_next_batch_after_24_hours_while_few_are_interested(
 
 def test_muted_sectors_and_stopped_structures_are_skipped(
     world, structures, django_capture_on_commit_callbacks
-) -> None:  # noqa: ANN001
+) -> None:
     muted = SupplierPreference.objects.create(structure=structures[0])
     muted.muted_sectors.set([Sector.objects.get(slug="jeux-jouets")])
     SupplierPreference.objects.create(structure=structures[1], stop_emails=True)
@@ -90,7 +90,7 @@ def test_muted_sectors_and_stopped_structures_are_skipped(
     assert not [m for m in mail.outbox if {"s00@exemple.fr", "s01@exemple.fr"} & set(m.to)]
 
 
-def test_one_click_unsubscribe(client, world, structures) -> None:  # noqa: ANN001
+def test_one_click_unsubscribe(client, world, structures) -> None:
     token = notifications.unsubscribe_token(structures[0])
     response = client.post(reverse("sourcing:unsubscribe", args=[token]), {"List-Unsubscribe": "One-Click"})
     assert response.status_code == 200
@@ -98,7 +98,7 @@ def test_one_click_unsubscribe(client, world, structures) -> None:  # noqa: ANN0
     assert client.get(reverse("sourcing:unsubscribe", args=[token + "x"])).status_code == 404
 
 
-def test_signed_link_opens_the_need_without_password_and_expires(client, world, structures) -> None:  # noqa: ANN001
+def test_signed_link_opens_the_need_without_password_and_expires(client, world, structures) -> None:
     need = make_need(world.buyer_org, publish=True)
     notification = NeedNotification.objects.create(need=need, structure=structures[0], rank=1, score=80)
     token = notifications.need_link_token(notification)
@@ -115,7 +115,7 @@ def test_signed_link_opens_the_need_without_password_and_expires(client, world, 
 
 def test_a_failed_email_is_retried_then_given_up(
     world, structures, django_capture_on_commit_callbacks
-) -> None:  # noqa: ANN001
+) -> None:
     need = make_need(world.buyer_org)
     with mock.patch("essaim.sourcing.notifications.EmailMessage.send", side_effect=OSError("SMTP en panne")):
         publish(need, django_capture_on_commit_callbacks)
@@ -129,7 +129,7 @@ def test_a_failed_email_is_retried_then_given_up(
 
 def test_reminders_reach_only_those_who_did_not_answer(
     world, structures, django_capture_on_commit_callbacks
-) -> None:  # noqa: ANN001
+) -> None:
     need = make_need(world.buyer_org)
     publish(need, django_capture_on_commit_callbacks)
     first = NeedNotification.objects.filter(need=need).order_by("rank").first()
@@ -148,7 +148,7 @@ def test_reminders_reach_only_those_who_did_not_answer(
     assert all(m.subject.startswith("Rappel") for m in mail.outbox)
 
 
-def test_follow_up_after_the_deadline_asks_buyer_and_interested_suppliers_once(world) -> None:  # noqa: ANN001
+def test_follow_up_after_the_deadline_asks_buyer_and_interested_suppliers_once(world) -> None:
     make_small_territory()
     need = make_need(world.buyer_org, publish=True)
     services.answer_record(
@@ -164,7 +164,7 @@ def test_follow_up_after_the_deadline_asks_buyer_and_interested_suppliers_once(w
     assert notifications.follow_up(need.pk) == 0
 
 
-def test_weekly_digest_of_new_needs_and_forecasts(world, structures) -> None:  # noqa: ANN001
+def test_weekly_digest_of_new_needs_and_forecasts(world, structures) -> None:
     preference = SupplierPreference.objects.create(structure=structures[0])
     preference.digest_sectors.set([Sector.objects.get(slug="jeux-jouets")])
     need = make_need(world.buyer_org, publish=True)
@@ -175,9 +175,9 @@ def test_weekly_digest_of_new_needs_and_forecasts(world, structures) -> None:  #
 
 
 def test_on_the_database_queue_the_worker_sends_the_batch_and_the_24h_check_waits(
-    world,  # noqa: ANN001
-    structures,  # noqa: ANN001
-    django_capture_on_commit_callbacks,  # noqa: ANN001
+    world,
+    structures,
+    django_capture_on_commit_callbacks,
 ) -> None:
     from django.core.management import call_command
     from django.test import override_settings

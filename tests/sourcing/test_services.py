@@ -29,7 +29,7 @@ def actions(need: Need) -> list[str]:
     return list(history_for(need).order_by("pk").values_list("action", flat=True))
 
 
-def test_draft_is_published_then_closed_and_every_step_is_audited(world) -> None:  # noqa: ANN001
+def test_draft_is_published_then_closed_and_every_step_is_audited(world) -> None:
     buyer = world.users["buyer"]
     need = make_need(world.buyer_org, actor=buyer)
     assert need.status == Need.Status.DRAFT
@@ -43,7 +43,7 @@ def test_draft_is_published_then_closed_and_every_step_is_audited(world) -> None
 
 
 @override_settings(SOURCING_REQUIRE_VALIDATION=True)
-def test_with_validation_a_facilitator_publishes_or_sends_back(world) -> None:  # noqa: ANN001
+def test_with_validation_a_facilitator_publishes_or_sends_back(world) -> None:
     need = make_need(world.buyer_org)
     with pytest.raises(services.NeedError, match="validé"):
         services.need_publish(actor=None, need=need)
@@ -69,7 +69,7 @@ def test_with_validation_a_facilitator_publishes_or_sends_back(world) -> None:  
         ("brouillon", lambda n: services.need_close(actor=None, need=n, outcome="attribue")),
     ],
 )
-def test_forbidden_transitions_are_refused_in_french(world, start: str, call) -> None:  # noqa: ANN001
+def test_forbidden_transitions_are_refused_in_french(world, start: str, call) -> None:
     need = make_need(world.buyer_org)
     Need.objects.filter(pk=need.pk).update(status=start)
     need.refresh_from_db()
@@ -79,7 +79,7 @@ def test_forbidden_transitions_are_refused_in_french(world, start: str, call) ->
     assert need.status == start
 
 
-def test_a_draft_can_be_cancelled(world) -> None:  # noqa: ANN001
+def test_a_draft_can_be_cancelled(world) -> None:
     need = make_need(world.buyer_org)
     services.need_close(actor=None, need=need, outcome=Need.Outcome.CANCELLED)
     assert need.status == Need.Status.CLOSED and need.outcome == "annule"
@@ -99,19 +99,19 @@ def test_a_draft_can_be_cancelled(world) -> None:  # noqa: ANN001
         ({"duration_months": 0}, "duration_months"),
     ],
 )
-def test_bad_needs_are_refused_on_the_right_field(world, overrides: dict, field: str) -> None:  # noqa: ANN001
+def test_bad_needs_are_refused_on_the_right_field(world, overrides: dict, field: str) -> None:
     with pytest.raises(services.NeedError) as error:
         services.need_create(actor=None, buyer=world.buyer_org, data=need_data(**overrides))
     assert error.value.field == field
     assert not Need.objects.exists()
 
 
-def test_only_buyers_write_needs(world) -> None:  # noqa: ANN001
+def test_only_buyers_write_needs(world) -> None:
     with pytest.raises(services.NeedError, match="acheteur public"):
         services.need_create(actor=None, buyer=world.supplier_org, data=need_data())
 
 
-def test_attachments_are_checked_by_content_extension_and_size(world) -> None:  # noqa: ANN001
+def test_attachments_are_checked_by_content_extension_and_size(world) -> None:
     need = services.need_create(
         actor=None, buyer=world.buyer_org, data=need_data(), attachments=[pdf_upload()]
     )
@@ -128,7 +128,7 @@ def test_attachments_are_checked_by_content_extension_and_size(world) -> None:  
     assert need.attachments.count() == 1
 
 
-def test_update_keeps_the_audit_of_changed_fields_and_refuses_closed_needs(world) -> None:  # noqa: ANN001
+def test_update_keeps_the_audit_of_changed_fields_and_refuses_closed_needs(world) -> None:
     need = make_need(world.buyer_org)
     services.need_update(actor=None, need=need, data=need_data(title="Jouets pour les crèches"))
     need.refresh_from_db()
@@ -139,7 +139,7 @@ def test_update_keeps_the_audit_of_changed_fields_and_refuses_closed_needs(world
         services.need_update(actor=None, need=need, data=need_data())
 
 
-def test_answers_replace_each_other_and_questions_add_up(world) -> None:  # noqa: ANN001
+def test_answers_replace_each_other_and_questions_add_up(world) -> None:
     need = make_need(world.buyer_org, publish=True)
     kwargs = {"actor": None, "need": need, "organisation": world.supplier_org}
     with pytest.raises(services.AnswerError, match="Quelles normes"):
@@ -158,7 +158,7 @@ def test_answers_replace_each_other_and_questions_add_up(world) -> None:  # noqa
         )
 
 
-def test_closed_needs_take_no_answer(world) -> None:  # noqa: ANN001
+def test_closed_needs_take_no_answer(world) -> None:
     need = make_need(world.buyer_org, publish=True)
     services.need_close(actor=None, need=need, outcome="annule")
     with pytest.raises(services.AnswerError, match="plus de réponse"):
@@ -167,7 +167,7 @@ def test_closed_needs_take_no_answer(world) -> None:  # noqa: ANN001
         )
 
 
-def test_awarding_records_one_collaboration_and_the_survey_does_not_duplicate_it(world) -> None:  # noqa: ANN001
+def test_awarding_records_one_collaboration_and_the_survey_does_not_duplicate_it(world) -> None:
     need = make_need(world.buyer_org, publish=True)
     with pytest.raises(services.NeedError, match="attribué"):
         services.need_close(actor=None, need=need, outcome="infructueux", supplier=world.supplier_org)
@@ -179,7 +179,7 @@ def test_awarding_records_one_collaboration_and_the_survey_does_not_duplicate_it
     assert collaboration.amount == 120 and collaboration.source == "sourcing"
 
 
-def test_at_most_two_reminders(world) -> None:  # noqa: ANN001
+def test_at_most_two_reminders(world) -> None:
     need = make_need(world.buyer_org, publish=True)
     services.need_remind(actor=None, need=need)
     services.need_remind(actor=None, need=need)

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def answered(world):  # noqa: ANN001, ANN201
+def answered(world):
     """A published need of Vitry answered by Rejoué (interested, with a file) and by a second supplier."""
     make_small_territory()
     need = make_need(world.buyer_org, publish=True)
@@ -50,7 +50,7 @@ def answered(world):  # noqa: ANN001, ANN201
     return need, mine, theirs, other_user, ivry_need, ivry_answer
 
 
-def test_a_supplier_never_sees_another_suppliers_answer(client, client_as, answered) -> None:  # noqa: ANN001
+def test_a_supplier_never_sees_another_suppliers_answer(client, client_as, answered) -> None:
     need, mine, theirs, other_user, _ivry_need, _ivry_answer = answered
     supplier = client_as("supplier")
     assert supplier.get(reverse("sourcing:answer_detail", args=[mine.pk])).status_code == 200
@@ -65,7 +65,7 @@ def test_a_supplier_never_sees_another_suppliers_answer(client, client_as, answe
     assert client.get(reverse("sourcing:answer_detail", args=[theirs.pk])).status_code == 200
 
 
-def test_a_buyer_never_sees_another_buyers_answers(client_as, answered) -> None:  # noqa: ANN001
+def test_a_buyer_never_sees_another_buyers_answers(client_as, answered) -> None:
     need, mine, theirs, _other_user, ivry_need, ivry_answer = answered
     ivry = client_as("other_buyer")
     for url in (
@@ -87,7 +87,7 @@ def test_a_buyer_never_sees_another_buyers_answers(client_as, answered) -> None:
     assert "Tarif confidentiel" in dashboard and "Secret d&#x27;Ivry" not in dashboard
 
 
-def test_drafts_are_seen_by_their_buyer_only(client_as, world) -> None:  # noqa: ANN001
+def test_drafts_are_seen_by_their_buyer_only(client_as, world) -> None:
     make_small_territory()
     draft = make_need(world.buyer_org)
     assert client_as("buyer").get(reverse("sourcing:need_detail", args=[draft.pk])).status_code == 200
@@ -96,7 +96,7 @@ def test_drafts_are_seen_by_their_buyer_only(client_as, world) -> None:  # noqa:
     assert draft.title not in client_as("supplier").get(reverse("sourcing:need_list")).content.decode()
 
 
-def test_exports_list_the_funnel_and_the_answers(client_as, answered) -> None:  # noqa: ANN001
+def test_exports_list_the_funnel_and_the_answers(client_as, answered) -> None:
     need = answered[0]
     client = client_as("buyer_admin")
     csv_text = client.get(reverse("sourcing:need_answers", args=[need.pk]) + "?format=csv").content.decode()
@@ -107,7 +107,7 @@ def test_exports_list_the_funnel_and_the_answers(client_as, answered) -> None:  
     assert rows[0][0] == "Structure" and {r[0] for r in rows[1:]} == {"Rejoué", "Ludo Concurrente"}
 
 
-def test_need_form_shows_french_errors_next_to_fields(client_as, world) -> None:  # noqa: ANN001
+def test_need_form_shows_french_errors_next_to_fields(client_as, world) -> None:
     make_small_territory()
     response = client_as("buyer").post(
         reverse("sourcing:need_create"),
@@ -137,7 +137,7 @@ def test_need_form_shows_french_errors_next_to_fields(client_as, world) -> None:
     assert 'id="id_deadline-errors"' in response.content.decode()
 
 
-def test_sectors_are_suggested_from_the_text_and_stay_editable(client_as, world) -> None:  # noqa: ANN001
+def test_sectors_are_suggested_from_the_text_and_stay_editable(client_as, world) -> None:
     make_small_territory()
     data = {
         "kind": "sourcing",
@@ -154,7 +154,7 @@ def test_sectors_are_suggested_from_the_text_and_stay_editable(client_as, world)
     assert jouets in Need.objects.get().sectors.all()
 
 
-def test_attachment_of_the_wrong_type_is_refused_on_the_form(client_as, world) -> None:  # noqa: ANN001
+def test_attachment_of_the_wrong_type_is_refused_on_the_form(client_as, world) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     make_small_territory()
@@ -174,7 +174,7 @@ def test_attachment_of_the_wrong_type_is_refused_on_the_form(client_as, world) -
     assert not Need.objects.exists()
 
 
-def test_buyer_publishes_from_the_page_and_the_audit_names_them(client_as, world) -> None:  # noqa: ANN001
+def test_buyer_publishes_from_the_page_and_the_audit_names_them(client_as, world) -> None:
     make_small_territory()
     need = make_need(world.buyer_org)
     client_as("buyer").post(reverse("sourcing:need_action", args=[need.pk]), {"action": "submit"})
@@ -195,7 +195,7 @@ def test_buyer_publishes_from_the_page_and_the_audit_names_them(client_as, world
     )
 
 
-def test_supplier_answer_form_requires_the_questions(client_as, world) -> None:  # noqa: ANN001
+def test_supplier_answer_form_requires_the_questions(client_as, world) -> None:
     make_small_territory()
     need = make_need(world.buyer_org, publish=True)
     response = client_as("supplier").post(
@@ -205,7 +205,7 @@ def test_supplier_answer_form_requires_the_questions(client_as, world) -> None: 
     assert not NeedAnswer.objects.exists()
 
 
-def test_follow_up_yes_records_the_collaboration(client_as, answered, world) -> None:  # noqa: ANN001
+def test_follow_up_yes_records_the_collaboration(client_as, answered, world) -> None:
     need = answered[0]
     response = client_as("supplier").post(
         reverse("sourcing:need_follow_up", args=[need.pk]),
@@ -219,7 +219,7 @@ def test_follow_up_yes_records_the_collaboration(client_as, answered, world) -> 
 
 def test_answer_pages_of_a_supplier_never_show_another_suppliers_answer(
     client, client_as, answered, world
-) -> None:  # noqa: ANN001
+) -> None:
     from essaim.sourcing.models import NeedNotification
 
     need, mine, theirs, other_user, _ivry_need, _ivry_answer = answered
@@ -250,7 +250,7 @@ def test_answer_pages_of_a_supplier_never_show_another_suppliers_answer(
     ).exists()
 
 
-def test_validation_step_through_the_pages(client_as, world, settings) -> None:  # noqa: ANN001
+def test_validation_step_through_the_pages(client_as, world, settings) -> None:
     settings.SOURCING_REQUIRE_VALIDATION = True
     make_small_territory()
     need = make_need(world.buyer_org)
@@ -269,7 +269,7 @@ def test_validation_step_through_the_pages(client_as, world, settings) -> None: 
     assert history_for(need).filter(action="need.validated", actor=world.users["facilitator"]).exists()
 
 
-def test_supplier_preferences_mute_sectors_and_subscribe_to_the_digest(client_as, world) -> None:  # noqa: ANN001
+def test_supplier_preferences_mute_sectors_and_subscribe_to_the_digest(client_as, world) -> None:
     from essaim.sourcing.models import SupplierPreference
 
     from .factories import ensure_sectors, make_toy_structure
@@ -290,7 +290,7 @@ def test_supplier_preferences_mute_sectors_and_subscribe_to_the_digest(client_as
 
 
 @pytest.mark.django_db
-def test_the_need_form_shows_the_partners_support_offers(client_as, world) -> None:  # noqa: ANN001
+def test_the_need_form_shows_the_partners_support_offers(client_as, world) -> None:
     from essaim.cooperation.models import SupportOffer
 
     SupportOffer.objects.create(
