@@ -37,7 +37,3 @@ def clean_siren(value: str) -> str:
 
 def siret_validator(value: str) -> None:
     clean_siret(value)
-
-
-def siren_validator(value: str) -> None:
-    clean_siren(value)

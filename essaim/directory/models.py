@@ -7,8 +7,6 @@ database (see `search/backends.py` and migration 0002).
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 
@@ -40,10 +38,6 @@ class Sector(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def top_slug(self) -> str:
-        return self.parent.slug if self.parent_id and self.parent else self.slug
 
 
 class StructureQuerySet(models.QuerySet["Structure"]):
@@ -226,9 +220,6 @@ class Structure(TimeStampedModel):
             if field in fields:
                 return group
         return None
-
-    def provenance_of(self, group: str) -> dict[str, Any]:
-        return self.provenance.get(group, {})
 
 
 class Activity(models.Model):

@@ -61,10 +61,6 @@ def codes_of(mask: int, reference: dict[str, str]) -> list[str]:
     return [code for i, code in enumerate(reference) if mask & (1 << i)]
 
 
-def bit_of(code: str, reference: dict[str, str]) -> int:
-    return 1 << list(reference).index(code)
-
-
 def reservations_for(kinds: set[str] | list[str], families: set[str] | list[str]) -> dict[str, bool]:
     """Eligibility for reserved contracts derived from the kinds and families.
 
@@ -136,7 +132,3 @@ def families_from_legal_form(code: str, *, ess_flag: bool = False) -> list[str]:
     if code in {"5459", "5460", "5560", "5660", "6316", "6317"}:
         return ["cooperative-other"]
     return ["societe-commerciale-ess"] if ess_flag else []
-
-
-def kinds_from_legal_form(code: str) -> list[str]:
-    return ["AI"] if code == "9222" else []

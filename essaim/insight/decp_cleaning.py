@@ -190,17 +190,6 @@ def is_outlier(amount: float) -> bool:
     return False
 
 
-def digits_only(value: Any) -> str | None:
-    """The identifier as a string of digits with spaces removed, or None if other characters remain."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    raw = text(value)
-    if raw is None:
-        return None
-    raw = raw.replace(" ", "").replace(".", "")
-    return raw if raw.isdigit() else None
-
-
 def cpv_root(value: Any) -> tuple[str | None, bool]:
     """(8-digit root, invalid). "45000000-7" and "450000007" give "45000000"; 7 digits is invalid."""
     raw = text(value)

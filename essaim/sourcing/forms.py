@@ -183,12 +183,6 @@ class CloseForm(forms.Form):
         )
 
 
-class RejectForm(forms.Form):
-    reason = forms.CharField(
-        label="Ce que l'acheteur doit corriger", widget=forms.Textarea(attrs={"rows": 3})
-    )
-
-
 class AnswerForm(forms.Form):
     kind = forms.ChoiceField(label="Votre réponse", choices=NeedAnswer.Kind.choices, widget=forms.RadioSelect)
     message = forms.CharField(
