@@ -28,6 +28,10 @@ from .errors import EventError
 MUTUAL_BONUS = 3
 FORCED_WEIGHT = 12
 DEFAULT_TIME_LIMIT = 10.0
+SCHEDULE_CHANGED = (
+    "Le planning a changé pendant le calcul (un rendez-vous verrouillé ou forcé, une demande ou une "
+    "disponibilité modifiée par une autre personne) : rien n'a été enregistré, relancez le calcul."
+)
 
 
 @transaction.atomic
@@ -145,8 +149,11 @@ def schedule_input(event: Event) -> dict[str, Any]:
 def schedule_run(*, actor: Any, event: Event, time_limit: float = DEFAULT_TIME_LIMIT) -> dict[str, Any]:
     """Run the scheduler on the event's accepted requests and store the meetings with their tables.
 
-    The solver runs outside any transaction (it may take seconds); the result is written atomically. When
-    agendas were already published, the people whose agenda changed are emailed."""
+    The solver runs outside any transaction (it may take seconds); the result is written atomically, under
+    the event's row lock, and only if the input read before solving is still the input: a meeting locked or
+    forced, a request or an availability changed meanwhile by someone else refuses the write (nothing is
+    lost; the facilitator runs it again). Writers of the input that touch meetings take the same lock.
+    When agendas were already published, the people whose agenda changed are emailed."""
     if not event.offers_meetings or event.slot_count < 1 or event.tables < 1:
         raise EventError("Définissez d'abord les créneaux et les tables.")
     data = schedule_input(event)
@@ -158,6 +165,8 @@ def schedule_run(*, actor: Any, event: Event, time_limit: float = DEFAULT_TIME_L
     weight_of = {(r["a"], r["b"]): r["weight"] for r in data["requests"]}
     with transaction.atomic():
         event = Event.objects.select_for_update().get(pk=event.pk)
+        if schedule_input(event) != data:
+            raise EventError(SCHEDULE_CHANGED)
         existing = {(m.a_id, m.b_id): m for m in Meeting.objects.filter(event=event)}
         wanted: dict[tuple[int, int], scheduling.Meeting] = {}
         for meeting in result.meetings:
@@ -268,6 +277,12 @@ def _send_agenda_email(registration_id: int, *, first_time: bool) -> None:
 
 @transaction.atomic
 def meeting_lock(*, actor: Any, meeting: Meeting, locked: bool) -> Meeting:
+    """Lock (or unlock) a meeting in place. Takes the event's lock, as the scheduler run does when it writes."""
+    Event.objects.select_for_update().get(pk=meeting.event_id)
+    current = Meeting.objects.filter(pk=meeting.pk).first()
+    if current is None:
+        raise EventError("Ce rendez-vous n'existe plus : le planning a été recalculé entre-temps.")
+    meeting = current
     meeting.locked = locked
     meeting.save(update_fields=["locked", "updated_at"])
     log_action(actor=actor, action=f"meeting.{'locked' if locked else 'unlocked'}", target=meeting)

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from essaim.core.audit import log_action
 
-from ..models import MeetingRequest, Registration, Role
+from ..models import Event, MeetingRequest, Registration, Role
 from .errors import EventError
 from .registrations import _absolute
 
@@ -134,7 +134,9 @@ def meeting_request_cancel(*, actor: Any, request: MeetingRequest) -> MeetingReq
 
 @transaction.atomic
 def meeting_force(*, actor: Any, requester: Registration, recipient: Registration) -> MeetingRequest:
-    """The facilitator adds a meeting: an accepted request that the scheduler weighs most."""
+    """The facilitator adds a meeting: an accepted request that the scheduler weighs most. Takes the event's
+    lock, as the scheduler run does when it writes."""
+    Event.objects.select_for_update().get(pk=requester.event_id)
     _check_meeting_parties(requester, recipient)
     existing = MeetingRequest.objects.filter(
         Q(requester=requester, recipient=recipient) | Q(requester=recipient, recipient=requester)

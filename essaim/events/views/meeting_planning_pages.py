@@ -108,8 +108,14 @@ def agendas_publish(request: HttpRequest, pk: int) -> HttpResponse:
 def meeting_lock(request: HttpRequest, pk: int) -> HttpResponse:
     check_perm(request, "events.manage_event")
     meeting = get_object_or_404(Meeting, pk=pk)
-    services.meeting_lock(actor=request.user, meeting=meeting, locked=not meeting.locked)
-    messages.success(request, "Rendez-vous verrouillé." if meeting.locked else "Rendez-vous déverrouillé.")
+    try:
+        meeting = services.meeting_lock(actor=request.user, meeting=meeting, locked=not meeting.locked)
+    except DomainError as error:
+        report_domain_error(request, error)
+    else:
+        messages.success(
+            request, "Rendez-vous verrouillé." if meeting.locked else "Rendez-vous déverrouillé."
+        )
     return redirect("events:meetings_manage", pk=meeting.event_id)
 
 
