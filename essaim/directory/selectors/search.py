@@ -1,4 +1,4 @@
-"""Reads of the directory: the search with facets, profiles, duplicates. Same behaviour on both databases.
+"""Reads of the directory: the search with facets. Same behaviour on both databases.
 
 Filter semantics (documented in docs/directory.md):
 - within one facet, values are alternatives (OR); different facets combine (AND);
@@ -21,14 +21,13 @@ from django.db import connection
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.lookups import GreaterThan
 
+from essaim.directory import references
+from essaim.directory.models import Activity, Structure
+from essaim.directory.search import get_backend
+from essaim.directory.search import index as search_index
+from essaim.directory.search.analysis import query_terms
+from essaim.directory.sector_mappings import SECTORS, TOP_LEVEL_SLUGS
 from essaim.territory.models import PerimeterCommune
-
-from . import references
-from .models import Activity, Sector, Structure
-from .search import get_backend
-from .search import index as search_index
-from .search.analysis import query_terms
-from .sector_mappings import SECTORS, TOP_LEVEL_SLUGS
 
 PAGE_SIZE = 20
 MAX_PAGE = 10_000  # deeper pages are clamped: nobody reads them, and huge offsets overflow the databases
@@ -394,52 +393,3 @@ def _sort_fuzzy(
     if sort == "updated":
         return sorted(rows, key=lambda r: (-info[r[0]][1].timestamp(), -r[0]))
     return sorted(rows, key=lambda r: (-r[1], info[r[0]][0], r[0]))
-
-
-def structure_profile(pk: int) -> Structure:
-    return (
-        Structure.objects.select_related("commune", "organisation")
-        .prefetch_related(
-            "activities__perimeters",
-            "activities__sector__parent",
-        )
-        .get(pk=pk)
-    )
-
-
-def sectors_tree() -> list[Sector]:
-    return list(Sector.objects.filter(parent__isnull=True).prefetch_related("children"))
-
-
-def possible_duplicates(
-    *, threshold: float = 0.6, limit: int = 200
-) -> list[tuple[Structure, Structure, str]]:
-    """Pairs that look like the same structure: same SIREN, or similar names in the same commune."""
-    from .search.analysis import trigram_similarity
-
-    pairs: list[tuple[Structure, Structure, str]] = []
-    rows = list(
-        Structure.objects.exclude(status=Structure.Status.DELISTED)
-        .select_related("commune")
-        .order_by("commune_id", "name_normalised")
-    )
-    by_siren: dict[str, Structure] = {}
-    by_commune: dict[str | None, list[Structure]] = {}
-    for structure in rows:
-        if structure.siren:
-            other = by_siren.get(structure.siren)
-            if other is not None:
-                pairs.append((other, structure, "même SIREN"))
-            by_siren.setdefault(structure.siren, structure)
-        if structure.commune_id:
-            by_commune.setdefault(structure.commune_id, []).append(structure)
-    for group in by_commune.values():
-        for i, left in enumerate(group):
-            for right in group[i + 1 :]:
-                if left.siren and left.siren == right.siren:
-                    continue
-                if trigram_similarity(left.name_normalised, right.name_normalised) >= threshold:
-                    pairs.append((left, right, "nom proche, même commune"))
-                if len(pairs) >= limit:
-                    return pairs
-    return pairs
