@@ -11,8 +11,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from essaim.accounts.models import Invitation, Membership, Organisation, User, hash_token
-from essaim.accounts.services import api_token_create, membership_add
-from tests.accounts.factories import BuyerFactory, OrganisationFactory, UserFactory
+from essaim.accounts.services import api_token_create
+from tests.accounts.factories import BuyerFactory, MemberFactory, OrganisationFactory
 from tests.browser_support import chromium, page  # noqa: F401  (fixtures for browser tests)
 from tests.territory_support import make_small_territory
 
@@ -46,13 +46,6 @@ class World:
     users: dict[str, User | None]
 
 
-def _member(organisation: Organisation, role: str = Membership.Role.MEMBER, **user_fields: object) -> User:
-    user = UserFactory(**user_fields)
-    membership_add(actor=None, organisation=organisation, user=user, role=role)
-    user.refresh_from_db()
-    return user
-
-
 @pytest.fixture
 def world(db: None) -> World:
     team = OrganisationFactory(kind=Organisation.Kind.TERRITORY, name="Mission ESS du territoire")
@@ -62,12 +55,12 @@ def world(db: None) -> World:
     partner_org = OrganisationFactory(kind=Organisation.Kind.PARTNER, name="CRESS Île-de-France")
     users: dict[str, User | None] = {
         "anonymous": None,
-        "facilitator": _member(team, Membership.Role.ADMIN, email="animatrice@exemple.fr"),
-        "buyer": _member(buyer_org, email="acheteur@exemple.fr"),
-        "buyer_admin": _member(buyer_org, Membership.Role.ADMIN, email="admin.vitry@exemple.fr"),
-        "other_buyer": _member(other_buyer_org, Membership.Role.ADMIN, email="acheteuse@ivry.fr"),
-        "supplier": _member(supplier_org, Membership.Role.ADMIN, email="contact@rejoue.fr"),
-        "partner": _member(partner_org, Membership.Role.ADMIN, email="contact@cress.fr"),
+        "facilitator": MemberFactory(organisation=team, admin=True, email="animatrice@exemple.fr"),
+        "buyer": MemberFactory(organisation=buyer_org, email="acheteur@exemple.fr"),
+        "buyer_admin": MemberFactory(organisation=buyer_org, admin=True, email="admin.vitry@exemple.fr"),
+        "other_buyer": MemberFactory(organisation=other_buyer_org, admin=True, email="acheteuse@ivry.fr"),
+        "supplier": MemberFactory(organisation=supplier_org, admin=True, email="contact@rejoue.fr"),
+        "partner": MemberFactory(organisation=partner_org, admin=True, email="contact@cress.fr"),
         "superuser": User.objects.create_superuser(
             email="admin@exemple.fr", password="mot-de-passe-solide-2026"
         ),

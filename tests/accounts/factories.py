@@ -1,8 +1,13 @@
+"""Factories of people and organisations, shared by every app's tests."""
+
 from __future__ import annotations
+
+from typing import Any
 
 import factory
 
 from essaim.accounts.models import Membership, Organisation, User
+from essaim.accounts.services import membership_add
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -30,10 +35,26 @@ class BuyerFactory(OrganisationFactory):
     name = factory.Sequence(lambda n: f"Ville n°{n}")
 
 
-class MembershipFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Membership
+class MemberFactory(UserFactory):
+    """A person who belongs to an organisation, added through `membership_add` (so facilitators get the
+    back office as in real life). The organisation is a new one of `kind` unless `organisation` is given.
 
-    user = factory.SubFactory(UserFactory)
-    organisation = factory.SubFactory(OrganisationFactory)
+    `MemberFactory()` (a supplier's member), `MemberFactory(kind=Organisation.Kind.BUYER, admin=True)`,
+    `MemberFactory(organisation=org, role=Membership.Role.ADMIN, email="x@exemple.fr")`.
+    """
+
+    class Params:
+        kind = Organisation.Kind.SUPPLIER
+        admin = factory.Trait(role=Membership.Role.ADMIN)
+
+    organisation = factory.SubFactory(OrganisationFactory, kind=factory.SelfAttribute("..kind"))
     role = Membership.Role.MEMBER
+
+    @classmethod
+    def _create(
+        cls, model_class: type[User], *args: Any, organisation: Organisation, role: str, **kwargs: Any
+    ) -> User:
+        user = super()._create(model_class, *args, **kwargs)
+        membership_add(actor=None, organisation=organisation, user=user, role=role)
+        user.refresh_from_db()
+        return user

@@ -6,18 +6,11 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from essaim.accounts.models import Organisation
 from essaim.cooperation import services
 from essaim.cooperation.models import GroupMember, Resource, SupportOffer, WorkingGroup
-
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def pdf_upload(name: str = "charte.pdf", content: bytes = PDF_BYTES) -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, content, content_type="application/pdf")
 
 
 def make_group(

@@ -15,9 +15,10 @@ from essaim.cooperation.models import Booking, GroupDocument, GroupMember, Worki
 from essaim.core.errors import DomainError
 from essaim.core.models import AuditLog
 from essaim.territory.models import Commune, Perimeter
+from tests.core.factories import pdf_upload
 from tests.territory_support import make_small_territory
 
-from .factories import make_group, make_offer, make_resource, pdf_upload, period
+from .factories import make_group, make_offer, make_resource, period
 
 
 def _zip(entries: dict[str, bytes]) -> bytes:

@@ -9,8 +9,9 @@ from icalendar import Calendar
 from essaim.cooperation import services
 from essaim.cooperation.models import Booking, GroupMember, MaterialFlow, SupportOffer
 from tests.conftest import ROLES
+from tests.core.factories import pdf_upload
 
-from .factories import make_group, make_offer, make_resource, pdf_upload, period
+from .factories import make_group, make_offer, make_resource, period
 
 
 @pytest.fixture

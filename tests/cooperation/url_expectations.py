@@ -15,9 +15,10 @@ from typing import Any
 
 from essaim.cooperation import services
 from essaim.cooperation.models import GroupMember, Resource, SupportOffer
+from tests.core.factories import pdf_upload
 from tests.url_matrix import NOT_ALLOWED, OK, logged_in, only
 
-from .factories import make_group, make_offer, make_resource, pdf_upload, period
+from .factories import make_group, make_offer, make_resource, period
 
 GROUP_MEMBERS = ["supplier", "partner"]
 GROUP_MANAGERS = ["supplier", "facilitator", "superuser"]

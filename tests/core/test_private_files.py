@@ -17,9 +17,8 @@ from essaim.directory.models import Structure
 from essaim.sourcing import services as sourcing_services
 from essaim.sourcing.models import NeedAnswer, NeedAttachment
 from tests.cooperation.factories import make_group
-from tests.cooperation.factories import pdf_upload as group_pdf
+from tests.core.factories import pdf_upload
 from tests.sourcing.factories import make_need
-from tests.sourcing.factories import pdf_upload as need_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -35,11 +34,11 @@ def private_files(world):
         group=group,
         organisation=world.supplier_org,
         title="Compte rendu",
-        uploaded_file=group_pdf(ORIGINAL_NAMES["document"]),
+        uploaded_file=pdf_upload(ORIGINAL_NAMES["document"]),
     )
     need = make_need(world.buyer_org)
     attachment = sourcing_services.attachment_add(
-        actor=None, need=need, uploaded_file=need_pdf(ORIGINAL_NAMES["need"])
+        actor=None, need=need, uploaded_file=pdf_upload(ORIGINAL_NAMES["need"])
     )
     published = make_need(world.buyer_org, publish=True, title="Jouets pour les crèches")
     answer = sourcing_services.answer_record(
@@ -48,7 +47,7 @@ def private_files(world):
         organisation=world.supplier_org,
         kind="interesse",
         answers=["15 jours", "EN 71"],
-        attachment=need_pdf("offre-tarifaire.pdf"),
+        attachment=pdf_upload("offre-tarifaire.pdf"),
     )
     return {
         "document": (

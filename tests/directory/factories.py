@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-from essaim.accounts.models import Membership, Organisation, User
+import importlib
+
+from django.apps import apps
+
+from essaim.accounts.models import Organisation
 from essaim.directory import services
-from essaim.directory.models import Structure
-from tests.accounts.factories import MembershipFactory, OrganisationFactory, UserFactory
+from essaim.directory.models import Sector, Structure
+from tests.accounts.factories import MemberFactory, OrganisationFactory, UserFactory
 from tests.territory_support import make_small_territory
 
 __all__ = [
-    "MembershipFactory",
+    "MemberFactory",
     "OrganisationFactory",
     "UserFactory",
+    "ensure_sectors",
     "make_structure",
     "make_territory",
-    "member_of",
 ]
 
 # The communes the directory tests use (code, name, SIREN not needed, département).
@@ -40,13 +44,6 @@ def make_territory() -> None:
     make_small_territory(COMMUNES, GOSB)
 
 
-def member_of(
-    kind: str, role: str = Membership.Role.MEMBER, organisation: Organisation | None = None
-) -> User:
-    organisation = organisation or OrganisationFactory(kind=kind)
-    return MembershipFactory(organisation=organisation, role=role).user
-
-
 def make_structure(
     name: str = "Structure test",
     *,
@@ -67,12 +64,6 @@ def make_structure(
 
 def ensure_sectors() -> None:
     """The reference sectors, created by a data migration, are flushed by transactional (browser) tests."""
-    from essaim.directory.models import Sector
-
     if not Sector.objects.exists():
-        import importlib
-
-        from django.apps import apps
-
         migration = importlib.import_module("essaim.directory.migrations.0002_search_indexes_and_sectors")
         migration.create_sectors(apps, None)

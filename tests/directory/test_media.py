@@ -13,7 +13,7 @@ from essaim.accounts.models import Organisation
 from essaim.directory.media import clean_image
 from essaim.directory.services import ActivityInput, DirectoryError
 
-from .factories import OrganisationFactory, make_structure, member_of
+from .factories import MemberFactory, OrganisationFactory, make_structure
 
 pytestmark = pytest.mark.django_db
 GPS_IFD = 0x8825
@@ -47,7 +47,7 @@ def editor(client, territory):
         organisation=organisation,
         activities=[ActivityInput("jouets", ("fourniture",), ("epci:200058014",))],
     )
-    client.force_login(member_of(Organisation.Kind.SUPPLIER, organisation=organisation))
+    client.force_login(MemberFactory(organisation=organisation))
     return structure, reverse("directory:edit", args=[structure.pk])
 
 

@@ -13,7 +13,7 @@ from essaim.cooperation.models import SupportOffer
 from essaim.directory.services import ActivityInput
 from tests.cooperation.factories import make_offer
 
-from .factories import OrganisationFactory, make_structure, member_of
+from .factories import MemberFactory, OrganisationFactory, make_structure
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +44,7 @@ def rejoue(territory):
 
 def test_members_see_support_offers_meant_for_structures(client, rejoue):
     url = reverse("directory:profile", args=[rejoue.pk])
-    client.force_login(member_of(Organisation.Kind.SUPPLIER, organisation=rejoue.organisation))
+    client.force_login(MemberFactory(organisation=rejoue.organisation))
     page = client.get(url).content.decode()
     assert "Espace de votre structure" in page
     assert "Répondre à un marché réservé" in page and "CRESS Île-de-France" in page
@@ -54,7 +54,7 @@ def test_members_see_support_offers_meant_for_structures(client, rejoue):
 @pytest.mark.parametrize("role", ["anonymous", "buyer", "supplier"])
 def test_others_do_not_see_the_dashboard(client, rejoue, role):
     if role != "anonymous":
-        client.force_login(member_of(role))
+        client.force_login(MemberFactory(kind=role))
     page = client.get(reverse("directory:profile", args=[rejoue.pk])).content.decode()
     assert "Espace de votre structure" not in page and "Répondre à un marché réservé" not in page
 

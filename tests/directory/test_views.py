@@ -15,7 +15,7 @@ from essaim.core.models import AuditLog
 from essaim.directory.models import ClaimRequest, Structure
 from essaim.directory.services import ActivityInput
 
-from .factories import OrganisationFactory, UserFactory, make_structure, member_of
+from .factories import MemberFactory, OrganisationFactory, UserFactory, make_structure
 
 pytestmark = pytest.mark.django_db
 
@@ -76,7 +76,7 @@ def test_draft_profile_is_hidden_from_strangers_but_not_from_members(client, ter
     draft = make_structure("Brouillon", status=Structure.Status.DRAFT, organisation=supplier_org)
     url = reverse("directory:profile", args=[draft.pk])
     assert client.get(url).status_code == 404
-    client.force_login(member_of(Organisation.Kind.SUPPLIER, organisation=supplier_org))
+    client.force_login(MemberFactory(organisation=supplier_org))
     assert client.get(url).status_code == 200
 
 
@@ -87,9 +87,9 @@ def test_draft_profile_is_hidden_from_strangers_but_not_from_members(client, ter
 def test_edit_permissions_per_role(client, rejoue, supplier_org, role, expected):
     users = {
         "stranger": lambda: UserFactory(),
-        "buyer": lambda: member_of(Organisation.Kind.BUYER),
-        "member": lambda: member_of(Organisation.Kind.SUPPLIER, organisation=supplier_org),
-        "facilitator": lambda: member_of(Organisation.Kind.TERRITORY),
+        "buyer": lambda: MemberFactory(kind=Organisation.Kind.BUYER),
+        "member": lambda: MemberFactory(organisation=supplier_org),
+        "facilitator": lambda: MemberFactory(kind=Organisation.Kind.TERRITORY),
     }
     if role != "anonymous":
         client.force_login(users[role]())
@@ -97,7 +97,7 @@ def test_edit_permissions_per_role(client, rejoue, supplier_org, role, expected)
 
 
 def test_member_edit_locks_the_group_and_reports_errors_in_french(client, rejoue, supplier_org):
-    client.force_login(member_of(Organisation.Kind.SUPPLIER, organisation=supplier_org))
+    client.force_login(MemberFactory(organisation=supplier_org))
     url = reverse("directory:edit", args=[rejoue.pk])
     response = client.post(url, {"name": "Rejoué", "siret": "12345678901234", "description": "x"})
     assert response.status_code == 400
@@ -121,7 +121,7 @@ def test_member_edit_locks_the_group_and_reports_errors_in_french(client, rejoue
 @pytest.mark.parametrize(("role", "expected"), [("anonymous", 302), ("supplier", 403), ("buyer", 200)])
 def test_export_is_for_buyers(client, rejoue, role, expected):
     if role != "anonymous":
-        client.force_login(member_of(role))
+        client.force_login(MemberFactory(kind=role))
     response = client.get(reverse("directory:export", args=["csv"]), {"q": "jouets"})
     assert response.status_code == expected
     if expected == 200:
@@ -130,14 +130,14 @@ def test_export_is_for_buyers(client, rejoue, role, expected):
 
 
 def test_xlsx_export(client, rejoue):
-    client.force_login(member_of(Organisation.Kind.BUYER))
+    client.force_login(MemberFactory(kind=Organisation.Kind.BUYER))
     response = client.get(reverse("directory:export", args=["xlsx"]), {"kind": "ACI"})
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert [c.value for c in sheet[2]][:2] == ["Rejoué", SIRET]
 
 
 def test_claim_then_approval_by_the_structure_admin(client, rejoue, supplier_org):
-    admin = member_of(Organisation.Kind.SUPPLIER, role=Membership.Role.ADMIN, organisation=supplier_org)
+    admin = MemberFactory(organisation=supplier_org, admin=True)
     claimant = UserFactory()
     client.force_login(claimant)
     response = client.post(
@@ -166,7 +166,7 @@ def test_claim_of_an_unmanaged_structure_approved_by_a_facilitator_creates_its_o
     client.force_login(claimant)
     client.post(reverse("directory:claim"), {"siret": SIRET})
     claim = ClaimRequest.objects.get(user=claimant)
-    client.force_login(member_of(Organisation.Kind.TERRITORY))
+    client.force_login(MemberFactory(kind=Organisation.Kind.TERRITORY))
     client.post(reverse("directory:claim_decide", args=[claim.pk, "accepter"]))
     structure.refresh_from_db()
     assert structure.organisation is not None
@@ -182,9 +182,9 @@ def test_claim_with_unknown_siret_says_so_in_french(client, territory):
 
 def test_only_facilitators_moderate(client, rejoue):
     url = reverse("directory:set_status", args=[rejoue.pk])
-    client.force_login(member_of(Organisation.Kind.BUYER))
+    client.force_login(MemberFactory(kind=Organisation.Kind.BUYER))
     assert client.post(url, {"status": "delisted"}).status_code == 403
-    client.force_login(member_of(Organisation.Kind.TERRITORY))
+    client.force_login(MemberFactory(kind=Organisation.Kind.TERRITORY))
     client.post(url, {"status": "delisted"})
     rejoue.refresh_from_db()
     assert rejoue.status == Structure.Status.DELISTED

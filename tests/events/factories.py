@@ -8,11 +8,9 @@ from typing import Any
 import factory
 from django.utils import timezone
 
-from essaim.accounts.models import Membership, Organisation
-from essaim.accounts.services import membership_add
+from essaim.accounts.models import Organisation
 from essaim.events import services
 from essaim.events.models import Event, Registration
-from tests.accounts.factories import OrganisationFactory, UserFactory
 
 
 class EventFactory(factory.django.DjangoModelFactory):
@@ -42,19 +40,6 @@ def meeting_event(**fields: Any) -> Event:
     }
     values.update(fields)
     return EventFactory(**values)
-
-
-def participant(
-    kind: str = Organisation.Kind.SUPPLIER, organisation: Organisation | None = None, **user: Any
-) -> Any:
-    """A person who is a member of a (new) organisation of the given kind."""
-    organisation = organisation or OrganisationFactory(
-        kind=kind,
-        buyer_category=Organisation.BuyerCategory.COMMUNE if kind == Organisation.Kind.BUYER else "",
-    )
-    person = UserFactory(**user)
-    membership_add(actor=None, organisation=organisation, user=person, role=Membership.Role.ADMIN)
-    return person
 
 
 ROLE_OF_KIND = {

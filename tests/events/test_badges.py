@@ -9,7 +9,8 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from essaim.accounts.models import Organisation
-from tests.events.factories import meeting_event, participant, register
+from tests.accounts.factories import MemberFactory
+from tests.events.factories import meeting_event, register
 
 pytestmark = pytest.mark.django_db
 
@@ -19,8 +20,8 @@ def event_with_people(world):
     event = meeting_event(title="Matinale des achats socialement responsables", capacity=3)
     register(event, world.users["buyer"], organisation=world.buyer_org)
     register(event, world.users["supplier"], organisation=world.supplier_org)
-    register(event, participant(Organisation.Kind.BUYER, full_name="Inès Tardif"))
-    register(event, participant(Organisation.Kind.SUPPLIER, full_name="Lucien Attente"))
+    register(event, MemberFactory(kind=Organisation.Kind.BUYER, admin=True, full_name="Inès Tardif"))
+    register(event, MemberFactory(kind=Organisation.Kind.SUPPLIER, admin=True, full_name="Lucien Attente"))
     return event
 
 

@@ -10,7 +10,8 @@ from django.urls import reverse
 from essaim.accounts.models import Organisation
 from essaim.events import services
 from essaim.events.services import EventError
-from tests.events.factories import meeting_event, participant, register
+from tests.accounts.factories import MemberFactory
+from tests.events.factories import meeting_event, register
 
 pytestmark = pytest.mark.django_db
 
@@ -18,8 +19,10 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def pair():
     event = meeting_event(title="Matinale des achats socialement responsables")
-    buyer = register(event, participant(Organisation.Kind.BUYER, email="achats@vitry.fr"))
-    supplier = register(event, participant(Organisation.Kind.SUPPLIER, email="contact@rejoue.fr"))
+    buyer = register(event, MemberFactory(kind=Organisation.Kind.BUYER, admin=True, email="achats@vitry.fr"))
+    supplier = register(
+        event, MemberFactory(kind=Organisation.Kind.SUPPLIER, admin=True, email="contact@rejoue.fr")
+    )
     return buyer, supplier
 
 

@@ -14,7 +14,8 @@ from essaim.accounts.models import Organisation
 from essaim.events import services
 from essaim.events.models import Meeting
 from essaim.sourcing.models import Collaboration
-from tests.events.factories import meeting_event, participant, register
+from tests.accounts.factories import MemberFactory
+from tests.events.factories import meeting_event, register
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +27,7 @@ def past_meetings(world):
     buyer = register(event, world.users["buyer"], organisation=world.buyer_org)
     supplier = register(event, world.users["supplier"], organisation=world.supplier_org)
     other_buyer = register(event, world.users["other_buyer"], organisation=world.other_buyer_org)
-    third = register(event, participant(Organisation.Kind.SUPPLIER))
+    third = register(event, MemberFactory(kind=Organisation.Kind.SUPPLIER, admin=True))
     mine = Meeting.objects.create(event=event, a=buyer, b=supplier, slot=0, table=1)
     theirs = Meeting.objects.create(event=event, a=other_buyer, b=third, slot=0, table=2)
     event.starts_at = timezone.now() - timedelta(days=1)

@@ -18,7 +18,8 @@ from essaim.accounts.models import Organisation
 from essaim.events import scheduling, services
 from essaim.events.models import Meeting, MeetingRequest
 from essaim.events.services import EventError
-from tests.events.factories import meeting_event, participant, register
+from tests.accounts.factories import MemberFactory
+from tests.events.factories import meeting_event, register
 
 
 def _accepted(requester, recipient):
@@ -32,10 +33,10 @@ def _world() -> tuple[Any, dict[str, Any], Meeting]:
     """Two meetings planned; then the first request is cancelled, so a new run would drop its meeting."""
     event = meeting_event()
     regs = {
-        "B0": register(event, participant(Organisation.Kind.BUYER)),
-        "B1": register(event, participant(Organisation.Kind.BUYER)),
-        "S0": register(event, participant(Organisation.Kind.SUPPLIER)),
-        "S1": register(event, participant(Organisation.Kind.SUPPLIER)),
+        "B0": register(event, MemberFactory(kind=Organisation.Kind.BUYER, admin=True)),
+        "B1": register(event, MemberFactory(kind=Organisation.Kind.BUYER, admin=True)),
+        "S0": register(event, MemberFactory(kind=Organisation.Kind.SUPPLIER, admin=True)),
+        "S1": register(event, MemberFactory(kind=Organisation.Kind.SUPPLIER, admin=True)),
     }
     first = _accepted(regs["B0"], regs["S0"])
     _accepted(regs["B1"], regs["S1"])

@@ -15,7 +15,8 @@ from essaim.events import services
 from essaim.events.models import Meeting, MeetingRequest, Registration
 from essaim.events.services import EventError
 from essaim.sourcing.models import Collaboration
-from tests.events.factories import EventFactory, meeting_event, participant, register
+from tests.accounts.factories import MemberFactory
+from tests.events.factories import EventFactory, meeting_event, register
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,7 @@ def test_registration_confirms_until_full_then_waitlists_and_promotes_in_order(
     django_capture_on_commit_callbacks,
 ):
     event = EventFactory(capacity=2)
-    people = [participant() for _ in range(4)]
+    people = [MemberFactory(admin=True) for _ in range(4)]
     with django_capture_on_commit_callbacks(execute=True):
         registrations = [register(event, person) for person in people]
     assert [r.status for r in registrations] == ["confirmee", "confirmee", "attente", "attente"]
@@ -42,8 +43,11 @@ def test_registration_confirms_until_full_then_waitlists_and_promotes_in_order(
 
 def test_capacity_per_role_waitlists_a_role_while_others_still_get_seats():
     event = EventFactory(capacity=10, capacity_buyer=1)
-    first_buyer, second_buyer = participant(Organisation.Kind.BUYER), participant(Organisation.Kind.BUYER)
-    supplier = participant(Organisation.Kind.SUPPLIER)
+    first_buyer, second_buyer = (
+        MemberFactory(kind=Organisation.Kind.BUYER, admin=True),
+        MemberFactory(kind=Organisation.Kind.BUYER, admin=True),
+    )
+    supplier = MemberFactory(kind=Organisation.Kind.SUPPLIER, admin=True)
     assert register(event, first_buyer).status == "confirmee"
     assert register(event, second_buyer).status == "attente"
     assert register(event, supplier).status == "confirmee"
@@ -51,8 +55,14 @@ def test_capacity_per_role_waitlists_a_role_while_others_still_get_seats():
 
 def test_cancelling_a_supplier_does_not_promote_a_buyer_beyond_the_buyers_seats():
     event = EventFactory(capacity=2, capacity_buyer=1)
-    buyer, supplier = participant(Organisation.Kind.BUYER), participant(Organisation.Kind.SUPPLIER)
-    late_buyer, late_supplier = participant(Organisation.Kind.BUYER), participant(Organisation.Kind.SUPPLIER)
+    buyer, supplier = (
+        MemberFactory(kind=Organisation.Kind.BUYER, admin=True),
+        MemberFactory(kind=Organisation.Kind.SUPPLIER, admin=True),
+    )
+    late_buyer, late_supplier = (
+        MemberFactory(kind=Organisation.Kind.BUYER, admin=True),
+        MemberFactory(kind=Organisation.Kind.SUPPLIER, admin=True),
+    )
     register(event, buyer)
     supplier_reg = register(event, supplier)
     late_buyer_reg, late_supplier_reg = register(event, late_buyer), register(event, late_supplier)
@@ -64,7 +74,7 @@ def test_cancelling_a_supplier_does_not_promote_a_buyer_beyond_the_buyers_seats(
 
 def test_one_active_registration_per_person_but_registering_again_after_cancelling_works():
     event = EventFactory()
-    person = participant()
+    person = MemberFactory(admin=True)
     registration = register(event, person)
     with pytest.raises(EventError, match="déjà inscrit"):
         register(event, person)
@@ -77,7 +87,7 @@ def test_registration_closes_and_opens_by_itself_from_the_dates():
     closed = EventFactory(registration_closes_at=now - timedelta(minutes=1))
     not_yet = EventFactory(registration_opens_at=now + timedelta(days=1))
     started = EventFactory(starts_at=now - timedelta(hours=1), ends_at=now + timedelta(hours=1))
-    person = participant()
+    person = MemberFactory(admin=True)
     for event in (closed, not_yet, started):
         assert not event.registration_is_open()
         with pytest.raises(EventError, match="fermées"):
@@ -86,7 +96,10 @@ def test_registration_closes_and_opens_by_itself_from_the_dates():
 
 def test_people_register_only_for_their_organisations_and_in_a_role_that_fits_it():
     event = EventFactory()
-    supplier, buyer = participant(Organisation.Kind.SUPPLIER), participant(Organisation.Kind.BUYER)
+    supplier, buyer = (
+        MemberFactory(kind=Organisation.Kind.SUPPLIER, admin=True),
+        MemberFactory(kind=Organisation.Kind.BUYER, admin=True),
+    )
     with pytest.raises(EventError):
         register(event, supplier, organisation=buyer.memberships.first().organisation)
     with pytest.raises(EventError, match="ne peut pas s'inscrire"):
@@ -98,7 +111,7 @@ def test_confirmation_email_has_an_ics_invitation_and_a_signed_cancel_link(
     django_capture_on_commit_callbacks,
 ):
     event = EventFactory(title="Le textile dans tous ses états")
-    person = participant()
+    person = MemberFactory(admin=True)
     with django_capture_on_commit_callbacks(execute=True):
         registration = register(event, person)
     message = mail.outbox[-1]
@@ -120,7 +133,7 @@ def test_confirmation_email_has_an_ics_invitation_and_a_signed_cancel_link(
 
 def test_check_in_is_recorded_once_and_only_for_confirmed_people():
     event = EventFactory(capacity=1)
-    first, second = participant(), participant()
+    first, second = MemberFactory(admin=True), MemberFactory(admin=True)
     confirmed, waiting = register(event, first), register(event, second)
     services.registration_check_in(actor=None, registration=confirmed)
     arrived = Registration.objects.get(pk=confirmed.pk).checked_in_at
@@ -133,8 +146,8 @@ def test_check_in_is_recorded_once_and_only_for_confirmed_people():
 @pytest.fixture
 def meetings_world():
     event = meeting_event()
-    buyers = [participant(Organisation.Kind.BUYER) for _ in range(2)]
-    suppliers = [participant(Organisation.Kind.SUPPLIER) for _ in range(3)]
+    buyers = [MemberFactory(kind=Organisation.Kind.BUYER, admin=True) for _ in range(2)]
+    suppliers = [MemberFactory(kind=Organisation.Kind.SUPPLIER, admin=True) for _ in range(3)]
     regs = {f"B{i}": register(event, p) for i, p in enumerate(buyers)} | {
         f"S{i}": register(event, p) for i, p in enumerate(suppliers)
     }
@@ -155,7 +168,7 @@ def test_meeting_requests_need_two_confirmed_people_of_different_organisations(m
         services.meeting_request_create(actor=None, requester=regs["B0"], recipient=regs["S0"], priority=1)
     with pytest.raises(EventError):
         services.meeting_request_create(actor=None, requester=regs["B0"], recipient=regs["B0"], priority=1)
-    visitor = register(event, participant(), role="visiteur")
+    visitor = register(event, MemberFactory(admin=True), role="visiteur")
     with pytest.raises(EventError, match="visiteurs"):
         services.meeting_request_create(actor=None, requester=regs["B0"], recipient=visitor, priority=1)
 

@@ -6,7 +6,6 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from essaim.accounts.models import Organisation
@@ -14,25 +13,7 @@ from essaim.directory.models import Sector, Structure
 from essaim.directory.services import ActivityInput
 from essaim.sourcing import services
 from essaim.sourcing.models import Need
-from tests.directory.factories import make_structure
-
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def ensure_sectors() -> None:
-    """The reference sectors, created by a data migration, are flushed by transactional (browser) tests."""
-    if not Sector.objects.exists():
-        import importlib
-
-        from django.apps import apps
-
-        importlib.import_module("essaim.directory.migrations.0002_search_indexes_and_sectors").create_sectors(
-            apps, None
-        )
-
-
-def pdf_upload(name: str = "cahier-des-charges.pdf") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
+from tests.directory.factories import ensure_sectors, make_structure
 
 
 def need_data(**overrides: Any) -> services.NeedData:

@@ -13,9 +13,10 @@ from django.utils import timezone
 from essaim.core.audit import history_for
 from essaim.sourcing import services
 from essaim.sourcing.models import Collaboration, Need, NeedAnswer
+from tests.core.factories import pdf_upload
 from tests.territory_support import make_small_territory
 
-from .factories import make_need, need_data, pdf_upload
+from .factories import make_need, need_data
 
 pytestmark = pytest.mark.django_db
 
