@@ -11,7 +11,7 @@ ESSAIM := $(BIN)/essaim
 PG_URL ?= postgres://postgres@127.0.0.1:5432/essaim
 HOST ?= 127.0.0.1
 PORT ?= 8000
-MYPY_TARGETS := essaim/core essaim/events/scheduling $(wildcard essaim/*/matching.py essaim/directory/search/analysis.py essaim/*/decp_cleaning.py essaim/*/reservation.py)
+MYPY_TARGETS := essaim/core essaim/events/scheduling essaim/clauses/secrecy.py essaim/clauses/progress.py $(wildcard essaim/*/matching.py essaim/directory/search/analysis.py essaim/*/decp_cleaning.py essaim/*/reservation.py)
 
 .PHONY: install lock audit demo demo-setup serve test lint format types migrations-check test-sqlite test-postgres test-browser \
 	system-runtime system-test postgres-up clean

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "essaim.events",
     "essaim.insight",
     "essaim.cooperation",
+    "essaim.clauses",
     "essaim.api",
 ]
 
@@ -210,6 +211,11 @@ ESSAIM_BRAND = {
         "BRAND_PUBLISHER", "Établissement Public Territorial Grand-Orly Seine Bièvre"
     ),
 }
+
+# --- Social clauses: identities of participants are purged this many years after their last declared
+# month (`essaim clauses_purge`, daily); monthly links to declare hours stay valid this many days.
+CLAUSES_IDENTITY_RETENTION_YEARS = int(os.environ.get("CLAUSES_IDENTITY_RETENTION_YEARS", "3"))
+CLAUSES_LINK_MAX_AGE_DAYS = int(os.environ.get("CLAUSES_LINK_MAX_AGE_DAYS", "62"))
 
 # --- Analytics store (DuckDB), never the transactional database.
 INSIGHT_DB = os.environ.get("INSIGHT_DB", str(VAR_DIR / "insight.duckdb"))

@@ -21,8 +21,8 @@ plain French with the reasoning, sentence by sentence. The rules (documented in 
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 
 ARTICLES: dict[str, str] = {
     "L2113-12": "marché réservé aux entreprises adaptées et ESAT (article L2113-12)",
@@ -91,13 +91,21 @@ class Recommendation:
     insertion_hours: int | None = None
 
 
+Number = float | int | Decimal
+
+
 def insertion_hours(
-    amount: float, labour_share: float = 0.5, rate: float = 0.05, hourly_cost: float = 30.0
+    amount: Number, labour_share: Number = 0.5, rate: Number = 0.05, hourly_cost: Number = 30.0
 ) -> int:
-    """Hours of insertion a clause should require: amount × labour share × rate ÷ hourly cost, rounded."""
-    if hourly_cost <= 0:
+    """Hours of insertion a clause should require: amount × labour share × rate ÷ hourly cost, rounded to
+    the nearest hour (halves up). Computed in decimal arithmetic on the figures as written (0.05, not the
+    binary float nearest to it), so that a result of exactly 30.5 hours gives 31 whatever the inputs' type.
+    Also the hours owed of a followed clause (`essaim.clauses`)."""
+    exact = [Decimal(str(value)) for value in (amount, labour_share, rate, hourly_cost)]
+    if exact[3] <= 0:
         raise ValueError("Le coût horaire doit être positif.")
-    return int(math.floor(amount * labour_share * rate / hourly_cost + 0.5))
+    hours = exact[0] * exact[1] * exact[2] / exact[3]
+    return int(hours.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def _euros(value: float) -> str:

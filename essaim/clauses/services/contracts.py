@@ -1,0 +1,289 @@
+"""Contracts with a clause: create, edit (hours owed computed, or set by hand with a reason), lots, co- and
+subcontractors, and the organisations behind a SIRET (created when Essaim does not know them yet)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from essaim.accounts.models import Organisation
+from essaim.accounts.services import organisation_create
+from essaim.accounts.validators import clean_siret
+from essaim.core.audit import log_action, save_changes
+from essaim.directory.models import Structure
+from essaim.sourcing.models import Need
+from essaim.sourcing.reservation import insertion_hours
+
+from ..models import Contract, ContractLot, ContractParty, LegalBasis
+from .acting import acting_user
+from .errors import ClauseError
+
+ONE = Decimal(1)
+
+
+@dataclass(frozen=True)
+class ContractData:
+    """What a contract says. `hours_owed` None: computed from the figures; a number: set by hand (with
+    `hours_owed_reason`)."""
+
+    reference: str
+    title: str
+    buyer: Organisation
+    holder: Organisation
+    legal_basis: str
+    amount_ht: Decimal
+    labour_share: Decimal
+    insertion_rate: Decimal
+    hourly_cost: Decimal
+    start_date: date
+    end_date: date
+    hours_owed: int | None = None
+    hours_owed_reason: str = ""
+    facilitator: Any = None
+    declarant_email: str = ""
+
+
+def computed_hours(data: ContractData) -> int:
+    """amount × labour share × insertion rate ÷ hourly cost, rounded to the hour."""
+    return insertion_hours(data.amount_ht, data.labour_share, data.insertion_rate, data.hourly_cost)
+
+
+def _check(data: ContractData, contract: Contract | None = None) -> None:
+    reference = data.reference.strip()
+    if not reference:
+        raise ClauseError("Indiquez la référence du marché.", field="reference")
+    taken = Contract.objects.filter(reference=reference)
+    if contract is not None:
+        taken = taken.exclude(pk=contract.pk)
+    if taken.exists():
+        raise ClauseError("Un marché suivi porte déjà cette référence.", field="reference")
+    if not data.title.strip():
+        raise ClauseError("Indiquez l'objet du marché.", field="title")
+    if data.legal_basis not in LegalBasis.values:
+        raise ClauseError("Fondement juridique inconnu.", field="legal_basis")
+    if data.buyer.kind != Organisation.Kind.BUYER:
+        raise ClauseError("L'acheteur doit être une organisation de type acheteur public.", field="buyer")
+    if data.holder.kind == Organisation.Kind.TERRITORY:
+        raise ClauseError("Le titulaire ne peut pas être l'équipe du territoire.", field="holder")
+    if data.amount_ht < 0:
+        raise ClauseError("Le montant ne peut pas être négatif.", field="amount_ht")
+    if not 0 <= data.labour_share <= ONE:
+        raise ClauseError(
+            "La part de main-d'œuvre est comprise entre 0 et 1 (0,5 pour 50 %).", field="labour_share"
+        )
+    if not 0 <= data.insertion_rate <= ONE:
+        raise ClauseError(
+            "Le taux d'insertion est compris entre 0 et 1 (0,05 pour 5 %).", field="insertion_rate"
+        )
+    if data.hourly_cost <= 0:
+        raise ClauseError("Le coût horaire doit être positif.", field="hourly_cost")
+    if data.end_date < data.start_date:
+        raise ClauseError("La fin d'exécution doit suivre le début.", field="end_date")
+    if data.hours_owed is not None:
+        if data.hours_owed < 0:
+            raise ClauseError("Les heures dues ne peuvent pas être négatives.", field="hours_owed")
+        if not data.hours_owed_reason.strip():
+            raise ClauseError(
+                "Expliquez pourquoi les heures dues sont fixées à la main.", field="hours_owed_reason"
+            )
+
+
+def _values(data: ContractData) -> dict[str, Any]:
+    manual = data.hours_owed is not None
+    return {
+        "reference": data.reference.strip(),
+        "title": data.title.strip(),
+        "buyer": data.buyer,
+        "holder": data.holder,
+        "legal_basis": data.legal_basis,
+        "amount_ht": data.amount_ht,
+        "labour_share": data.labour_share,
+        "insertion_rate": data.insertion_rate,
+        "hourly_cost": data.hourly_cost,
+        "start_date": data.start_date,
+        "end_date": data.end_date,
+        "hours_owed": data.hours_owed if data.hours_owed is not None else computed_hours(data),
+        "hours_owed_is_manual": manual,
+        "hours_owed_reason": data.hours_owed_reason.strip() if manual else "",
+        "facilitator": data.facilitator,
+        "declarant_email": data.declarant_email.strip(),
+    }
+
+
+def contract_data_of(contract: Contract) -> ContractData:
+    """The data of a stored contract (the hours owed only when they were set by hand)."""
+    values = {f.name: getattr(contract, f.name) for f in fields(ContractData)}
+    if not contract.hours_owed_is_manual:
+        values["hours_owed"] = None
+    return ContractData(**values)
+
+
+@transaction.atomic
+def contract_create(
+    *,
+    actor: Any,
+    data: ContractData,
+    origin: str = Contract.Origin.MANUAL,
+    need: Need | None = None,
+    advice_summary: str = "",
+    advice_hours: int | None = None,
+    decp_buyer_siret: str = "",
+    decp_id: str = "",
+) -> Contract:
+    _check(data)
+    contract = Contract.objects.create(
+        **_values(data),
+        origin=origin,
+        need=need,
+        advice_summary=advice_summary[:300],
+        advice_hours=advice_hours,
+        decp_buyer_siret=decp_buyer_siret,
+        decp_id=decp_id[:40],
+    )
+    log_action(
+        actor=actor,
+        action="clauses.contract.created",
+        target=contract,
+        organisation_id=contract.buyer_id,
+        data={"origin": origin, "hours_owed": contract.hours_owed, "manual": contract.hours_owed_is_manual},
+    )
+    return contract
+
+
+@transaction.atomic
+def contract_update(*, actor: Any, contract: Contract, data: ContractData) -> list[str]:
+    """Save what changed (hours owed recomputed unless set by hand); the reason of a manual figure is kept
+    in the contract and in the audit log. Returns the changed field names."""
+    _check(data, contract)
+    values = _values(data)
+    changed = save_changes(
+        contract, values, actor=actor, action="clauses.contract.updated", organisation_id=contract.buyer_id
+    )
+    if "hours_owed" in changed or "hours_owed_is_manual" in changed:
+        log_action(
+            actor=actor,
+            action="clauses.contract.hours_owed_set",
+            target=contract,
+            organisation_id=contract.buyer_id,
+            data={
+                "hours_owed": contract.hours_owed,
+                "manual": contract.hours_owed_is_manual,
+                "reason": contract.hours_owed_reason,
+            },
+        )
+    return changed
+
+
+# --- organisations behind a SIRET --------------------------------------------------------------------------
+
+
+def valid_siret(value: str, *, field: str = "siret") -> str:
+    try:
+        return clean_siret(value)
+    except ValidationError as error:
+        raise ClauseError(f"SIRET {value.strip() or 'vide'} : {error.messages[0]}", field=field) from error
+
+
+def find_organisation(siret: str) -> Organisation | None:
+    """The organisation of a (valid) SIRET: by its SIRET, through the directory structure of that SIRET, or
+    the only organisation of that SIREN that has no SIRET of its own."""
+    found = Organisation.objects.filter(siret=siret).first()
+    if found is not None:
+        return found
+    structure = Structure.objects.filter(siret=siret, organisation__isnull=False).select_related(
+        "organisation"
+    )
+    if (hit := structure.first()) is not None:
+        return hit.organisation
+    same_siren = list(Organisation.objects.filter(siren=siret[:9], siret="")[:2])
+    return same_siren[0] if len(same_siren) == 1 else None
+
+
+def organisation_for_siret(
+    *, actor: Any, siret: str, kind: str, name: str = "", field: str = "siret"
+) -> Organisation:
+    """The organisation of `siret`, created when Essaim does not know it yet (named after the directory
+    structure of that SIRET, else `name`, else the SIRET itself until someone edits it)."""
+    siret = valid_siret(siret, field=field)
+    found = find_organisation(siret)
+    if found is not None:
+        return found
+    structure = Structure.objects.filter(siret=siret).first()
+    label = (structure.name if structure else "") or name.strip() or siret
+    return organisation_create(
+        actor=actor,
+        kind=kind,
+        name=label,
+        siret=siret,
+        buyer_category=Organisation.BuyerCategory.OTHER if kind == Organisation.Kind.BUYER else "",
+    )
+
+
+# --- lots and parties ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def contract_lot_add(
+    *, actor: Any, contract: Contract, number: int, title: str, amount_ht: Decimal | None = None
+) -> ContractLot:
+    if not title.strip():
+        raise ClauseError("Indiquez l'intitulé du lot.", field="title")
+    if number < 1:
+        raise ClauseError("Les lots sont numérotés à partir de 1.", field="number")
+    if contract.lots.filter(number=number).exists():
+        raise ClauseError(f"Le lot {number} existe déjà.", field="number")
+    if amount_ht is not None and amount_ht < 0:
+        raise ClauseError("Le montant ne peut pas être négatif.", field="amount_ht")
+    lot = ContractLot.objects.create(
+        contract=contract, number=number, title=title.strip(), amount_ht=amount_ht
+    )
+    log_action(actor=actor, action="clauses.lot.added", target=contract, data={"lot": number})
+    return lot
+
+
+@transaction.atomic
+def contract_party_add(
+    *, actor: Any, contract: Contract, siret: str, role: str, name: str = ""
+) -> ContractParty:
+    if role not in ContractParty.Role.values:
+        raise ClauseError("Rôle inconnu : cotraitant ou sous-traitant.", field="role")
+    organisation = organisation_for_siret(
+        actor=acting_user(actor), siret=siret, kind=Organisation.Kind.SUPPLIER, name=name
+    )
+    if organisation.pk == contract.holder_id:
+        raise ClauseError("Le titulaire du marché ne peut pas être son propre cotraitant.", field="siret")
+    if contract.parties.filter(organisation=organisation).exists():
+        raise ClauseError(
+            f"{organisation.name} est déjà cotraitant ou sous-traitant du marché.", field="siret"
+        )
+    party = ContractParty.objects.create(contract=contract, organisation=organisation, role=role)
+    log_action(
+        actor=actor,
+        action="clauses.party.added",
+        target=contract,
+        data={"organisation": organisation.pk, "role": role},
+    )
+    return party
+
+
+@transaction.atomic
+def contract_party_remove(*, actor: Any, party: ContractParty) -> None:
+    contract = party.contract
+    log_action(
+        actor=actor,
+        action="clauses.party.removed",
+        target=contract,
+        data={"organisation": party.organisation_id, "role": party.role},
+    )
+    party.delete()
+
+
+@transaction.atomic
+def contract_lot_remove(*, actor: Any, lot: ContractLot) -> None:
+    log_action(actor=actor, action="clauses.lot.removed", target=lot.contract, data={"lot": lot.number})
+    lot.delete()
