@@ -193,6 +193,24 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Essaim <ne-pas-repond
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ACCESSIBILITY_CONTACT_EMAIL = os.environ.get("ACCESSIBILITY_CONTACT_EMAIL", "accessibilite@essaim.localhost")
 
+# --- Cache and sessions. With REDIS_URL (redis://host:6379/0), one Redis shared by every instance holds the
+# cache (reference lists, anything throttled through the cache) and a copy of each session (sessions stay in
+# the database too: `cached_db`). Without it, each process caches in its own memory and sessions are read
+# from the database only, which every instance shares as well.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "essaim"),
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
 # --- Background tasks (django-tasks with its database backend: SQLite and PostgreSQL alike).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

@@ -16,6 +16,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 INSIGHT_DB = ":memory:"
+# Whatever REDIS_URL says: tests never share a cache with another process (tests/conftest.py empties it).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 ALLOWED_HOSTS = ["*"]
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 if "DATABASE_URL" not in os.environ:

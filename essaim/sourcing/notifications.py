@@ -241,13 +241,18 @@ def need_widen(need_id: int, *, now: Any = None) -> int:
     return notify_batch(need_id, last.batch + 1)
 
 
-def mark_step(notification_id: int, step: str) -> None:
-    """Record the funnel step a structure reached ("opened" the email's link, "viewed" the need)."""
+def mark_step(step: str, **notification: object) -> None:
+    """Record the funnel step a structure reached: "opened" the email's link, "viewed" the need.
+
+    `notification` selects the row (`pk=…`, or `need=…, structure=…`). One conditional UPDATE per step that
+    changes the row the first time only, so the pages call it as they render: a task per page view piled up
+    in the queue until a worker ran (44 for one supplier), one step per event now.
+    """
     now = timezone.now()
-    qs = NeedNotification.objects.filter(pk=notification_id)
+    rows = NeedNotification.objects.filter(**notification)
     if step == "opened":
-        qs.filter(opened_at__isnull=True).update(opened_at=now)
-    qs.filter(viewed_at__isnull=True).update(viewed_at=now)
+        rows.filter(opened_at__isnull=True).update(opened_at=now)
+    rows.filter(viewed_at__isnull=True).update(viewed_at=now)
 
 
 def send_reminder(notification_id: int) -> bool:

@@ -47,11 +47,6 @@ def widen_need(need_id: int) -> int:
 
 
 @task()
-def record_step(notification_id: int, step: str) -> None:
-    notifications.mark_step(notification_id, step)
-
-
-@task()
 def send_reminder(notification_id: int) -> bool:
     return notifications.send_reminder(notification_id)
 

@@ -196,3 +196,28 @@ def test_on_the_database_queue_the_worker_sends_the_batch_and_the_24h_check_wait
         widen = DBTaskResult.objects.get(task_path__endswith="widen_need")
         assert widen.status == "READY" and widen.run_after > timezone.now() + timedelta(hours=23)
         assert widen.args_kwargs["args"] == [need.pk]  # tasks receive ids
+
+
+def test_a_supplier_viewing_a_need_again_and_again_records_the_step_once_and_queues_nothing(
+    client_as,
+    world,  # noqa: ANN001
+) -> None:
+    from django.test import override_settings
+    from django_tasks_db.models import DBTaskResult
+
+    make_small_territory()
+    structure = make_toy_structure(organisation=world.supplier_org)
+    need = make_need(world.buyer_org, publish=True)
+    notification = NeedNotification.objects.create(need=need, structure=structure, rank=1, score=80)
+    supplier = client_as("supplier")
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
+        queued = DBTaskResult.objects.count()
+        assert supplier.get(reverse("sourcing:need_detail", args=[need.pk])).status_code == 200
+        notification.refresh_from_db()
+        first = notification.viewed_at
+        assert first is not None  # the funnel shows it at once, without waiting for a worker
+        for _ in range(5):
+            supplier.get(reverse("sourcing:need_detail", args=[need.pk]))
+        assert DBTaskResult.objects.count() == queued  # no task per view (44 had piled up)
+    notification.refresh_from_db()
+    assert notification.viewed_at == first and notification.opened_at is None

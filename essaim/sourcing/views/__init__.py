@@ -2,8 +2,8 @@
 follow-up, preferences, purchase forecasts. Thin: rule, form, one service or selector, render.
 
 Files (attachments, CSV/XLSX exports) are served by the page they belong to with `?format=…` or
-`?piece=…`, so every named URL is an HTML page. GET views never write: the funnel steps (opened, viewed)
-are recorded by a background task they enqueue.
+`?piece=…`, so every named URL is an HTML page. GET views never write, except the funnel steps (opened,
+viewed): one conditional UPDATE that changes a row the first time only (`notifications.mark_step`).
 """
 
 from .answers import answer_detail, need_answer, need_answers, need_follow_up, need_open

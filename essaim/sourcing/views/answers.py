@@ -15,7 +15,7 @@ from essaim.core.errors import DomainError
 from essaim.core.private_files import private_file_response
 from essaim.core.views_utils import check_perm, report_domain_error
 
-from .. import exports, notifications, selectors, services, tasks
+from .. import exports, notifications, selectors, services
 from ..forms import (
     AnswerForm,
     ContractForm,
@@ -164,7 +164,7 @@ def need_open(request: HttpRequest, token: str) -> HttpResponse:
     need = notification.need
     organisation = notification.structure.organisation
     if request.method == "GET" and notification.opened_at is None:
-        tasks.record_step.enqueue(notification.pk, "opened")
+        notifications.mark_step("opened", pk=notification.pk)
     if organisation is None or need.status != Need.Status.PUBLISHED:
         return render(
             request, "sourcing/need_open.html", {"need": need, "notification": notification, "form": None}

@@ -16,14 +16,14 @@ from essaim.core.errors import DomainError
 from essaim.core.private_files import private_file_response
 from essaim.core.views_utils import check_perm, report_domain_error
 
-from .. import selectors, services, tasks
+from .. import notifications, selectors, services
 from ..forms import (
     AdviceForm,
     CloseForm,
     NeedFilterForm,
     NeedForm,
 )
-from ..models import Need, NeedNotification
+from ..models import Need
 from ._common import MATCHES_SHOWN, _active_buyer, _active_organisation, _need
 
 # --- needs ------------------------------------------------------------------------------------------------
@@ -206,13 +206,8 @@ def need_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
             request.user.has_perm("sourcing.answer_need", need) and need.status == Need.Status.PUBLISHED
         )
         structure = selectors.structure_of(organisation)
-        notification = (
-            NeedNotification.objects.filter(need=need, structure=structure, viewed_at__isnull=True).first()
-            if structure
-            else None
-        )
-        if notification is not None:
-            tasks.record_step.enqueue(notification.pk, "viewed")
+        if structure is not None:
+            notifications.mark_step("viewed", need=need, structure=structure)
     context["can_report"] = (
         request.user.has_perm("sourcing.report_contract", need) and need.status != Need.Status.DRAFT
     )
