@@ -24,6 +24,9 @@ DEBUG = False
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# The public address of the instance, for every link that leaves the site (emails, PDFs, exports):
+# `essaim.core.links.absolute_url`. Required in production; dev and tests have their own default.
+ESSAIM_SITE_URL = os.environ.get("ESSAIM_SITE_URL", "").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

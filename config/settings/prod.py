@@ -5,13 +5,18 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DATABASES, env_bool
+from .base import DATABASES, ESSAIM_SITE_URL, env_bool
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set in the environment.")
 if "DATABASE_URL" not in os.environ:
     raise ImproperlyConfigured("DATABASE_URL must be set in the environment (PostgreSQL).")
+if not ESSAIM_SITE_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(
+        "ESSAIM_SITE_URL must be set in the environment: the public address of the site "
+        "(https://achats.example.fr), used by every link in emails and PDFs."
+    )
 DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DATABASE_CONN_MAX_AGE", "60"))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 

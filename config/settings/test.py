@@ -19,6 +19,7 @@ INSIGHT_DB = ":memory:"
 # Whatever REDIS_URL says: tests never share a cache with another process (tests/conftest.py empties it).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+ESSAIM_SITE_URL = "http://testserver"  # the test client's host: tests can follow the links of emails
 ALLOWED_HOSTS = ["*"]
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 if "DATABASE_URL" not in os.environ:

@@ -2,29 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Count, Prefetch
 
 from .models import Invitation, Membership, Organisation
-
-
-def user_memberships(user: Any) -> list[Membership]:
-    if not getattr(user, "is_authenticated", False):
-        return []
-    return list(
-        Membership.objects.filter(user=user, organisation__is_active=True)
-        .select_related("organisation")
-        .order_by("organisation__name")
-    )
-
-
-def pick_active_membership(memberships: list[Membership], organisation_id: int | None) -> Membership | None:
-    """The membership the person is acting through: the one chosen in the session, else the first."""
-    for membership in memberships:
-        if membership.organisation_id == organisation_id:
-            return membership
-    return memberships[0] if memberships else None
 
 
 def organisation_with_members(organisation_id: int) -> Organisation:

@@ -14,16 +14,16 @@ from essaim.core.errors import DomainError
 from essaim.core.views_utils import check_perm, report_domain_error
 
 from . import services
+from .acting import SESSION_KEY, acting_memberships_of
 from .forms import AcceptInvitationForm, ApiTokenForm, InvitationForm, RoleForm
-from .middleware import SESSION_KEY
 from .models import ApiToken, Invitation, Membership, Organisation
 from .selectors import organisation_with_members
 
 
 def organisation_list(request: HttpRequest) -> HttpResponse:
     return render(
-        request, "accounts/organisation_list.html", {"memberships": request.organisations.memberships}
-    )  # type: ignore[attr-defined]
+        request, "accounts/organisation_list.html", {"memberships": acting_memberships_of(request.user)}
+    )
 
 
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -156,8 +156,9 @@ def organisation_switch(request: HttpRequest) -> HttpResponse:
         organisation_id = int(request.POST.get("organisation", ""))
     except ValueError:
         organisation_id = 0
-    memberships = request.organisations.memberships  # type: ignore[attr-defined]
-    chosen = next((m for m in memberships if m.organisation_id == organisation_id), None)
+    chosen = next(
+        (m for m in acting_memberships_of(request.user) if m.organisation_id == organisation_id), None
+    )
     if chosen is None:
         messages.error(request, "Vous n'êtes pas membre de cette organisation.")
     else:

@@ -10,13 +10,14 @@ from typing import Any
 
 import rules
 
-from essaim.accounts.perms import _memberships, is_facilitator, is_member_of, is_partner
+from essaim.accounts.acting import memberships_by_organisation
+from essaim.accounts.perms import is_facilitator, is_member_of, is_partner
 
 from .models import Booking, GroupMember, Resource, SupportOffer, WorkingGroup
 
 
 def _organisation_ids(user: Any) -> set[int]:
-    return set(_memberships(user))
+    return set(memberships_by_organisation(user))
 
 
 @rules.predicate

@@ -6,7 +6,8 @@ from typing import Any
 
 import rules
 
-from essaim.accounts.perms import _memberships, is_buyer, is_facilitator
+from essaim.accounts.acting import memberships_by_organisation
+from essaim.accounts.perms import is_buyer, is_facilitator
 
 from .models import ClaimRequest, Structure
 
@@ -20,13 +21,15 @@ def _organisation_id(obj: Any) -> int | None:
 @rules.predicate
 def is_structure_member(user: Any, obj: Any) -> bool:
     organisation_id = _organisation_id(obj)
-    return organisation_id is not None and organisation_id in _memberships(user)
+    return organisation_id is not None and organisation_id in memberships_by_organisation(user)
 
 
 @rules.predicate
 def is_structure_admin(user: Any, obj: Any) -> bool:
     organisation_id = _organisation_id(obj)
-    membership = _memberships(user).get(organisation_id) if organisation_id is not None else None
+    membership = (
+        memberships_by_organisation(user).get(organisation_id) if organisation_id is not None else None
+    )
     return membership is not None and membership.role == "admin"
 
 

@@ -13,6 +13,8 @@ from django.views.decorators.http import require_POST
 
 from essaim.core.downloads import attachment
 from essaim.core.errors import DomainError
+from essaim.core.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
+from essaim.core.links import absolute_url
 from essaim.core.views_utils import check_perm, report_domain_error
 
 from . import exports, references, services
@@ -75,16 +77,12 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
     result = search_structures(query, filters, sort, 1, page_size=exports.EXPORT_LIMIT, with_facets=False)
 
     def url_for(structure: Structure) -> str:
-        return request.build_absolute_uri(reverse("directory:profile", args=[structure.pk]))
+        return absolute_url(reverse("directory:profile", args=[structure.pk]))
 
     filename = f"annuaire-ess.{fmt}"
     if fmt == "csv":
-        return attachment(exports.to_csv(result.hits, url_for), "text/csv; charset=utf-8", filename)
-    return attachment(
-        exports.to_xlsx(result.hits, url_for),
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        filename,
-    )
+        return attachment(exports.to_csv(result.hits, url_for), CSV_CONTENT_TYPE, filename)
+    return attachment(exports.to_xlsx(result.hits, url_for), XLSX_CONTENT_TYPE, filename)
 
 
 @login_not_required

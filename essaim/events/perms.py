@@ -6,14 +6,15 @@ from typing import Any
 
 import rules
 
-from essaim.accounts.perms import _memberships, is_admin_of, is_facilitator, is_member_of
+from essaim.accounts.acting import memberships_by_organisation
+from essaim.accounts.perms import is_admin_of, is_facilitator, is_member_of
 
 from .models import Meeting, MeetingRequest, Registration, Stand
 
 
 @rules.predicate
 def has_organisation(user: Any) -> bool:
-    return bool(_memberships(user))
+    return bool(memberships_by_organisation(user))
 
 
 @rules.predicate

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass
 from typing import Any
+
+from essaim.core.exports import Sheet, csv_bytes, xlsx_bytes
 
 from .report import Group, Report
 
@@ -183,54 +183,33 @@ def _national_rows(report: Report) -> list[list[Any]]:
 
 
 def report_csv(report: Report) -> bytes:
-    """One line per figure: section, line, column, value (UTF-8 with BOM, `;`, for spreadsheets)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(["acheteur", "annee", "section", "ligne", "colonne", "valeur"])
-    for table in report_tables(report):
-        for row in table.rows:
-            for header, value in zip(table.headers[1:], row[1:], strict=False):
-                writer.writerow([report.buyer, report.year, table.title, row[0], header, _plain(value)])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def _plain(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return repr(round(value, 4)) if value != int(value) else str(int(value))
-    return value
+    """One line per figure: section, line, column, value (the shared safe CSV writer: DECP text is inert)."""
+    return csv_bytes(
+        ["acheteur", "annee", "section", "ligne", "colonne", "valeur"],
+        (
+            [report.buyer, report.year, table.title, row[0], header, value]
+            for table in report_tables(report)
+            for row in table.rows
+            for header, value in zip(table.headers[1:], row[1:], strict=False)
+        ),
+    )
 
 
 def report_xlsx(report: Report) -> bytes:
     """One sheet per table, with a header row in bold and a first sheet naming the buyer and the year."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    cover = workbook.active
-    cover.title = "Rapport"
-    cover.append([f"Rapport SPASER {report.year}"])
-    cover.append([report.label])
-    cover.append(["Identifiant", report.buyer])
-    cover.append(["Source", "Données essentielles de la commande publique (DECP), traitées par Essaim"])
-    cover["A1"].font = Font(bold=True, size=14)
-    used: set[str] = set()
-    for table in report_tables(report):
-        name = re.sub(r"[\[\]:*?/\\']", "", table.title)[:31]
-        while name in used:
-            name = name[:29] + f"{len(used):02d}"
-        used.add(name)
-        sheet = workbook.create_sheet(name)
-        sheet.append(table.headers)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in table.rows:
-            sheet.append([_plain(v) if v is None else v for v in row])
-        sheet.column_dimensions["A"].width = 60
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    cover = Sheet(
+        "Rapport",
+        [
+            [f"Rapport SPASER {report.year}"],
+            [report.label],
+            ["Identifiant", report.buyer],
+            ["Source", "Données essentielles de la commande publique (DECP), traitées par Essaim"],
+        ],
+    )
+    tables = [
+        Sheet(table.title, [table.headers, *table.rows], widths={"A": 60}) for table in report_tables(report)
+    ]
+    return xlsx_bytes([cover, *tables])
 
 
 def report_pdf(report: Report, charts: dict[str, str], *, base_url: str | None = None) -> bytes:

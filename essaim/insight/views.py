@@ -16,6 +16,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from essaim.core.downloads import attachment
+from essaim.core.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
+from essaim.core.links import absolute_url
 from essaim.core.views_utils import check_perm
 
 from . import exports, selectors
@@ -25,8 +27,8 @@ from .indicators import InsightError
 
 FILE_TYPES = {
     "pdf": "application/pdf",
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": CSV_CONTENT_TYPE,
+    "xlsx": XLSX_CONTENT_TYPE,
 }
 
 
@@ -105,7 +107,7 @@ def _download(request: HttpRequest, result: Any, wanted: str) -> HttpResponse:
         content = exports.report_xlsx(result)
     else:
         content = exports.report_pdf(
-            result, all_charts(result), base_url=request.build_absolute_uri(reverse("insight:home"))
+            result, all_charts(result), base_url=absolute_url(reverse("insight:home"))
         )
     return attachment(content, FILE_TYPES[wanted], exports.filename(result, wanted))
 

@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from essaim.accounts.models import Membership, User
 from essaim.core.audit import log_action
+from essaim.core.links import absolute_url
 from essaim.directory.models import Structure
 
 from . import selectors
@@ -43,11 +44,6 @@ LINK_MAX_AGE = timedelta(days=60)
 FOLLOW_UP_AFTER = timedelta(days=7)
 LINK_SALT = "essaim.sourcing.need-link"
 UNSUBSCRIBE_SALT = "essaim.sourcing.unsubscribe"
-
-
-def absolute(path: str) -> str:
-    base = getattr(settings, "ESSAIM_SITE_URL", "") or "http://127.0.0.1:8000"
-    return base.rstrip("/") + path
 
 
 # --- signed links ---------------------------------------------------------------------------------------
@@ -114,7 +110,7 @@ def accepts(structure: Structure, need: Need) -> bool:
 
 
 def _unsubscribe_headers(structure: Structure) -> dict[str, str]:
-    url = absolute(reverse("sourcing:unsubscribe", args=[unsubscribe_token(structure)]))
+    url = absolute_url(reverse("sourcing:unsubscribe", args=[unsubscribe_token(structure)]))
     return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
 
 
@@ -129,9 +125,9 @@ def _send(
         "need": notification.need,
         "structure": structure,
         "notification": notification,
-        "link": absolute(reverse("sourcing:need_open", args=[need_link_token(notification)])),
-        "unsubscribe": absolute(reverse("sourcing:unsubscribe", args=[unsubscribe_token(structure)])),
-        "preferences": absolute(reverse("sourcing:preferences")),
+        "link": absolute_url(reverse("sourcing:need_open", args=[need_link_token(notification)])),
+        "unsubscribe": absolute_url(reverse("sourcing:unsubscribe", args=[unsubscribe_token(structure)])),
+        "preferences": absolute_url(reverse("sourcing:preferences")),
         **(extra or {}),
     }
     EmailMessage(
@@ -282,7 +278,7 @@ def tell_buyer_of_answer(answer_id: int) -> None:
         subject=f"{answer.organisation.name} a répondu à « {answer.need.title} »",
         body=render_to_string(
             "sourcing/emails/answer_received.txt",
-            {"answer": answer, "link": absolute(reverse("sourcing:answer_detail", args=[answer.pk]))},
+            {"answer": answer, "link": absolute_url(reverse("sourcing:answer_detail", args=[answer.pk]))},
         ),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=sorted(to),
@@ -300,7 +296,7 @@ def follow_up(need_id: int) -> int:
             return 0
         need.follow_up_sent_at = timezone.now()
         need.save(update_fields=["follow_up_sent_at", "updated_at"])
-    link = absolute(reverse("sourcing:need_follow_up", args=[need.pk]))
+    link = absolute_url(reverse("sourcing:need_follow_up", args=[need.pk]))
     organisations = [need.buyer_id] + list(
         need.answers.filter(kind=NeedAnswer.Kind.INTERESTED).values_list("organisation_id", flat=True)
     )
@@ -386,10 +382,10 @@ def send_digest(preference_id: int, *, now: Any = None) -> bool:
             "sourcing/emails/digest.txt",
             {
                 "structure": preference.structure,
-                "needs": [(n, absolute(reverse("sourcing:need_detail", args=[n.pk]))) for n in needs],
+                "needs": [(n, absolute_url(reverse("sourcing:need_detail", args=[n.pk]))) for n in needs],
                 "forecasts": forecasts,
-                "forecast_link": absolute(reverse("sourcing:forecast_list")),
-                "unsubscribe": absolute(
+                "forecast_link": absolute_url(reverse("sourcing:forecast_list")),
+                "unsubscribe": absolute_url(
                     reverse("sourcing:unsubscribe", args=[unsubscribe_token(preference.structure)])
                 ),
             },

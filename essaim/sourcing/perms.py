@@ -10,14 +10,15 @@ from typing import Any
 
 import rules
 
-from essaim.accounts.perms import _memberships, is_buyer, is_facilitator, is_supplier
+from essaim.accounts.acting import memberships_by_organisation
+from essaim.accounts.perms import is_buyer, is_facilitator, is_supplier
 
 from .models import Need, NeedAnswer
 
 
 @rules.predicate
 def is_need_buyer(user: Any, need: Need | None) -> bool:
-    return need is not None and need.buyer_id in _memberships(user)
+    return need is not None and need.buyer_id in memberships_by_organisation(user)
 
 
 @rules.predicate
@@ -27,12 +28,12 @@ def need_is_published(user: Any, need: Need | None) -> bool:
 
 @rules.predicate
 def is_answer_author(user: Any, answer: NeedAnswer | None) -> bool:
-    return answer is not None and answer.organisation_id in _memberships(user)
+    return answer is not None and answer.organisation_id in memberships_by_organisation(user)
 
 
 @rules.predicate
 def is_answer_buyer(user: Any, answer: NeedAnswer | None) -> bool:
-    return answer is not None and answer.need.buyer_id in _memberships(user)
+    return answer is not None and answer.need.buyer_id in memberships_by_organisation(user)
 
 
 @rules.predicate
@@ -40,7 +41,7 @@ def answered_interested(user: Any, need: Need | None) -> bool:
     if need is None:
         return False
     return need.answers.filter(
-        organisation_id__in=list(_memberships(user)), kind=NeedAnswer.Kind.INTERESTED
+        organisation_id__in=list(memberships_by_organisation(user)), kind=NeedAnswer.Kind.INTERESTED
     ).exists()
 
 

@@ -334,7 +334,7 @@ def test_csv_export_neutralises_formulas(world) -> None:
         reused_t=Decimal(1),
         recycled_t=Decimal(0),
     )
-    line = flows_csv(selectors.group_flows(group)).splitlines()[1]
+    line = flows_csv(selectors.group_flows(group)).decode("utf-8-sig").splitlines()[1]
     assert line.startswith("2026;3;\"'=HYPERLINK(")
 
 

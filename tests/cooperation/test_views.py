@@ -129,7 +129,7 @@ def test_flows_declared_then_charted_and_exported_as_csv(client_as, world) -> No
     csv_response = client.get(url, {"format": "csv"})
     assert csv_response["Content-Type"].startswith("text/csv")
     lines = csv_response.content.decode().splitlines()
-    assert lines[1] == "2026;2;Rejoué;vetements;12.500;7.000;3.000"
+    assert lines[1] == "2026;2;Rejoué;vetements;12,500;7,000;3,000"  # French decimal comma
     assert client_as("buyer").post(url, data).status_code == 403
     assert MaterialFlow.objects.count() == 1
 

@@ -31,6 +31,7 @@ def test_production_settings_pass_the_deployment_checks() -> None:
         SECRET_KEY=secrets.token_urlsafe(50),
         DATABASE_URL="postgres://essaim@127.0.0.1:5432/essaim",
         ALLOWED_HOSTS="achats.grandorlyseinebievre.fr",
+        ESSAIM_SITE_URL="https://achats.grandorlyseinebievre.fr",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -44,6 +45,18 @@ def test_production_refuses_to_start_without_a_secret_key() -> None:
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_to_start_without_the_site_address() -> None:
+    result = run_essaim(
+        "check",
+        DJANGO_SETTINGS_MODULE="config.settings.prod",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        DATABASE_URL="postgres://essaim@127.0.0.1/essaim",
+        ESSAIM_SITE_URL="",
+    )
+    assert result.returncode != 0
+    assert "ESSAIM_SITE_URL must be set" in result.stderr
 
 
 def test_contrast_ratio_matches_wcag_reference_values() -> None:
@@ -70,6 +83,7 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "a-long-random-production-key-for-this-test-only-0123456789",
     "DATABASE_URL": "postgres://essaim@127.0.0.1:5432/essaim",
     "ALLOWED_HOSTS": "achats.grandorlyseinebievre.fr",
+    "ESSAIM_SITE_URL": "https://achats.grandorlyseinebievre.fr",
 }
 
 

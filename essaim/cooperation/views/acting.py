@@ -1,17 +1,10 @@
-"""Who is looking: the organisation the user acts for, and the support-offer audience it belongs to."""
+"""The support-offer audience an organisation belongs to."""
 
 from __future__ import annotations
-
-from django.http import HttpRequest
 
 from essaim.accounts.models import Organisation
 
 from ..models import SupportOffer
-
-
-def active_organisation(request: HttpRequest) -> Organisation | None:
-    membership = request.organisations.active  # type: ignore[attr-defined]
-    return membership.organisation if membership is not None else None
 
 
 def audience_of(organisation: Organisation | None) -> str:

@@ -14,8 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from essaim.accounts.acting import acting_organisation
 from essaim.core.downloads import attachment
 from essaim.core.errors import DomainError
+from essaim.core.exports import CSV_CONTENT_TYPE
 from essaim.core.private_files import private_file_response
 from essaim.core.views_utils import check_perm, report_domain_error
 
@@ -37,7 +39,7 @@ from ..forms import (
     MemberTypeForm,
 )
 from ..models import GroupAction, GroupDocument, GroupMember, WorkingGroup
-from .acting import active_organisation, audience_of
+from .acting import audience_of
 
 
 def group_list(request: HttpRequest) -> HttpResponse:
@@ -50,7 +52,7 @@ def group_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             group = services.group_create(
-                actor=request.user, organisation=active_organisation(request), **form.cleaned_data
+                actor=request.user, organisation=acting_organisation(request), **form.cleaned_data
             )
         except DomainError as error:
             report_domain_error(request, error, form)
@@ -86,7 +88,7 @@ def group_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _group_page(request: HttpRequest, group: WorkingGroup, **forms: Any) -> dict[str, Any]:
-    organisation = active_organisation(request)
+    organisation = acting_organisation(request)
     user = request.user
     can_manage = user.has_perm("cooperation.manage_group", group)
     is_member = rules.has_perm("cooperation.contribute_to_group", user, group)
@@ -140,7 +142,7 @@ def group_join(request: HttpRequest, pk: int) -> HttpResponse:
         return _rerender_group(request, group, join_form=form)
     try:
         member = services.group_join(
-            actor=request.user, group=group, organisation=active_organisation(request), **form.cleaned_data
+            actor=request.user, group=group, organisation=acting_organisation(request), **form.cleaned_data
         )
     except DomainError as error:
         report_domain_error(request, error)
@@ -264,7 +266,7 @@ def action_comment(request: HttpRequest, pk: int) -> HttpResponse:
             services.action_comment_add(
                 actor=request.user,
                 action=action,
-                organisation=active_organisation(request),
+                organisation=acting_organisation(request),
                 body=form.cleaned_data["body"],
             )
             messages.success(request, "Commentaire ajouté.")
@@ -301,7 +303,7 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
             services.group_document_upload(
                 actor=request.user,
                 group=group,
-                organisation=active_organisation(request),
+                organisation=acting_organisation(request),
                 title=form.cleaned_data["title"],
                 uploaded_file=form.cleaned_data["file"],
                 as_charter=as_charter,
@@ -339,7 +341,7 @@ def group_flows(request: HttpRequest, pk: int) -> HttpResponse:
                 services.material_flow_declare(
                     actor=request.user,
                     group=group,
-                    organisation=active_organisation(request),
+                    organisation=acting_organisation(request),
                     **form.cleaned_data,
                 )
             except DomainError as error:
@@ -349,7 +351,7 @@ def group_flows(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("cooperation:group_flows", pk=group.pk)
     flows = selectors.group_flows(group)
     if request.method == "GET" and request.GET.get("format") == "csv":
-        return attachment(flows_csv(flows), "text/csv; charset=utf-8", f"flux-groupe-{group.pk}.csv")
+        return attachment(flows_csv(flows), CSV_CONTENT_TYPE, f"flux-groupe-{group.pk}.csv")
     indicators = selectors.group_indicators(group)
     return render(
         request,

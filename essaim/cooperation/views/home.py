@@ -5,12 +5,14 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from essaim.accounts.acting import acting_organisation
+
 from .. import selectors
-from .acting import active_organisation, audience_of
+from .acting import audience_of
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    organisation = active_organisation(request)
+    organisation = acting_organisation(request)
     commune_code = organisation.commune_id if organisation else None
     return render(
         request,

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from essaim.accounts.acting import acting_organisation
 from essaim.core.downloads import attachment
 from essaim.core.errors import DomainError
 from essaim.core.views_utils import check_perm, form_page, report_domain_error
@@ -26,7 +27,6 @@ from ..forms import (
     ResourceRequestForm,
 )
 from ..models import Booking, Resource
-from .acting import active_organisation
 
 
 def resource_list(request: HttpRequest) -> HttpResponse:
@@ -56,7 +56,7 @@ def resource_create(request: HttpRequest) -> HttpResponse:
         ResourceForm(request.POST or None),
         "cooperation/resource_form.html",
         save=lambda data: services.resource_publish(
-            actor=request.user, organisation=active_organisation(request), **data
+            actor=request.user, organisation=acting_organisation(request), **data
         ),
         success=lambda resource: f"« {resource.title} » est proposée à la mutualisation.",
         next_url=_resource_url,
@@ -154,7 +154,7 @@ def booking_create(request: HttpRequest, pk: int) -> HttpResponse:
             booking = services.booking_request(
                 actor=request.user,
                 resource=resource,
-                organisation=active_organisation(request),
+                organisation=acting_organisation(request),
                 **form.cleaned_data,
             )
         except DomainError as error:
@@ -229,7 +229,7 @@ def booking_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def my_pooling(request: HttpRequest) -> HttpResponse:
-    organisation = active_organisation(request)
+    organisation = acting_organisation(request)
     return render(
         request,
         "cooperation/my_pooling.html",
@@ -250,7 +250,7 @@ def request_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             resource_request = services.resource_request_publish(
-                actor=request.user, organisation=active_organisation(request), **form.cleaned_data
+                actor=request.user, organisation=acting_organisation(request), **form.cleaned_data
             )
         except DomainError as error:
             report_domain_error(request, error, form)

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from essaim.accounts.acting import acting_organisation
 from essaim.core.views_utils import check_perm, form_page
 
 from .. import selectors, services
@@ -16,7 +17,6 @@ from ..forms import (
     SupportSearchForm,
 )
 from ..models import SupportOffer
-from .acting import active_organisation
 
 
 def support_list(request: HttpRequest) -> HttpResponse:
@@ -50,7 +50,7 @@ def support_create(request: HttpRequest) -> HttpResponse:
         SupportOfferForm(request.POST or None),
         "cooperation/support_form.html",
         save=lambda data: services.support_offer_publish(
-            actor=request.user, organisation=active_organisation(request), **data
+            actor=request.user, organisation=acting_organisation(request), **data
         ),
         success=lambda offer: f"Offre « {offer.title} » publiée.",
         next_url=_offer_url,

@@ -16,10 +16,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from essaim.core.audit import log_action
+from essaim.core.links import absolute_url
 
 from ..models import Event, MeetingRequest, Registration, Role
 from .errors import EventError
-from .registrations import _absolute
 
 
 @transaction.atomic
@@ -176,7 +176,7 @@ def _send_request_email(request_id: int, *, kind: str) -> None:
         "kind": kind,
         "person": to,
         "other": other,
-        "profile_url": _absolute(reverse("events:meeting_profile", args=[to.pk])),
+        "profile_url": absolute_url(reverse("events:meeting_profile", args=[to.pk])),
     }
     EmailMessage(
         subject=_SUBJECTS[kind].format(org=other.organisation.name, event=request.event.title),

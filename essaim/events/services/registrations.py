@@ -15,10 +15,12 @@ from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from essaim.accounts.models import Organisation
 from essaim.core.audit import log_action
+from essaim.core.links import absolute_url
 
 from ..calendar import event_calendar
 from ..models import Event, MeetingRequest, Registration, Role
@@ -202,7 +204,9 @@ def _send_registration_email(registration_id: int, *, promoted: bool = False) ->
         "event": event,
         "confirmed": confirmed,
         "promoted": promoted,
-        "cancel_url": _absolute(f"/evenements/annulation/{registration_cancel_token(registration)}/"),
+        "cancel_url": absolute_url(
+            reverse("events:registration_cancel", args=[registration_cancel_token(registration)])
+        ),
     }
     subject = f"Inscription confirmée : {event.title}" if confirmed else f"Liste d'attente : {event.title}"
     message = EmailMessage(
@@ -214,8 +218,3 @@ def _send_registration_email(registration_id: int, *, promoted: bool = False) ->
     if confirmed:
         message.attach("invitation.ics", event_calendar(event), "text/calendar; method=PUBLISH")
     message.send()
-
-
-def _absolute(path: str) -> str:
-    base = getattr(settings, "ESSAIM_SITE_URL", "") or "http://127.0.0.1:8000"
-    return base.rstrip("/") + path

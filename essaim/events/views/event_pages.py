@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from essaim.accounts.perms import _memberships
+from essaim.accounts.acting import memberships_by_organisation
 from essaim.core.downloads import attachment
 from essaim.core.errors import DomainError
 from essaim.core.views_utils import check_perm, report_domain_error
@@ -149,7 +149,7 @@ def exhibitors(request: HttpRequest, pk: int) -> HttpResponse:
         query, sector = form.cleaned_data["q"], form.cleaned_data["secteur"]
     stands = list(selectors.exhibitors(event, query=query, sector=sector))
     rows = [(stand, selectors.directory_profile_url(stand.structure_id)) for stand in stands]
-    mine = set(_memberships(request.user))
+    mine = set(memberships_by_organisation(request.user))
     editable = {s.pk for s in stands if s.organisation_id in mine}
     return render(
         request,

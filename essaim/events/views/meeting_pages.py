@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from essaim.accounts.perms import _memberships
+from essaim.accounts.acting import memberships_by_organisation
 from essaim.core.downloads import attachment, pdf_attachment
 from essaim.core.errors import DomainError
 from essaim.core.views_utils import check_perm, report_domain_error
@@ -191,7 +191,7 @@ def collaborations(request: HttpRequest, pk: int) -> HttpResponse:
     everything = request.user.has_perm("events.manage_event")
     records = list(
         selectors.event_collaborations(
-            event, organisation_ids=None if everything else list(_memberships(request.user))
+            event, organisation_ids=None if everything else list(memberships_by_organisation(request.user))
         )
     )
     return render(

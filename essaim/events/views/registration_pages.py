@@ -9,8 +9,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from essaim.accounts.acting import acting_memberships_of, acting_organisation
+from essaim.accounts.models import Organisation
 from essaim.core.downloads import pdf_attachment
 from essaim.core.errors import DomainError
+from essaim.core.links import absolute_url
 from essaim.core.views_utils import check_perm, report_domain_error
 
 from .. import selectors, services
@@ -31,11 +34,12 @@ def event_register(request: HttpRequest, pk: int) -> HttpResponse:
     existing = selectors.registration_of(event, request.user)
     if existing is not None:
         return redirect("events:registration_detail", pk=existing.pk)
-    organisations = request.user.memberships.values_list("organisation", flat=True)
-    from essaim.accounts.models import Organisation
-
+    organisations = [m.organisation_id for m in acting_memberships_of(request.user)]
+    acting = acting_organisation(request)
     form = RegistrationForm(
-        request.POST or None, organisations=Organisation.objects.filter(pk__in=organisations, is_active=True)
+        request.POST or None,
+        organisations=Organisation.objects.filter(pk__in=organisations),
+        initial={"organisation": acting.pk if acting else None},
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -97,7 +101,7 @@ def _check_in_qr(request: HttpRequest, registration: Registration) -> str:
     """The badge's QR code (an SVG data URI): the signed check-in link of the registration."""
     import segno
 
-    check_in_url = request.build_absolute_uri(
+    check_in_url = absolute_url(
         reverse("events:checkin_scan", args=[services.registration_check_in_token(registration)])
     )
     return segno.make(check_in_url, error="m").svg_data_uri(scale=4)

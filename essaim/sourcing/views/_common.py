@@ -1,4 +1,4 @@
-"""Helpers shared by the sourcing pages: the active organisation and its role, the need lookup."""
+"""Helpers shared by the sourcing pages: the acting organisation as a buyer or a supplier, the need lookup."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
+from essaim.accounts.acting import acting_organisation
 from essaim.accounts.models import Organisation
 
 from .. import selectors
@@ -14,20 +15,15 @@ from ..models import Need
 MATCHES_SHOWN = 20
 
 
-def _active_organisation(request: HttpRequest) -> Organisation | None:
-    membership = request.organisations.active  # type: ignore[attr-defined]
-    return membership.organisation if membership is not None else None
-
-
 def _active_buyer(request: HttpRequest) -> Organisation:
-    organisation = _active_organisation(request)
+    organisation = acting_organisation(request)
     if organisation is None or organisation.kind != Organisation.Kind.BUYER:
         raise PermissionDenied("sourcing: active organisation is not a buyer")
     return organisation
 
 
 def _active_supplier(request: HttpRequest) -> Organisation:
-    organisation = _active_organisation(request)
+    organisation = acting_organisation(request)
     if organisation is None or organisation.kind != Organisation.Kind.SUPPLIER:
         raise PermissionDenied("sourcing: active organisation is not a supplier")
     return organisation

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 
+from essaim.accounts.acting import acting_organisation
 from essaim.accounts.models import Organisation
 from essaim.core.errors import DomainError
 from essaim.core.private_files import private_file_response
@@ -21,7 +22,7 @@ from ..forms import (
     ContractForm,
 )
 from ..models import Need, NeedAnswer
-from ._common import _active_organisation, _active_supplier, _need
+from ._common import _active_supplier, _need
 
 
 def need_answers(request: HttpRequest, pk: int) -> HttpResponse:
@@ -107,7 +108,7 @@ def answer_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
 def need_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
     need = _need(pk)
     check_perm(request, "sourcing.report_contract", need)
-    organisation = _active_organisation(request)
+    organisation = acting_organisation(request)
     is_buyer = organisation is not None and organisation.pk == need.buyer_id
     if is_buyer:
         suppliers = Organisation.objects.filter(

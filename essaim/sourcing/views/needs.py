@@ -11,6 +11,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from essaim.accounts.acting import acting_organisation
 from essaim.accounts.models import Organisation
 from essaim.core.errors import DomainError
 from essaim.core.private_files import private_file_response
@@ -24,7 +25,7 @@ from ..forms import (
     NeedForm,
 )
 from ..models import Need
-from ._common import MATCHES_SHOWN, _active_buyer, _active_organisation, _need
+from ._common import MATCHES_SHOWN, _active_buyer, _need
 
 # --- needs ------------------------------------------------------------------------------------------------
 
@@ -39,7 +40,6 @@ def need_list(request: HttpRequest) -> HttpResponse:
             "kind": form.cleaned_data["kind"],
             "place": form.cleaned_data["place"],
         }
-    organisation = _active_organisation(request)
     return render(
         request,
         "sourcing/need_list.html",
@@ -47,14 +47,14 @@ def need_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "needs": list(selectors.published_needs(**filters)[:100]),
             "can_create": request.user.has_perm("sourcing.create_need"),
-            "is_supplier": organisation is not None and organisation.kind == Organisation.Kind.SUPPLIER,
+            "can_set_preferences": request.user.has_perm("sourcing.manage_preferences"),
         },
     )
 
 
 def need_mine(request: HttpRequest) -> HttpResponse:
     check_perm(request, "sourcing.create_need")
-    organisation = _active_organisation(request)
+    organisation = acting_organisation(request)
     buyer = organisation if organisation and organisation.kind == Organisation.Kind.BUYER else None
     return render(
         request,
@@ -113,7 +113,7 @@ def _need_form_page(request: HttpRequest, need: Need | None) -> HttpResponse:
         )
     from essaim.cooperation.selectors import relevant_support_offers
 
-    buyer = _active_organisation(request) if need is None else need.buyer
+    buyer = acting_organisation(request) if need is None else need.buyer
     support_offers = relevant_support_offers(
         audience="acheteurs",
         topics=["sourcing", "reservation", "clauses-sociales"],
@@ -176,7 +176,7 @@ def need_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
     check_perm(request, "sourcing.view_need", need)
     if "piece" in request.GET:
         return _serve_attachment(need, request.GET["piece"])
-    organisation = _active_organisation(request)
+    organisation = acting_organisation(request)
     context: dict[str, Any] = {"need": need, "attachments": list(need.attachments.all())}
     if request.user.has_perm("sourcing.view_matches", need):
         matches = selectors.need_matches(need)

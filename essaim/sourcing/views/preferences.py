@@ -8,13 +8,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 
+from essaim.accounts.acting import acting_organisation
 from essaim.core.views_utils import check_perm
 
 from .. import notifications, selectors, services
 from ..forms import (
     PreferenceForm,
 )
-from ._common import _active_organisation
 
 
 @csrf_exempt  # RFC 8058 one-click unsubscribe: the mail provider posts without a CSRF token
@@ -31,7 +31,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 
 def preferences(request: HttpRequest) -> HttpResponse:
     check_perm(request, "sourcing.manage_preferences")
-    structure = selectors.structure_of(_active_organisation(request))
+    structure = selectors.structure_of(acting_organisation(request))
     preference = getattr(structure, "sourcing_preference", None) if structure else None
     initial = (
         {

@@ -12,8 +12,10 @@ from typing import Any
 from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.urls import reverse
 
 from essaim.core.demo import DEMO_PASSWORD, load_demo_people
+from essaim.core.links import absolute_url
 from essaim.territory.models import Commune
 
 # Each capability may provide `essaim/<app>/demo.py` with a `load_demo()` function. The directory comes
@@ -47,7 +49,8 @@ class Command(BaseCommand):
         for login in logins:
             self.stdout.write(f"  {login.role:<48} {login.email:<32} {login.organisation}")
         self.stdout.write("")
-        self.stdout.write("Site : http://127.0.0.1:8000/   Back-office : http://127.0.0.1:8000/back-office/")
+        site = absolute_url("/")
+        self.stdout.write(f"Site : {site}   Back-office : {absolute_url(reverse('admin:index'))}")
 
     def load_app_demo(self, label: str) -> None:
         module_name = f"essaim.{label}.demo"
