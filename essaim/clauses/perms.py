@@ -18,26 +18,27 @@ from typing import Any
 
 import rules
 
+from essaim.accounts.acting import memberships_by_organisation
 from essaim.accounts.models import Organisation
-from essaim.accounts.perms import _memberships, is_buyer, is_facilitator
+from essaim.accounts.perms import is_buyer, is_facilitator
 
 from .models import Contract
 
 
 @rules.predicate
 def holds_contracts(user: Any) -> bool:
-    ids = list(_memberships(user))
+    ids = list(memberships_by_organisation(user))
     return bool(ids) and Contract.objects.filter(holder_id__in=ids).exists()
 
 
 @rules.predicate
 def is_contract_holder(user: Any, contract: Contract | None) -> bool:
-    return contract is not None and contract.holder_id in _memberships(user)
+    return contract is not None and contract.holder_id in memberships_by_organisation(user)
 
 
 @rules.predicate
 def is_contract_buyer(user: Any, contract: Contract | None) -> bool:
-    return contract is not None and contract.buyer_id in _memberships(user)
+    return contract is not None and contract.buyer_id in memberships_by_organisation(user)
 
 
 @rules.predicate
@@ -45,13 +46,13 @@ def is_member_of_buyer(user: Any, organisation: Organisation | None) -> bool:
     return (
         organisation is not None
         and organisation.kind == Organisation.Kind.BUYER
-        and organisation.pk in _memberships(user)
+        and organisation.pk in memberships_by_organisation(user)
     )
 
 
 @rules.predicate
 def is_member_of_holder(user: Any, organisation: Organisation | None) -> bool:
-    return organisation is not None and organisation.pk in _memberships(user)
+    return organisation is not None and organisation.pk in memberships_by_organisation(user)
 
 
 # Pages of the capability
