@@ -16,7 +16,7 @@ export ESSAIM_SITE_URL ?= http://$(HOST):$(PORT)
 MYPY_TARGETS := essaim/core essaim/events/scheduling essaim/clauses/secrecy.py essaim/clauses/progress.py $(wildcard essaim/*/matching.py essaim/directory/search/analysis.py essaim/*/decp_cleaning.py essaim/*/reservation.py)
 
 .PHONY: install lock audit demo demo-setup serve test lint format types migrations-check test-sqlite test-postgres test-browser \
-	system-runtime system-test postgres-up clean
+	system-runtime system-test postgres-up loadtest clean
 
 install: $(VENV)/.installed
 
@@ -92,6 +92,11 @@ test-postgres: postgres-up install
 
 test-browser: system-test install
 	$(BIN)/pytest -q -m browser -p no:randomly
+
+# Two gunicorn instances (production settings, PostgreSQL essaim_loadtest with the demo, Redis) under 50
+# Locust users for 60 s on the loopback; prints p50/p95/p99 by page family, errors and lost writes.
+loadtest: install
+	$(BIN)/python loadtest/run.py
 
 clean:
 	rm -rf $(VENV) $(TOOLS) var .pytest_cache .mypy_cache .ruff_cache
