@@ -110,6 +110,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
         }
     )
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # PostgreSQL's JIT compiles any query whose estimated cost is high (estimates over the territory's 175k
+    # place-commune rows are) for ~0.5 s, to run it in ~10 ms: a buyer's need page took 0.5 s. Off for our
+    # short queries. PgBouncer refuses startup options: there, DATABASE_PG_OPTIONS="" and
+    # `ALTER ROLE essaim SET jit = off` instead (docs/deploy.md).
+    _pg_options = os.environ.get("DATABASE_PG_OPTIONS", "-c jit=off")
+    if _pg_options:
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = _pg_options
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication
