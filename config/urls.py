@@ -11,6 +11,7 @@ admin.site.index_title = "Administration de la plateforme"
 urlpatterns = [
     path("", include("essaim.core.urls")),
     path("compte/", include("essaim.accounts.urls")),
+    path("", include("essaim.privacy.urls")),
     path("territoire/", include("essaim.territory.urls")),
     path("evenements/", include("essaim.events.urls")),
     path("cooperation/", include("essaim.cooperation.urls")),

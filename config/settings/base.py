@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "essaim.insight",
     "essaim.cooperation",
     "essaim.clauses",
+    "essaim.privacy",
     "essaim.api",
 ]
 
@@ -245,6 +246,26 @@ ESSAIM_BRAND = {
 # month (`essaim clauses_purge`, daily); monthly links to declare hours stay valid this many days.
 CLAUSES_IDENTITY_RETENTION_YEARS = int(os.environ.get("CLAUSES_IDENTITY_RETENTION_YEARS", "3"))
 CLAUSES_LINK_MAX_AGE_DAYS = int(os.environ.get("CLAUSES_LINK_MAX_AGE_DAYS", "62"))
+
+# --- Personal data: how long each kind of record is kept, in days. `essaim privacy_purge` (daily) applies
+# these periods and the "Données personnelles" page states them (docs/privacy.md).
+PRIVACY_RETENTION_DAYS = {
+    # An account without login for this long is deleted (pseudonymised), after an email warning sent
+    # `inactive_account_warning` days before.
+    "inactive_account": int(os.environ.get("RETENTION_INACTIVE_ACCOUNT_DAYS", "730")),
+    "inactive_account_warning": int(os.environ.get("RETENTION_INACTIVE_ACCOUNT_WARNING_DAYS", "30")),
+    # Invitations, counted from their acceptance, cancellation or expiry.
+    "invitation": int(os.environ.get("RETENTION_INVITATION_DAYS", "90")),
+    # Login attempts and connection logs (django-axes tables).
+    "login_attempt": int(os.environ.get("RETENTION_LOGIN_ATTEMPT_DAYS", "30")),
+    # Finished rows of the task queue (they hold the recipients and contents of the emails sent).
+    "finished_task": int(os.environ.get("RETENTION_FINISHED_TASK_DAYS", "30")),
+    # Messages sent through the contact form.
+    "contact_message": int(os.environ.get("RETENTION_CONTACT_MESSAGE_DAYS", "365")),
+}
+# Where people send requests about their personal data (access, rectification, erasure…): the data
+# protection officer of the publisher; the brand's contact address when unset.
+PRIVACY_CONTACT_EMAIL = os.environ.get("PRIVACY_CONTACT_EMAIL") or ESSAIM_BRAND["contact_email"]
 
 # --- Analytics store (DuckDB), never the transactional database.
 INSIGHT_DB = os.environ.get("INSIGHT_DB", str(VAR_DIR / "insight.duckdb"))

@@ -11,5 +11,7 @@ class CoreConfig(AppConfig):
 
         from . import checks  # noqa: F401  (registers system checks)
 
-        # Every app declares its named permission rules in perms.py (django-rules).
+        # Every app declares its named permission rules in perms.py (django-rules), and what it holds
+        # about people in data_protection.py (the registry of essaim.core.personal_data).
         autodiscover_modules("perms")
+        autodiscover_modules("data_protection")

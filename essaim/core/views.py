@@ -32,11 +32,6 @@ def legal_notices(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
-def privacy(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/privacy.html")
-
-
-@login_not_required
 def sitemap(request: HttpRequest) -> HttpResponse:
     return render(request, "core/sitemap.html")
 

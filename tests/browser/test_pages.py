@@ -107,3 +107,38 @@ def test_error_pages_are_accessible(page: Page, client, world, path: str, status
     expect(page.locator("h1")).to_have_text(heading)
     assert page.locator("h1").count() == 1
     assert axe_violations(page) == []
+
+
+def test_personal_data_page_states_periods_in_an_accessible_table(page: Page, world) -> None:  # noqa: ANN001
+    page.goto(reverse("privacy:policy"))
+    table = page.get_by_role("table")
+    expect(table.get_by_role("columnheader", name="Durée de conservation")).to_be_visible()
+    expect(table).to_contain_text("sans connexion depuis 2 ans")
+    expect(page.get_by_role("contentinfo").get_by_role("link", name="Données personnelles")).to_be_visible()
+    assert axe_violations(page) == []
+
+
+def test_account_deletion_asks_for_the_password_then_signs_out(page: Page, client, world) -> None:  # noqa: ANN001
+    from essaim.accounts.models import Membership
+    from essaim.accounts.services import membership_add
+    from tests.accounts.factories import UserFactory
+
+    membership_add(
+        actor=None, organisation=world.supplier_org, user=UserFactory(), role=Membership.Role.ADMIN
+    )
+    login_as(page, client, world.users["supplier"])
+    page.goto(reverse("privacy:my_data"))
+    page.get_by_role("link", name="Supprimer mon compte…").click()
+    page.get_by_label("Mot de passe").fill("pas-le-bon")
+    page.get_by_role("button", name="Supprimer définitivement mon compte").click()
+    password = page.get_by_label("Mot de passe")
+    assert password.get_attribute("aria-invalid") == "true"
+    expect(page.locator("#id_password-errors")).to_contain_text("Mot de passe incorrect")
+    assert page.title().startswith("Erreur")
+    assert axe_violations(page) == []
+    page.get_by_label("Mot de passe").fill("mot-de-passe-solide-2026")
+    page.get_by_role("button", name="Supprimer définitivement mon compte").click()
+    expect(page.get_by_role("status")).to_contain_text("Votre compte a été supprimé")
+    account_menu = page.get_by_role("navigation", name="Mon compte")
+    expect(account_menu.get_by_role("link", name="Se connecter")).to_be_visible()
+    assert axe_violations(page) == []

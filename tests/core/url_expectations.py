@@ -16,7 +16,6 @@ EXPECTED: dict[str, tuple[Callable[[Any], dict[str, Any]] | None, dict[str, int]
     "core:dashboard": (None, logged_in(OK)),
     "core:accessibility": (None, everyone(OK)),
     "core:legal_notices": (None, everyone(OK)),
-    "core:privacy": (None, everyone(OK)),
     "core:sitemap": (None, everyone(OK)),
     "core:contact": (None, everyone(OK)),
     "accounts:login": (None, logged_in(REDIRECT, anonymous=OK)),

@@ -1,0 +1,111 @@
+"""What the sourcing app holds about a person (see essaim.core.personal_data): the needs, forecasts,
+imports and collaborations they wrote for a buyer, and the answers they wrote for a supplier. All of
+them are their organisation's records: on account deletion they stay, under the pseudonym."""
+
+from __future__ import annotations
+
+from essaim.core import personal_data
+from essaim.core.personal_data import Person, Processing, Row
+
+from .models import Collaboration, ForecastImport, Need, NeedAnswer, PurchaseForecast
+
+
+@personal_data.export("sourcing.needs", "Besoins rédigés", covers=["sourcing.Need.created_by"])
+def needs(person: Person) -> list[Row]:
+    return [
+        {
+            "titre": need.title,
+            "acheteur": need.buyer.name,
+            "type": need.get_kind_display(),
+            "etat": need.get_status_display(),
+            "cree_le": need.created_at,
+            "publie_le": need.published_at,
+        }
+        for need in Need.objects.filter(created_by=person).select_related("buyer").order_by("created_at")
+    ]
+
+
+@personal_data.export("sourcing.answers", "Réponses aux besoins", covers=["sourcing.NeedAnswer.author"])
+def answers(person: Person) -> list[Row]:
+    found = NeedAnswer.objects.filter(author=person).select_related("need", "organisation")
+    return [
+        {
+            "besoin": answer.need.title,
+            "fournisseur": answer.organisation.name,
+            "reponse": answer.get_kind_display(),
+            "message": answer.message,
+            "reponses_aux_questions": answer.answers,
+            "raison": answer.reason,
+            "piece_jointe": answer.attachment_name,
+            "date": answer.created_at,
+        }
+        for answer in found.order_by("created_at", "id")
+    ]
+
+
+@personal_data.export(
+    "sourcing.forecasts", "Prévisions d'achat saisies", covers=["sourcing.PurchaseForecast.created_by"]
+)
+def forecasts(person: Person) -> list[Row]:
+    found = PurchaseForecast.objects.filter(created_by=person).select_related("buyer")
+    return [
+        {
+            "objet": forecast.title,
+            "acheteur": forecast.buyer.name,
+            "annee": forecast.year,
+            "trimestre": forecast.quarter,
+            "cree_le": forecast.created_at,
+        }
+        for forecast in found.order_by("created_at", "id")
+    ]
+
+
+@personal_data.export(
+    "sourcing.forecast_imports", "Imports de plans d'achat", covers=["sourcing.ForecastImport.created_by"]
+)
+def forecast_imports(person: Person) -> list[Row]:
+    found = ForecastImport.objects.filter(created_by=person).select_related("buyer")
+    return [
+        {
+            "fichier": done.filename,
+            "acheteur": done.buyer.name,
+            "enregistre": done.committed,
+            "date": done.created_at,
+        }
+        for done in found.order_by("created_at", "id")
+    ]
+
+
+@personal_data.export(
+    "sourcing.collaborations", "Collaborations saisies", covers=["sourcing.Collaboration.created_by"]
+)
+def collaborations(person: Person) -> list[Row]:
+    found = Collaboration.objects.filter(created_by=person).select_related("buyer", "supplier")
+    return [
+        {
+            "acheteur": collaboration.buyer.name,
+            "fournisseur": collaboration.supplier.name,
+            "date": collaboration.date,
+            "etat": collaboration.get_status_display(),
+            "notes": collaboration.notes,
+        }
+        for collaboration in found.order_by("date", "id")
+    ]
+
+
+personal_data.processing(
+    Processing(
+        key="sourcing.authorship",
+        order=45,
+        data=(
+            "Besoins, prévisions d'achat, réponses et collaborations : leur auteur au sein de "
+            "l'organisation acheteuse ou fournisseuse"
+        ),
+        purpose="Faire connaître les besoins des acheteurs aux structures de l'ESS et suivre les réponses",
+        legal_basis=personal_data.PUBLIC_TASK,
+        retention=lambda: (
+            "Aussi longtemps que les dossiers de l'organisation ; à la suppression de votre compte, "
+            "ils restent au nom de « Personne supprimée »"
+        ),
+    )
+)
