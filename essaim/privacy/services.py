@@ -13,18 +13,17 @@ import re
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from essaim.accounts.models import User
 from essaim.core import personal_data
 from essaim.core.audit import log_action
+from essaim.core.links import absolute_url
+from essaim.core.mail import send_mail
 from essaim.core.models import AuditLog
 
 from .errors import ALREADY_DELETED, AccountDeletionRefused, PrivacyError
@@ -151,32 +150,17 @@ def inactive_accounts_purge(now: datetime) -> int:
 
 @transaction.atomic
 def inactivity_notice_send(*, person: User, now: datetime, deletion_on: datetime) -> InactivityNotice:
+    """Record the warning and email it (after commit): the date of deletion and how to keep the account."""
     notice = InactivityNotice.objects.create(user=person, warned_at=now)
     log_action(actor=None, action="account.inactivity_warned", target=person)
-    person_id = person.pk
-    transaction.on_commit(lambda: _send_inactivity_warning(person_id, deletion_on))
-    return notice
-
-
-def _send_inactivity_warning(person_id: int, deletion_on: datetime) -> None:
-    person = User.objects.get(pk=person_id)
-    context = {
-        "person": person,
-        "deletion_on": deletion_on,
-        "brand": settings.ESSAIM_BRAND,
-        "login_url": _absolute(reverse("accounts:login")),
-        "my_data_url": _absolute(reverse("privacy:my_data")),
-    }
-    template = "privacy/emails/inactivity_warning"
-    subject = render_to_string(f"{template}.subject.txt", context).strip()
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string(f"{template}.txt", context),
+    send_mail(
+        template="privacy/emails/inactivity_warning",
         to=[person.email],
+        context={
+            "person": person,
+            "deletion_on": deletion_on,
+            "login_url": absolute_url(reverse("accounts:login")),
+            "my_data_url": absolute_url(reverse("privacy:my_data")),
+        },
     )
-    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
-    message.send()
-
-
-def _absolute(path: str) -> str:
-    return getattr(settings, "ESSAIM_SITE_URL", "").rstrip("/") + path
+    return notice

@@ -12,10 +12,12 @@ from axes.models import AccessAttempt, AccessLog
 from django.contrib.sessions.models import Session
 from django.core import mail
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from essaim.accounts.models import Invitation, User, hash_token
+from essaim.core.links import absolute_url
 from essaim.core.models import AuditLog, ContactMessage
 from essaim.privacy.models import AccountErasure, InactivityNotice
 from essaim.privacy.services import privacy_purge
@@ -158,7 +160,7 @@ def test_an_inactive_account_is_warned_then_deleted_and_younger_ones_are_left_al
     assert sorted(m.to[0] for m in mail.outbox) == ["dormeur@exemple.fr", "jamais@exemple.fr"]
     warning = next(m for m in mail.outbox if m.to == ["dormeur@exemple.fr"])
     assert "sera supprimé le" in warning.subject
-    assert "/compte/connexion/" in warning.body
+    assert absolute_url(reverse("accounts:login")) in warning.body
     assert warning.alternatives and "text/html" in warning.alternatives[0][1]
 
     # A day later: nobody is warned twice, nobody is deleted yet.
