@@ -156,16 +156,17 @@ class ContractWon:
 def contracts_won_by(
     siren: str, limit: int = 10, *, con: duckdb.DuckDBPyConnection | None = None
 ) -> tuple[list[ContractWon], int]:
-    """The latest marchés a holder (by SIREN) won, most recent first, and how many it won in all."""
+    """The latest marchés a holder (by SIREN) won, most recent first, and how many it won in all.
+
+    Raises `StoreUnavailable` when this server has no readable store (a web machine without its copy of
+    `INSIGHT_DB`, or a store being rewritten): the page says so rather than showing no contract.
+    """
     key = (siren or "").replace(" ", "")
     if len(key) != 9 or not key.isdigit():
         return [], 0
     if con is None:
-        try:
-            with open_store() as opened:
-                return contracts_won_by(key, limit, con=opened)
-        except StoreUnavailable:
-            return [], 0
+        with open_store() as opened:
+            return contracts_won_by(key, limit, con=opened)
     total_row = con.execute(
         f"SELECT count(DISTINCT (buyer_siret, id)) FROM {CONTRACT_HOLDERS.name} WHERE holder_siren = ?",
         [key],

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 from django.template import Context, Template
+from django.urls import reverse
 
 from essaim.directory import services as directory_services
 from essaim.directory.models import Structure
@@ -79,8 +80,24 @@ def test_contracts_won_block_for_a_directory_profile(report_store, settings) -> 
     assert 'scope="col"' in html
     empty = Template("{% load insight_tags %}{% contracts_won siren %}").render(Context({"siren": ""}))
     assert empty.strip() == ""
+    # Without a readable store (a machine without its copy), the block says so instead of showing nothing.
     settings.INSIGHT_DB = str(report_store.parent / "absent.duckdb")
-    assert Template("{% load insight_tags %}{% contracts_won '443061841' %}").render(Context()).strip() == ""
+    html = Template("{% load insight_tags %}{% contracts_won '443061841' %}").render(Context())
+    assert "Marchés publics remportés" in html and "ne sont pas disponibles sur ce serveur" in html
+    assert Template("{% load insight_tags %}{% contracts_won '' %}").render(Context()).strip() == ""
+
+
+def test_a_profile_on_a_machine_without_the_store_says_the_contracts_are_unavailable(
+    client, report_store, settings
+) -> None:
+    structure = _structure("Atelier ESS", siren="443061841")
+    url = reverse("directory:profile", args=[structure.pk])
+    settings.INSIGHT_DB = str(report_store)
+    page = client.get(url).content.decode()
+    assert "Rénovation de l&#x27;école Makarenko" in page and "pas disponibles" not in page
+    settings.INSIGHT_DB = str(report_store.parent / "copie-absente.duckdb")
+    page = client.get(url).content.decode()
+    assert "Marchés publics remportés" in page and "ne sont pas disponibles sur ce serveur" in page
 
 
 def test_report_spaser_writes_pdf_csv_and_xlsx(report_store, tmp_path) -> None:

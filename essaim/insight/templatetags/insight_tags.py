@@ -1,7 +1,8 @@
 """Figures written the French way, and the « contracts won » block of a directory profile.
 
 `{% load insight_tags %}{% contracts_won structure.siren %}` lists the public contracts a structure won
-(from the DECP store), or nothing when it has no SIREN or the store is not available.
+(from the DECP store), nothing when it has no SIREN, and a sentence saying the data is unavailable when this
+server cannot read the store (rather than a silent "no contract").
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from typing import Any
 
 from django import template
 
-from essaim.insight.selectors import contracts_won_by
+from essaim.insight.selectors import StoreUnavailable, contracts_won_by
 
 register = template.Library()
 
@@ -65,5 +66,8 @@ def signed(value: Any) -> str:
 
 @register.inclusion_tag("insight/includes/contracts_won.html")
 def contracts_won(siren: str, limit: int = 10) -> dict[str, Any]:
-    contracts, total = contracts_won_by(siren, limit)
-    return {"contracts": contracts, "total": total}
+    try:
+        contracts, total = contracts_won_by(siren, limit)
+    except StoreUnavailable:
+        return {"contracts": [], "total": 0, "unavailable": True}
+    return {"contracts": contracts, "total": total, "unavailable": False}
