@@ -260,6 +260,8 @@ PRIVACY_RETENTION_DAYS = {
     "login_attempt": int(os.environ.get("RETENTION_LOGIN_ATTEMPT_DAYS", "30")),
     # Finished rows of the task queue (they hold the recipients and contents of the emails sent).
     "finished_task": int(os.environ.get("RETENTION_FINISHED_TASK_DAYS", "30")),
+    # Addresses that emails about needs were sent to (the rows of the sourcing funnel stay, without them).
+    "email_log": int(os.environ.get("RETENTION_EMAIL_LOG_DAYS", "365")),
     # Messages sent through the contact form.
     "contact_message": int(os.environ.get("RETENTION_CONTACT_MESSAGE_DAYS", "365")),
 }

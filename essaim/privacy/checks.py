@@ -13,6 +13,7 @@ REQUIRED = (
     "invitation",
     "login_attempt",
     "finished_task",
+    "email_log",
     "contact_message",
 )
 

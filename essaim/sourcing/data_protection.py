@@ -1,13 +1,18 @@
 """What the sourcing app holds about a person (see essaim.core.personal_data): the needs, forecasts,
 imports and collaborations they wrote for a buyer, and the answers they wrote for a supplier. All of
-them are their organisation's records: on account deletion they stay, under the pseudonym."""
+them are their organisation's records: on account deletion they stay, under the pseudonym. The address
+each need email went to is a log: it is blanked after its retention period (the funnel row stays)."""
 
 from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db.models import Q
 
 from essaim.core import personal_data
 from essaim.core.personal_data import Person, Processing, Row
 
-from .models import Collaboration, ForecastImport, Need, NeedAnswer, PurchaseForecast
+from .models import Collaboration, ForecastImport, Need, NeedAnswer, NeedNotification, PurchaseForecast
 
 
 @personal_data.export("sourcing.needs", "Besoins rédigés", covers=["sourcing.Need.created_by"])
@@ -107,5 +112,28 @@ personal_data.processing(
             "Aussi longtemps que les dossiers de l'organisation ; à la suppression de votre compte, "
             "ils restent au nom de « Personne supprimée »"
         ),
+    )
+)
+
+
+def purge_notification_addresses(now: datetime) -> int:
+    """Blank the address of need emails sent (or prepared) more than the retention period ago."""
+    cutoff = now - timedelta(days=personal_data.retention_days("email_log"))
+    old = Q(sent_at__lt=cutoff) | Q(sent_at__isnull=True, created_at__lt=cutoff)
+    return NeedNotification.objects.filter(old).exclude(email="").update(email="")
+
+
+personal_data.processing(
+    Processing(
+        key="sourcing.notification_emails",
+        order=46,
+        data="Envois des besoins : adresse électronique à laquelle chaque besoin a été envoyé, date d'envoi",
+        purpose="Ne pas envoyer deux fois un besoin et mesurer l'intérêt des structures (ouvertures, réponses)",
+        legal_basis=personal_data.PUBLIC_TASK,
+        retention=lambda: (
+            f"L'adresse : {personal_data.retention_label('email_log')} après l'envoi ; "
+            "l'envoi reste compté sans elle"
+        ),
+        purge=purge_notification_addresses,
     )
 )

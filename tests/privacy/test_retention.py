@@ -21,7 +21,10 @@ from essaim.core.links import absolute_url
 from essaim.core.models import AuditLog, ContactMessage
 from essaim.privacy.models import AccountErasure, InactivityNotice
 from essaim.privacy.services import privacy_purge
+from essaim.sourcing.models import NeedNotification
 from tests.accounts.factories import BuyerFactory, UserFactory
+from tests.sourcing.factories import make_need, make_toy_structure
+from tests.territory_support import make_small_territory
 
 NOW = timezone.now()
 DAY = timedelta(days=1)
@@ -39,6 +42,7 @@ def retention(settings):  # noqa: ANN001, ANN201
         "invitation": 90,
         "login_attempt": 30,
         "finished_task": 30,
+        "email_log": 365,
         "contact_message": 365,
     }
     return settings.PRIVACY_RETENTION_DAYS
@@ -212,3 +216,26 @@ def test_the_command_prints_what_each_purge_removed(db) -> None:  # noqa: ANN001
     call_command("privacy_purge", stdout=out)
     assert "core.contact_messages: 1" in out.getvalue().splitlines()
     assert AuditLog.objects.get(action="privacy.purged").data["core.contact_messages"] == 1
+
+
+def test_addresses_of_need_emails_are_blanked_after_a_year_and_the_funnel_rows_stay(db, world) -> None:  # noqa: ANN001
+    make_small_territory()
+    need = make_need(world.buyer_org, actor=world.users["buyer"])
+    rows = []
+    for number, sent_days_ago in enumerate([366, 364]):
+        structure = make_toy_structure(f"Atelier{number} du réemploi")
+        rows.append(
+            NeedNotification.objects.create(
+                need=need,
+                structure=structure,
+                rank=number + 1,
+                score=1.0,
+                email=f"atelier{number}@exemple.fr",
+                sent_at=days_ago(sent_days_ago),
+            )
+        )
+
+    assert privacy_purge(now=NOW)["sourcing.notification_emails"] == 1
+    old, young = (NeedNotification.objects.get(pk=row.pk) for row in rows)
+    assert old.email == "" and old.sent_at is not None
+    assert young.email == "atelier1@exemple.fr"
