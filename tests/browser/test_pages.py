@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
+from tests.accounts.factories import MemberFactory
 from tests.browser_support import axe_violations, login_as
 from tests.url_matrix import DOWNLOADS, EXPECTED, OK
 
@@ -119,13 +120,7 @@ def test_personal_data_page_states_periods_in_an_accessible_table(page: Page, wo
 
 
 def test_account_deletion_asks_for_the_password_then_signs_out(page: Page, client, world) -> None:  # noqa: ANN001
-    from essaim.accounts.models import Membership
-    from essaim.accounts.services import membership_add
-    from tests.accounts.factories import UserFactory
-
-    membership_add(
-        actor=None, organisation=world.supplier_org, user=UserFactory(), role=Membership.Role.ADMIN
-    )
+    MemberFactory(organisation=world.supplier_org, admin=True)  # the supplier is not the last admin
     login_as(page, client, world.users["supplier"])
     page.goto(reverse("privacy:my_data"))
     page.get_by_role("link", name="Supprimer mon compte…").click()

@@ -14,14 +14,13 @@ from django.utils.html import escape
 
 from essaim.accounts import data_protection as accounts_rules
 from essaim.accounts.models import Invitation, Membership, User, hash_token
-from essaim.accounts.services import membership_add
 from essaim.core.models import AuditLog, ContactMessage
 from essaim.events.models import Registration
 from essaim.privacy.errors import WRONG_PASSWORD
 from essaim.privacy.models import AccountErasure
 from essaim.privacy.views import DELETED_MESSAGE
 from essaim.sourcing.models import NeedAnswer
-from tests.accounts.factories import UserFactory
+from tests.accounts.factories import MemberFactory
 from tests.events.factories import EventFactory, register
 from tests.sourcing.factories import make_need
 
@@ -36,8 +35,7 @@ def logged_in_client(user: User) -> Client:
 
 def test_deleting_an_account_keeps_the_records_under_a_pseudonym_and_erases_the_person(world) -> None:  # noqa: ANN001
     supplier = world.users["supplier"]
-    colleague = UserFactory(email="collegue@rejoue.fr")
-    membership_add(actor=None, organisation=world.supplier_org, user=colleague, role=Membership.Role.ADMIN)
+    MemberFactory(organisation=world.supplier_org, admin=True, email="collegue@rejoue.fr")
     need = make_need(world.buyer_org, actor=world.users["buyer"], publish=True)
     answer = NeedAnswer.objects.create(
         need=need, organisation=world.supplier_org, author=supplier, kind="question", message="Quel volume ?"
@@ -100,9 +98,7 @@ def test_deleting_an_account_keeps_the_records_under_a_pseudonym_and_erases_the_
 
 def test_a_wrong_password_deletes_nothing(world) -> None:  # noqa: ANN001
     supplier = world.users["supplier"]
-    membership_add(
-        actor=None, organisation=world.supplier_org, user=UserFactory(), role=Membership.Role.ADMIN
-    )
+    MemberFactory(organisation=world.supplier_org, admin=True)  # the supplier is not the last admin
     response = logged_in_client(supplier).post(reverse("privacy:account_delete"), {"password": "pas-le-bon"})
     assert response.status_code == 400
     assert escape(WRONG_PASSWORD) in response.content.decode()
@@ -151,9 +147,7 @@ def test_anonymous_visitors_are_sent_to_the_login(client, world) -> None:  # noq
 
 def test_a_deleted_account_cannot_log_in_again(client, world) -> None:  # noqa: ANN001
     supplier = world.users["supplier"]
-    membership_add(
-        actor=None, organisation=world.supplier_org, user=UserFactory(), role=Membership.Role.ADMIN
-    )
+    MemberFactory(organisation=world.supplier_org, admin=True)  # the supplier is not the last admin
     logged_in_client(supplier).post(reverse("privacy:account_delete"), {"password": PASSWORD})
     response = client.post(reverse("accounts:login"), {"username": "contact@rejoue.fr", "password": PASSWORD})
     assert response.status_code == 200

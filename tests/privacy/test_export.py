@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 
 from axes.models import AccessLog
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from essaim.core.models import ContactMessage
+from essaim.privacy.selectors import personal_data_export
 from essaim.sourcing.models import NeedAnswer
 from tests.events.factories import EventFactory, register
 from tests.sourcing.factories import make_need
@@ -77,3 +80,20 @@ def test_my_data_page_says_what_is_kept_and_links_to_download_and_deletion(clien
     assert "Besoins rédigés : 1" in content
     assert reverse("privacy:my_data_download") in content
     assert reverse("privacy:account_delete") in content
+
+
+def test_the_download_costs_the_same_number_of_queries_whatever_the_amount_of_data(world) -> None:  # noqa: ANN001
+    buyer = world.users["buyer"]
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            personal_data_export(buyer)
+        return len(captured.captured_queries)
+
+    make_need(world.buyer_org, actor=buyer)
+    register(EventFactory(), buyer, organisation=world.buyer_org)
+    few = queries()
+    for _ in range(3):
+        make_need(world.buyer_org, actor=buyer)
+        register(EventFactory(), buyer, organisation=world.buyer_org)
+    assert queries() == few
