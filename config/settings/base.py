@@ -154,6 +154,11 @@ ESSAIM_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 ESSAIM_LOGIN_IP_FAILURE_LIMIT = int(os.environ.get("LOGIN_IP_FAILURE_LIMIT", "30"))
 AXES_COOLOFF_TIME = 0.25  # hours
+# Other rate limits (essaim.core.rate_limits, kept in the database): what one address or one link may post.
+ESSAIM_RATE_LIMITS = {
+    "contact": {"limit": int(os.environ.get("CONTACT_RATE_LIMIT", "5")), "seconds": 3600},
+    "need_link": {"limit": int(os.environ.get("NEED_LINK_RATE_LIMIT", "20")), "seconds": 3600},
+}
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "essaim.accounts.throttle.login_username"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.http import HttpRequest
 
 from .models import (
     Booking,
@@ -52,7 +53,12 @@ class GroupDocumentAdmin(admin.ModelAdmin):
     list_display = ["title", "group", "kind", "size", "created_at"]
     list_filter = ["kind"]
     raw_id_fields = ["group", "uploaded_by", "organisation"]
-    readonly_fields = ["kind", "size"]
+    # The file is private (no URL): it is downloaded from the document's page, which checks who asks.
+    exclude = ["file"]
+    readonly_fields = ["filename", "kind", "size"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
 
 
 @admin.register(MaterialFlow)

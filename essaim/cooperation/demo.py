@@ -239,7 +239,7 @@ def load_demo() -> str:
                 "développer les formations et préparer un pôle territorial de coopération économique (PTCE)."
             ),
             "perimeter": _perimeter("epci:200058014"),
-            "access": WorkingGroup.Access.OPEN,
+            "access": WorkingGroup.Access.REQUEST,
             "is_private": True,
             "tracks_material_flows": True,
         },

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from essaim.core.idempotency import IdempotentForm
 from essaim.territory.models import Commune, Perimeter
 
 from .models import (
@@ -18,6 +19,7 @@ from .models import (
     SupportOffer,
     WorkingGroup,
 )
+from .services.errors import PRIVATE_GROUP_NOT_OPEN
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -61,7 +63,7 @@ class CommuneCodeField(forms.CharField):
         return commune
 
 
-class GroupForm(forms.Form):
+class GroupForm(IdempotentForm):
     name = forms.CharField(label="Nom du groupe", max_length=200)
     purpose = forms.CharField(label="Objet du groupe", widget=forms.Textarea)
     perimeter = PerimeterCodeField(label="Territoire couvert")
@@ -78,9 +80,16 @@ class GroupForm(forms.Form):
         label="Votre organisation participe en tant que", choices=GroupMember.MemberType.choices
     )
 
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("is_private") and cleaned.get("access") == WorkingGroup.Access.OPEN:
+            self.add_error("access", PRIVATE_GROUP_NOT_OPEN)
+        return cleaned
+
 
 class GroupUpdateForm(GroupForm):
     member_type = None  # type: ignore[assignment]
+    idempotency_key = None  # type: ignore[assignment]
 
 
 class JoinForm(forms.Form):
@@ -148,7 +157,7 @@ class MeetingForm(forms.Form):
         self.fields["event"].queryset = Event.objects.order_by("-starts_at")  # type: ignore[attr-defined]
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(IdempotentForm):
     title = forms.CharField(label="Titre du document", max_length=200)
     file = forms.FileField(
         label="Fichier",
@@ -241,3 +250,11 @@ class SupportSearchForm(forms.Form):
         label="Thème", required=False, choices=[("", "Tous les thèmes"), *SupportOffer.Topic.choices]
     )
     commune = forms.CharField(label="Commune (code INSEE)", required=False, max_length=5)
+
+
+class ResourceCreateForm(IdempotentForm, ResourceForm):
+    """The resource form of the create page (a double submit creates one resource)."""
+
+
+class SupportOfferCreateForm(IdempotentForm, SupportOfferForm):
+    """The support offer form of the create page (a double submit creates one offer)."""

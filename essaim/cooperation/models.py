@@ -62,6 +62,12 @@ class WorkingGroup(TimeStampedModel):
         verbose_name = "groupe de travail"
         verbose_name_plural = "groupes de travail"
         ordering = ["name"]
+        constraints = [
+            # A private group admits members one by one (open joining would let anyone read its documents).
+            models.CheckConstraint(
+                condition=~models.Q(is_private=True, access="ouvert"), name="private_group_not_open"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -1,9 +1,10 @@
 from django import forms
 
+from .idempotency import IdempotentForm
 from .models import ContactMessage
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(IdempotentForm, forms.ModelForm):
     class Meta:
         model = ContactMessage
         fields = ["topic", "name", "email", "page_url", "message"]

@@ -61,3 +61,36 @@ class ContactMessage(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_topic_display()} — {self.name}"
+
+
+class RateLimitHit(models.Model):
+    """One counted action (a contact message, an answer through a link...) for the database-backed rate limits
+    of `essaim.core.rate_limits`: shared by every application instance. The key is a hash, never an address."""
+
+    scope = models.CharField("portée", max_length=40)
+    key = models.CharField("clé", max_length=64)
+    created_at = models.DateTimeField("date", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "action comptée"
+        verbose_name_plural = "actions comptées (limites de fréquence)"
+        indexes = [models.Index(fields=["scope", "key", "created_at"], name="core_ratelimit_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class IdempotencyKey(models.Model):
+    """A create form's one-time token (`essaim.core.idempotency`): the object its first submission created."""
+
+    key = models.CharField("jeton", max_length=64, unique=True)
+    content_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.CASCADE)
+    object_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField("date", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "jeton de formulaire"
+        verbose_name_plural = "jetons de formulaire"
+
+    def __str__(self) -> str:
+        return f"{self.content_type} {self.object_id}"

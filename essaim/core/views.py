@@ -7,9 +7,17 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from .clients import client_ip
 from .forms import ContactForm
+from .rate_limits import RateLimited, rate_limit_hit
 from .selectors import home_key_figures
 from .services import contact_message_create
+from .views_utils import report_domain_error
+
+CONTACT_RATE_LIMITED = (
+    "Trop de messages envoyés depuis votre connexion en une heure : réessayez plus tard, ou écrivez-nous "
+    "directement par courriel."
+)
 
 
 @login_not_required
@@ -44,6 +52,11 @@ def contact(request: HttpRequest) -> HttpResponse:
     form = ContactForm(request.POST or None, initial=initial)
     if request.method == "POST":
         if form.is_valid():
+            try:
+                rate_limit_hit(scope="contact", key=client_ip(request), message=CONTACT_RATE_LIMITED)
+            except RateLimited as error:
+                report_domain_error(request, error, form)
+                return render(request, "core/contact.html", {"form": form}, status=429)
             contact_message_create(**form.cleaned_data)
             messages.success(
                 request, "Merci, votre message a bien été envoyé. Nous vous répondrons sous 5 jours ouvrés."

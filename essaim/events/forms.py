@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from essaim.accounts.models import Organisation
+from essaim.core.idempotency import IdempotentForm
 
 from .models import Event, Meeting, MeetingRequest, ProgrammeItem, Role
 
@@ -46,6 +47,10 @@ class EventForm(forms.ModelForm):
             "capacity_partner": "Facultatif : laissez vide pour ne pas limiter ce rôle.",
             "capacity_visitor": "Facultatif : laissez vide pour ne pas limiter ce rôle.",
         }
+
+
+class EventCreateForm(IdempotentForm, EventForm):
+    """The event form of the create page (a double submit creates one event)."""
 
 
 class ProgrammeItemForm(forms.ModelForm):

@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from .models import (
     Collaboration,
@@ -13,8 +16,15 @@ from .models import (
 
 
 class NeedAttachmentInline(admin.TabularInline):
+    """Attachments are private files (no URL): listed here, downloaded from the need's page."""
+
     model = NeedAttachment
     extra = 0
+    exclude = ("file",)
+    readonly_fields = ("name", "kind", "size")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(Need)
@@ -46,6 +56,8 @@ class NeedAnswerAdmin(admin.ModelAdmin):
     list_display = ("need", "organisation", "kind", "created_at")
     list_filter = ("kind",)
     raw_id_fields = ("need", "organisation", "structure", "author")
+    exclude = ("attachment",)  # a private file (no URL), downloaded from the answer's page
+    readonly_fields = ("attachment_name",)
 
 
 @admin.register(PurchaseForecast)

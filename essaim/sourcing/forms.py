@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 
 from essaim.accounts.models import Organisation
+from essaim.core.idempotency import IdempotentForm
 from essaim.directory import references
 from essaim.directory.models import Sector
 
@@ -30,7 +31,7 @@ def _sectors() -> Any:
     )
 
 
-class NeedForm(forms.Form):
+class NeedForm(IdempotentForm):
     kind = forms.ChoiceField(label="Type de besoin", choices=Need.Kind.choices, widget=forms.RadioSelect)
     title = forms.CharField(label="Titre", max_length=200)
     description = forms.CharField(

@@ -49,7 +49,7 @@ def test_group_by_request_needs_a_coordinators_approval(world, django_capture_on
 
 
 def test_open_group_is_joined_at_once(world) -> None:
-    group = make_group(coordinator=world.supplier_org, access=WorkingGroup.Access.OPEN)
+    group = make_group(coordinator=world.supplier_org, access=WorkingGroup.Access.OPEN, is_private=False)
     member = services.group_join(
         actor=None, group=group, organisation=world.partner_org, member_type="partenaire"
     )

@@ -9,3 +9,9 @@ class CooperationError(DomainError):
 
 class BookingConflictError(CooperationError):
     default_message = "La ressource est déjà réservée sur une partie de cette période."
+
+
+PRIVATE_GROUP_NOT_OPEN = (
+    "Un groupe privé ne peut pas être ouvert à tous : choisissez l'adhésion sur demande, "
+    "ou rendez le groupe public."
+)

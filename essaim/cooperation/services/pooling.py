@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from essaim.accounts.models import Organisation
 from essaim.core.audit import log_action, save_changes
+from essaim.core.idempotency import remember_object, replayed_object
 from essaim.territory.models import Commune
 
 from ..matching import Offered, Wanted, offer_matches
@@ -45,13 +46,20 @@ def _check_resource_fields(fields: dict[str, Any]) -> None:
 
 
 @transaction.atomic
-def resource_publish(*, actor: Any, organisation: Organisation | None, **fields: Any) -> Resource:
+def resource_publish(
+    *, actor: Any, organisation: Organisation | None, idempotency_key: str = "", **fields: Any
+) -> Resource:
+    """Offer a resource for pooling. A replayed form token returns the resource its first submission created."""
+    earlier = replayed_object(idempotency_key, Resource)
+    if earlier is not None:
+        return earlier
     organisation = require_organisation(organisation)
     _check_resource_fields(fields)
     resource = Resource.objects.create(owner=organisation, **fields)
     log_action(
         actor=actor, action="cooperation.resource.published", target=resource, organisation_id=organisation.pk
     )
+    remember_object(idempotency_key, resource)
     return resource
 
 

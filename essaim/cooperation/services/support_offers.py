@@ -8,6 +8,7 @@ from django.db import transaction
 
 from essaim.accounts.models import Organisation
 from essaim.core.audit import log_action, save_changes
+from essaim.core.idempotency import remember_object, replayed_object
 from essaim.territory.models import Perimeter
 
 from ..models import (
@@ -38,7 +39,12 @@ def support_offer_publish(
     perimeter: Perimeter | None = None,
     contact_email: str = "",
     contact_url: str = "",
+    idempotency_key: str = "",
 ) -> SupportOffer:
+    """Publish a support offer. A replayed form token returns the offer its first submission created."""
+    earlier = replayed_object(idempotency_key, SupportOffer)
+    if earlier is not None:
+        return earlier
     organisation = require_organisation(organisation)
     _check_offer_fields(topics=topics, contact_email=contact_email, contact_url=contact_url)
     offer = SupportOffer.objects.create(
@@ -58,6 +64,7 @@ def support_offer_publish(
         target=offer,
         organisation_id=organisation.pk,
     )
+    remember_object(idempotency_key, offer)
     return offer
 
 

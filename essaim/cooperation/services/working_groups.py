@@ -14,6 +14,7 @@ from django.utils import timezone
 from essaim.accounts.models import Organisation
 from essaim.core.audit import log_action, save_changes
 from essaim.core.errors import PermissionDeniedError
+from essaim.core.idempotency import remember_object, replayed_object
 from essaim.territory.models import Perimeter
 
 from .. import documents
@@ -27,8 +28,14 @@ from ..models import (
     WorkingGroup,
 )
 from .acting import acting_user, require_organisation
-from .errors import CooperationError
+from .errors import PRIVATE_GROUP_NOT_OPEN, CooperationError
 from .mail import emails_of, mail_after_commit
+
+
+def _check_privacy(*, access: str, is_private: bool) -> None:
+    """A private group admits members one by one: open joining would let anyone read its documents."""
+    if is_private and access == WorkingGroup.Access.OPEN:
+        raise CooperationError(PRIVATE_GROUP_NOT_OPEN, field="access")
 
 
 @transaction.atomic
@@ -43,11 +50,17 @@ def group_create(
     is_private: bool = False,
     tracks_material_flows: bool = False,
     member_type: str = GroupMember.MemberType.ESS,
+    idempotency_key: str = "",
 ) -> WorkingGroup:
-    """Create a group; the creating organisation becomes its first coordinator."""
+    """Create a group; the creating organisation becomes its first coordinator. A replayed form token
+    returns the group its first submission created."""
+    earlier = replayed_object(idempotency_key, WorkingGroup)
+    if earlier is not None:
+        return earlier
     organisation = require_organisation(organisation)
     if not name.strip():
         raise CooperationError("Donnez un nom au groupe.", field="name")
+    _check_privacy(access=access, is_private=is_private)
     group = WorkingGroup.objects.create(
         name=name.strip(),
         purpose=purpose,
@@ -65,6 +78,7 @@ def group_create(
         status=GroupMember.Status.ACTIVE,
     )
     log_action(actor=actor, action="cooperation.group.created", target=group, organisation_id=organisation.pk)
+    remember_object(idempotency_key, group)
     return group
 
 
@@ -79,6 +93,9 @@ def group_update(*, actor: Any, group: WorkingGroup, **fields: Any) -> WorkingGr
         raise CooperationError(f"Champs non modifiables : {', '.join(sorted(unknown))}.")
     if "name" in fields and not str(fields["name"]).strip():
         raise CooperationError("Donnez un nom au groupe.", field="name")
+    _check_privacy(
+        access=fields.get("access", group.access), is_private=bool(fields.get("is_private", group.is_private))
+    )
     save_changes(group, fields, actor=actor, action="cooperation.group.updated")
     return group
 
@@ -328,8 +345,13 @@ def group_document_upload(
     title: str,
     uploaded_file: UploadedFile,
     as_charter: bool = False,
+    idempotency_key: str = "",
 ) -> GroupDocument:
-    """Store a shared document after checking its size, its real type and that its name agrees."""
+    """Store a shared document after checking its size, its real type and that its name agrees. A replayed
+    form token returns the document its first submission stored."""
+    earlier = replayed_object(idempotency_key, GroupDocument)
+    if earlier is not None:
+        return earlier
     size = uploaded_file.size or 0
     if size > documents.MAX_DOCUMENT_SIZE:
         raise CooperationError("Le fichier dépasse la taille maximale de 10 Mo.", field="file")
@@ -359,6 +381,7 @@ def group_document_upload(
     log_action(
         actor=actor, action="cooperation.document.uploaded", target=group, data={"document": document.pk}
     )
+    remember_object(idempotency_key, document)
     return document
 
 

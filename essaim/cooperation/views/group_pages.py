@@ -307,6 +307,7 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
                 title=form.cleaned_data["title"],
                 uploaded_file=form.cleaned_data["file"],
                 as_charter=as_charter,
+                idempotency_key=form.cleaned_data["idempotency_key"],
             )
         except DomainError as error:
             report_domain_error(request, error, form)

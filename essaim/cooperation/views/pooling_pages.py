@@ -22,6 +22,7 @@ from ..calendar_feed import resource_ics
 from ..forms import (
     BookingForm,
     DecisionForm,
+    ResourceCreateForm,
     ResourceFilterForm,
     ResourceForm,
     ResourceRequestForm,
@@ -53,7 +54,7 @@ def resource_create(request: HttpRequest) -> HttpResponse:
     check_perm(request, "cooperation.publish_resource")
     return form_page(
         request,
-        ResourceForm(request.POST or None),
+        ResourceCreateForm(request.POST or None),
         "cooperation/resource_form.html",
         save=lambda data: services.resource_publish(
             actor=request.user, organisation=acting_organisation(request), **data

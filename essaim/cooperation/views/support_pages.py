@@ -13,6 +13,7 @@ from essaim.core.views_utils import check_perm, form_page
 
 from .. import selectors, services
 from ..forms import (
+    SupportOfferCreateForm,
     SupportOfferForm,
     SupportSearchForm,
 )
@@ -47,7 +48,7 @@ def support_create(request: HttpRequest) -> HttpResponse:
     check_perm(request, "cooperation.publish_support_offer")
     return form_page(
         request,
-        SupportOfferForm(request.POST or None),
+        SupportOfferCreateForm(request.POST or None),
         "cooperation/support_form.html",
         save=lambda data: services.support_offer_publish(
             actor=request.user, organisation=acting_organisation(request), **data

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from essaim.accounts.models import Organisation
 from essaim.core.audit import log_action
+from essaim.core.idempotency import remember_object, replayed_object
 
 from ..models import Event, ProgrammeItem, Role, Stand
 from .errors import EventError
@@ -56,7 +57,19 @@ def _validate_event(event: Event) -> None:
 
 
 @transaction.atomic
-def event_create(*, actor: Any, title: str, starts_at: datetime, ends_at: datetime, **fields: Any) -> Event:
+def event_create(
+    *,
+    actor: Any,
+    title: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    idempotency_key: str = "",
+    **fields: Any,
+) -> Event:
+    """Create an event. A replayed form token returns the event its first submission created."""
+    earlier = replayed_object(idempotency_key, Event)
+    if earlier is not None:
+        return earlier
     unknown = set(fields) - set(EVENT_FIELDS)
     if unknown:
         raise EventError(f"Champs inconnus : {', '.join(sorted(unknown))}.")
@@ -64,6 +77,7 @@ def event_create(*, actor: Any, title: str, starts_at: datetime, ends_at: dateti
     _validate_event(event)
     event.save()
     log_action(actor=actor, action="event.created", target=event)
+    remember_object(idempotency_key, event)
     return event
 
 

@@ -17,6 +17,7 @@ from essaim.core.views_utils import check_perm, report_domain_error
 from .. import selectors, services
 from ..calendar import event_calendar
 from ..forms import (
+    EventCreateForm,
     EventForm,
     ExhibitorFilterForm,
     ProgrammeItemForm,
@@ -70,7 +71,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def event_create(request: HttpRequest) -> HttpResponse:
     check_perm(request, "events.manage_event")
-    form = EventForm(request.POST or None)
+    form = EventCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             event = services.event_create(actor=request.user, **form.cleaned_data)

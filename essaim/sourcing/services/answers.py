@@ -34,7 +34,10 @@ def answer_record(
     reason: str = "",
     attachment: UploadedFile | None = None,
 ) -> NeedAnswer:
-    """A supplier answers a published need; a new interested / not interested answer replaces the former."""
+    """A supplier answers a published need; a new interested / not interested answer replaces the former.
+
+    Idempotent: the same answer posted again (a reload, a link clicked twice, a replayed request) returns the
+    answer already recorded, and the buyer is not told again."""
     if organisation.kind != Organisation.Kind.SUPPLIER:
         raise AnswerError("Seules les structures de l'ESS répondent aux besoins.")
     if need.status != Need.Status.PUBLISHED:
@@ -71,6 +74,12 @@ def answer_record(
             raise AnswerError(error.message, field="attachment") from error
         values["attachment"] = attachment
         values["attachment_name"] = name[:200]
+    if kind == NeedAnswer.Kind.QUESTION:
+        same_question = NeedAnswer.objects.filter(
+            need=need, organisation=organisation, kind=kind, message=values["message"]
+        ).first()
+        if same_question is not None:
+            return same_question
     existing = (
         NeedAnswer.objects.select_for_update()
         .filter(need=need, organisation=organisation)
@@ -79,6 +88,8 @@ def answer_record(
         if kind != NeedAnswer.Kind.QUESTION
         else None
     )
+    if existing is not None and attachment is None and _same_answer(existing, values):
+        return existing
     if existing is None:
         try:
             with transaction.atomic():
@@ -104,6 +115,11 @@ def answer_record(
     answer_id = answer.pk
     transaction.on_commit(lambda: tasks.tell_buyer_of_answer.enqueue(answer_id))
     return answer
+
+
+def _same_answer(answer: NeedAnswer, values: dict[str, Any]) -> bool:
+    compared = ("kind", "answers", "message", "reason")
+    return all(getattr(answer, name) == values[name] for name in compared)
 
 
 @transaction.atomic

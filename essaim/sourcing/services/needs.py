@@ -26,6 +26,7 @@ from essaim.accounts.models import Organisation
 from essaim.cooperation.documents import detect_kind, extension_kind
 from essaim.core.audit import log_action
 from essaim.core.errors import DomainError
+from essaim.core.idempotency import remember_object, replayed_object
 from essaim.directory import references
 from essaim.directory.models import Sector, Structure
 from essaim.sourcing import tasks
@@ -126,8 +127,17 @@ _FIELDS = (
 
 @transaction.atomic
 def need_create(
-    *, actor: Any, buyer: Organisation, data: NeedData, attachments: list[UploadedFile] | None = None
+    *,
+    actor: Any,
+    buyer: Organisation,
+    data: NeedData,
+    attachments: list[UploadedFile] | None = None,
+    idempotency_key: str = "",
 ) -> Need:
+    """A new draft need. A replayed form token (double submit) returns the need its first submission created."""
+    earlier = replayed_object(idempotency_key, Need)
+    if earlier is not None:
+        return earlier
     _check_buyer(buyer)
     _validate(data)
     need = Need.objects.create(
@@ -139,6 +149,7 @@ def need_create(
     for uploaded in attachments or []:
         attachment_add(actor=actor, need=need, uploaded_file=uploaded)
     log_action(actor=actor, action="need.created", target=need, organisation_id=buyer.pk)
+    remember_object(idempotency_key, need)
     return need
 
 

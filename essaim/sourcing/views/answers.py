@@ -14,6 +14,7 @@ from essaim.accounts.acting import acting_organisation
 from essaim.accounts.models import Organisation
 from essaim.core.errors import DomainError
 from essaim.core.private_files import private_file_response
+from essaim.core.rate_limits import RateLimited, rate_limit_hit
 from essaim.core.views_utils import check_perm, report_domain_error
 
 from .. import exports, notifications, selectors, services
@@ -21,8 +22,10 @@ from ..forms import (
     AnswerForm,
     ContractForm,
 )
-from ..models import Need, NeedAnswer
+from ..models import Need, NeedAnswer, NeedNotification
 from ._common import _active_supplier, _need
+
+LINK_RATE_LIMITED = "Trop de réponses envoyées par ce lien en une heure : réessayez plus tard."
 
 
 def need_answers(request: HttpRequest, pk: int) -> HttpResponse:
@@ -53,14 +56,24 @@ def _answer_page(
     template: str,
     extra: dict[str, Any],
     *,
-    by_link: bool = False,
+    by_link: NeedNotification | None = None,
 ) -> HttpResponse | None:
-    """The answer form; None once the answer is recorded (the caller redirects)."""
+    """The answer form; None once the answer is recorded (the caller redirects). Answers through a signed
+    link are rate-limited per link (`ESSAIM_RATE_LIMITS["need_link"]`)."""
     form = AnswerForm(request.POST or None, request.FILES or None, questions=need.question_list)
     if request.method == "POST" and form.is_valid():
+        if by_link is not None:
+            try:
+                rate_limit_hit(scope="need_link", key=f"notification:{by_link.pk}", message=LINK_RATE_LIMITED)
+            except RateLimited as error:
+                report_domain_error(request, error, form)
+                context = {"need": need, "form": form, "organisation": organisation, **extra}
+                return render(request, template, context, status=429)
         try:
             services.answer_record(
-                actor=None if by_link else request.user,  # a link speaks for its structure, not the session
+                actor=None
+                if by_link is not None
+                else request.user,  # a link speaks for its structure, not the session
                 need=need,
                 organisation=organisation,
                 kind=form.cleaned_data["kind"],
@@ -176,6 +189,6 @@ def need_open(request: HttpRequest, token: str) -> HttpResponse:
         organisation,
         "sourcing/need_open.html",
         {"notification": notification, "my_answer": selectors.answer_of_organisation(need, organisation)},
-        by_link=True,
+        by_link=notification,
     )
     return response or redirect("sourcing:need_open", token=token)

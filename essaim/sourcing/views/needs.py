@@ -82,6 +82,7 @@ def _save_need(request: HttpRequest, form: NeedForm, need: Need | None) -> Need 
                 buyer=_active_buyer(request),
                 data=data,
                 attachments=[uploaded] if uploaded else [],
+                idempotency_key=form.cleaned_data["idempotency_key"],
             )
         return services.need_update(
             actor=request.user, need=need, data=data, attachments=[uploaded] if uploaded else []
