@@ -112,7 +112,8 @@ def test_the_group_page_document_form_carries_a_token_and_a_replayed_upload_stor
     client_as, world
 ) -> None:
     from essaim.cooperation.models import GroupDocument
-    from tests.cooperation.factories import make_group, pdf_upload
+    from tests.cooperation.factories import make_group
+    from tests.core.factories import pdf_upload
 
     group = make_group(coordinator=world.supplier_org, members=[world.partner_org])
     client = client_as("partner")
