@@ -73,6 +73,7 @@ test: system-test lint types migrations-check test-sqlite test-postgres test-bro
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 format: install
 	$(BIN)/ruff check --fix .

@@ -8,7 +8,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 
-from .models import Membership
+from .models import Membership, User
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -61,8 +61,6 @@ class AcceptInvitationForm(forms.Form):
         if p1 and p2 and p1 != p2:
             self.add_error("password2", "Les deux mots de passe ne sont pas identiques.")
         if p1:
-            from .models import User
-
             try:
                 password_validation.validate_password(
                     p1, User(email=self.email, full_name=cleaned.get("full_name", ""))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db.models import Count, Prefetch
 
+from essaim.core.home import KeyFigure
+
 from .models import Invitation, Membership, Organisation
 
 
@@ -28,3 +30,13 @@ def organisation_with_members(organisation_id: int) -> Organisation:
 def organisation_counts_by_kind() -> dict[str, int]:
     rows = Organisation.objects.filter(is_active=True).values("kind").annotate(n=Count("id")).order_by()
     return {row["kind"]: row["n"] for row in rows}
+
+
+def home_figures() -> list[KeyFigure]:
+    """The accounts' key figures of the home page (registered in `AccountsConfig.ready`)."""
+    counts = organisation_counts_by_kind()
+    return [
+        KeyFigure(counts.get(Organisation.Kind.BUYER, 0), "acheteurs publics"),
+        KeyFigure(counts.get(Organisation.Kind.SUPPLIER, 0), "structures de l'ESS inscrites"),
+        KeyFigure(counts.get(Organisation.Kind.PARTNER, 0), "partenaires d'accompagnement"),
+    ]

@@ -1,6 +1,15 @@
 from django.apps import AppConfig
 
+from essaim.core import demo
+from essaim.directory import dashboard
+
 
 class CooperationConfig(AppConfig):
     name = "essaim.cooperation"
     label = "cooperation"
+
+    def ready(self) -> None:
+        demo.register_step("essaim.cooperation.demo.load_demo", label="cooperation", order=70)
+        dashboard.register_panel(
+            "cooperation/includes/support_offers.html", "essaim.cooperation.selectors.structure_support_panel"
+        )

@@ -17,6 +17,7 @@ from essaim.accounts.models import Membership, Organisation, User
 from essaim.accounts.services import membership_add
 from essaim.core.demo import DEMO_PASSWORD
 from essaim.directory.models import Structure
+from essaim.events.models import Event
 from essaim.territory.models import Commune, Perimeter
 
 from .models import (
@@ -264,8 +265,6 @@ def load_demo() -> str:
             title=title,
             defaults={"owner": members.get(owner), "due_date": due, "status": status},
         )
-    from essaim.events.models import Event
-
     textile_event = Event.objects.filter(title__icontains="textile").order_by("starts_at").first()
     GroupMeeting.objects.get_or_create(
         group=group,

@@ -7,7 +7,9 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from essaim.accounts.models import Organisation
 from essaim.core.idempotency import IdempotentForm
+from essaim.events.models import Event
 from essaim.territory.models import Commune, Perimeter
 
 from .models import (
@@ -122,8 +124,6 @@ class ActionForm(forms.Form):
 
     def __init__(self, *args: Any, group: WorkingGroup, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from essaim.accounts.models import Organisation
-
         self.fields["owner"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
             working_group_memberships__group=group,
             working_group_memberships__status=GroupMember.Status.ACTIVE,
@@ -152,8 +152,6 @@ class MeetingForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from essaim.events.models import Event
-
         self.fields["event"].queryset = Event.objects.order_by("-starts_at")  # type: ignore[attr-defined]
 
 

@@ -13,6 +13,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from essaim.accounts.models import Organisation
+from essaim.directory.models import Structure
 from essaim.territory.models import Perimeter
 
 from .models import (
@@ -262,3 +263,30 @@ def relevant_support_offers(
         return (-shared, place, offer.title)
 
     return sorted(offers, key=rank)[:limit]
+
+
+def structure_support_topics(structure: Structure) -> list[str]:
+    """The support topics (`SupportOffer.Topic` values) most useful to this structure."""
+    topics = ["sourcing", "cooperation", "financement"]
+    if structure.reservations:
+        topics.insert(0, "reservation")
+    if structure.eligible_l2113_13:
+        topics.insert(1, "clauses-sociales")
+    if structure.is_ressourcerie:
+        topics.append("locaux")
+    return topics
+
+
+def structure_support_panel(structure: Structure) -> dict[str, Any]:
+    """Context of `cooperation/includes/support_offers.html` on the structure's dashboard (registered as a
+    directory dashboard panel in `CooperationConfig.ready`)."""
+    return {
+        "support_offers": relevant_support_offers(
+            audience=SupportOffer.Audience.SUPPLIERS,
+            topics=structure_support_topics(structure),
+            commune_code=structure.commune_id,
+            limit=3,
+        ),
+        "heading_level": 3,
+        "title": "Des partenaires peuvent accompagner votre structure",
+    }

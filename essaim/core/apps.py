@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 
 
 class CoreConfig(AppConfig):
@@ -7,9 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Socle"
 
     def ready(self) -> None:
-        from django.utils.module_loading import autodiscover_modules
-
-        from . import checks  # noqa: F401  (registers system checks)
+        from . import checks  # noqa: F401  (registers the system checks once the apps are ready)
 
         # Every app declares its named permission rules in perms.py (django-rules), and what it holds
         # about people in data_protection.py (the registry of essaim.core.personal_data).

@@ -42,7 +42,7 @@ def pdf_engine_works(app_configs: Any, **kwargs: Any) -> list[Error]:
     hint = f"Install the system packages: apt-get install {PDF_PACKAGES}"
     try:
         from weasyprint import HTML  # imported here: loading pango costs time, and only this check needs it
-        from weasyprint.text import ffi
+        from weasyprint.text import ffi  # same reason as the line above
 
         document = HTML(string=f'<p style="font-family: {PDF_FONT}">Essaim é</p>').render()
         pdf = document.write_pdf()

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from .colors import readable_text_on
+from .navigation import available_entries
 
 
 def brand(request: HttpRequest) -> dict[str, Any]:
@@ -14,8 +15,6 @@ def brand(request: HttpRequest) -> dict[str, Any]:
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    from .navigation import available_entries
-
     authenticated = request.user.is_authenticated
     current = request.path
     return {

@@ -1,14 +1,17 @@
-"""Demo organisations and people: one login per role. Idempotent."""
+"""The demo: `essaim demo_setup` runs every app's demo step in order and prints one login per role.
+
+Core imports no app: each app registers its step from its `AppConfig.ready()`
+(`demo.register_step("essaim.directory.demo.load_demo", label="directory", order=20)`), given as a dotted
+path so that demo data is imported only by `demo_setup`. A step is idempotent and returns a summary to
+print, or the `DemoLogin`s it prepared.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import transaction
-
-from essaim.accounts.models import Membership, Organisation, User
-from essaim.accounts.services import membership_add
-from essaim.territory.models import Commune
+from django.utils.module_loading import import_string
 
 DEMO_PASSWORD = "essaim-demo-2026"  # noqa: S105  (demo data only; printed by `essaim demo_setup`)
 
@@ -20,97 +23,24 @@ class DemoLogin:
     organisation: str
 
 
-# (role label, email, full name, organisation kind, organisation name, buyer category, commune, SIREN, role)
-DEMO_PEOPLE = [
-    (
-        "Animatrice du territoire",
-        "animatrice@essaim.demo",
-        "Claire Martin",
-        Organisation.Kind.TERRITORY,
-        "Grand-Orly Seine Bièvre — Mission ESS et achats responsables",
-        "",
-        "94081",
-        "200058014",
-        "admin",
-    ),
-    (
-        "Acheteuse publique",
-        "acheteuse@vitry.essaim.demo",
-        "Samia Benali",
-        Organisation.Kind.BUYER,
-        "Ville de Vitry-sur-Seine",
-        Organisation.BuyerCategory.COMMUNE,
-        "94081",
-        "219400819",
-        "admin",
-    ),
-    (
-        "Acheteur public (EPT)",
-        "acheteur@gosb.essaim.demo",
-        "Marc Lefèvre",
-        Organisation.Kind.BUYER,
-        "Établissement Public Territorial Grand-Orly Seine Bièvre",
-        Organisation.BuyerCategory.EPCI,
-        "94081",
-        "200058014",
-        "admin",
-    ),
-    (
-        "Acheteuse publique",
-        "acheteuse@ivry.essaim.demo",
-        "Julie Nguyen",
-        Organisation.Kind.BUYER,
-        "Ville d'Ivry-sur-Seine",
-        Organisation.BuyerCategory.COMMUNE,
-        "94041",
-        "219400413",
-        "admin",
-    ),
-    (
-        "Fournisseur de l'ESS",
-        "contact@rejoue.essaim.demo",
-        "Lucie Garnier",
-        Organisation.Kind.SUPPLIER,
-        "Rejoué",
-        "",
-        "94081",
-        "",
-        "admin",
-    ),
-    (
-        "Partenaire",
-        "contact@cress.essaim.demo",
-        "Thomas Moreau",
-        Organisation.Kind.PARTNER,
-        "Chambre Régionale de l'ESS Île-de-France",
-        "",
-        "",
-        "",
-        "admin",
-    ),
-]
-ADMIN_EMAIL = "admin@essaim.demo"
+@dataclass(frozen=True)
+class DemoStep:
+    label: str
+    path: str
+    order: int
+
+    def load(self) -> object:
+        loader: Callable[[], object] = import_string(self.path)
+        return loader()
 
 
-@transaction.atomic
-def load_demo_people() -> list[DemoLogin]:
-    logins = []
-    for label, email, full_name, kind, org_name, category, commune, siren, role in DEMO_PEOPLE:
-        commune_id = commune if commune and Commune.objects.filter(code=commune).exists() else None
-        organisation, _ = Organisation.objects.get_or_create(
-            kind=kind,
-            name=org_name,
-            defaults={"buyer_category": category, "commune_id": commune_id, "siren": siren},
-        )
-        user = User.objects.filter(email=email).first()
-        if user is None:
-            user = User.objects.create_user(email=email, password=DEMO_PASSWORD, full_name=full_name)
-        if not Membership.objects.filter(user=user, organisation=organisation).exists():
-            membership_add(actor=None, organisation=organisation, user=user, role=role)
-        logins.append(DemoLogin(label, email, org_name))
-    if not User.objects.filter(email=ADMIN_EMAIL).exists():
-        User.objects.create_superuser(
-            email=ADMIN_EMAIL, password=DEMO_PASSWORD, full_name="Administrateur technique"
-        )
-    logins.append(DemoLogin("Administrateur technique (back-office complet)", ADMIN_EMAIL, "—"))
-    return logins
+_steps: dict[str, DemoStep] = {}
+
+
+def register_step(path: str, *, label: str, order: int) -> None:
+    """`path` names the step's function of no argument; lower `order` runs first."""
+    _steps[label] = DemoStep(label, path, order)
+
+
+def steps() -> list[DemoStep]:
+    return sorted(_steps.values(), key=lambda step: (step.order, step.label))

@@ -1,36 +1,41 @@
-"""The structure's own dashboard part of its profile: what partners offer to help it (cooperation app)."""
+"""The structure's own dashboard part of its profile, shown to its members only.
+
+The directory imports no app above it: an app that has something for a structure (cooperation: the
+partners' support offers) registers a panel from its `AppConfig.ready()`:
+
+    dashboard.register_panel("cooperation/includes/support_offers.html",
+                             "essaim.cooperation.selectors.structure_support_panel")
+
+The second argument is the dotted path of a function `(structure) -> context` of the template; a panel
+whose context is empty is not shown.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
-from .models import Structure
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils.module_loading import import_string
+from django.utils.safestring import SafeString
 
+if TYPE_CHECKING:  # the models module is not loaded when apps register their panels
+    from .models import Structure
 
-def support_topics(structure: Structure) -> list[str]:
-    """The support topics (`cooperation.SupportOffer.Topic` values) most useful to this structure."""
-    topics = ["sourcing", "cooperation", "financement"]
-    if structure.reservations:
-        topics.insert(0, "reservation")
-    if structure.eligible_l2113_13:
-        topics.insert(1, "clauses-sociales")
-    if structure.is_ressourcerie:
-        topics.append("locaux")
-    return topics
+_panels: dict[str, str] = {}
 
 
-def dashboard_context(structure: Structure) -> dict[str, Any]:
-    """Context of `cooperation/includes/support_offers.html` for the structure's members."""
-    from essaim.cooperation.models import SupportOffer
-    from essaim.cooperation.selectors import relevant_support_offers
+def register_panel(template: str, context: str) -> None:
+    _panels[template] = context
 
-    return {
-        "support_offers": relevant_support_offers(
-            audience=SupportOffer.Audience.SUPPLIERS,
-            topics=support_topics(structure),
-            commune_code=structure.commune_id,
-            limit=3,
-        ),
-        "heading_level": 3,
-        "title": "Des partenaires peuvent accompagner votre structure",
-    }
+
+def panels(structure: Structure, request: HttpRequest) -> list[SafeString]:
+    """The registered panels rendered for this structure, in registration order."""
+    rendered = []
+    for template, path in _panels.items():
+        context_of: Callable[[Structure], dict[str, Any]] = import_string(path)
+        context = context_of(structure)
+        if context:
+            rendered.append(render_to_string(template, context, request=request))
+    return rendered

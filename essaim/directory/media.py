@@ -11,6 +11,7 @@ import io
 import uuid
 from typing import IO, Literal
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -80,8 +81,6 @@ def _name(structure: Structure, extension: str) -> str:
 @transaction.atomic
 def structure_set_logo(*, actor: User, structure: Structure, upload: IO[bytes] | None) -> Structure:
     """Replace (or, with `upload=None`, remove) the logo."""
-    from django.core.files.base import ContentFile
-
     old = structure.logo.name if structure.logo else ""
     if upload is None:
         structure.logo = ""
@@ -104,8 +103,6 @@ def structure_set_logo(*, actor: User, structure: Structure, upload: IO[bytes] |
 def structure_add_photo(
     *, actor: User, structure: Structure, upload: IO[bytes], caption: str = ""
 ) -> StructurePhoto:
-    from django.core.files.base import ContentFile
-
     count = structure.photos.count()
     if count >= MAX_PHOTOS:
         raise DirectoryError(

@@ -17,8 +17,7 @@ from essaim.core.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
 from essaim.core.links import absolute_url
 from essaim.core.views_utils import check_perm, report_domain_error
 
-from . import exports, references, services
-from .dashboard import dashboard_context
+from . import dashboard, exports, references, services
 from .forms import (
     ActivityFormSet,
     ClaimForm,
@@ -107,7 +106,7 @@ def profile(request: HttpRequest, pk: int) -> HttpResponse:
             "status_form": StatusForm(initial={"status": structure.status}),
             "service_types": references.SERVICE_TYPES,
             "is_member": is_member,
-            **(dashboard_context(structure) if is_member else {}),
+            "dashboard_panels": dashboard.panels(structure, request) if is_member else [],
         },
     )
 

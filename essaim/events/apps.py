@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from essaim.core import demo
+
 
 class EventsConfig(AppConfig):
     name = "essaim.events"
@@ -7,4 +9,4 @@ class EventsConfig(AppConfig):
     verbose_name = "Événements"
 
     def ready(self) -> None:
-        from . import perms  # noqa: F401  (registers the named rules)
+        demo.register_step("essaim.events.demo.load_demo", label="events", order=50)

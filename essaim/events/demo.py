@@ -16,6 +16,7 @@ from django.utils import timezone
 from essaim.accounts.models import Membership, Organisation, User
 from essaim.accounts.services import membership_add
 from essaim.core.demo import DEMO_PASSWORD
+from essaim.directory.models import Structure
 from essaim.territory.models import Commune
 
 from . import services
@@ -57,8 +58,6 @@ def _at(day: datetime, hour: int, minute: int = 0) -> datetime:
 
 
 def _structure(fragment: str) -> Any:
-    from essaim.directory.models import Structure
-
     return Structure.objects.filter(name__icontains=fragment).select_related("organisation").first()
 
 

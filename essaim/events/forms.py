@@ -8,6 +8,7 @@ from django import forms
 
 from essaim.accounts.models import Organisation
 from essaim.core.idempotency import IdempotentForm
+from essaim.directory.models import Sector
 
 from .models import Event, Meeting, MeetingRequest, ProgrammeItem, Role
 
@@ -88,8 +89,6 @@ class StandForm(forms.Form):
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        from essaim.directory.models import Sector
-
         super().__init__(*args, **kwargs)
         self.fields["sectors"].queryset = Sector.objects.filter(parent__isnull=True)
 
@@ -103,8 +102,6 @@ class StandPitchForm(forms.Form):
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        from essaim.directory.models import Sector
-
         super().__init__(*args, **kwargs)
         self.fields["sectors"].queryset = Sector.objects.filter(parent__isnull=True)
 

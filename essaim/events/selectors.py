@@ -10,6 +10,9 @@ from django.db.models import Count, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from essaim.directory.models import Sector
+from essaim.sourcing import collaborations
+
 from .models import Event, Meeting, MeetingRequest, Registration, Role, Stand
 
 
@@ -114,8 +117,6 @@ def exhibitors(event: Event, *, query: str = "", sector: str = "") -> QuerySet[S
 
 
 def exhibitor_sectors(event: Event) -> list[Any]:
-    from essaim.directory.models import Sector
-
     return list(Sector.objects.filter(stand__event=event).distinct().order_by("name"))
 
 
@@ -278,14 +279,7 @@ def registration_with_event(pk: int) -> Registration:
 def event_collaborations(event: Event, *, organisation_ids: list[int] | None = None) -> QuerySet[Any]:
     """The collaboration records of the event's meetings; with `organisation_ids`, only those where one of
     these organisations is the buyer or the supplier."""
-    from essaim.sourcing.models import Collaboration
-
-    records = Collaboration.objects.filter(meeting__event=event).select_related(
-        "buyer", "supplier", "meeting", "structure"
-    )
-    if organisation_ids is not None:
-        records = records.filter(Q(buyer_id__in=organisation_ids) | Q(supplier_id__in=organisation_ids))
-    return records.order_by("status", "buyer__name", "supplier__name", "id")
+    return collaborations.event_collaborations(event.pk, organisation_ids=organisation_ids)
 
 
 def badge_registrations(event: Event) -> QuerySet[Registration]:

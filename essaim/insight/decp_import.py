@@ -17,6 +17,7 @@ No Django import at module level: worker processes import this module alone.
 
 from __future__ import annotations
 
+import argparse
 import csv
 import json
 import os
@@ -418,8 +419,7 @@ def import_files(
 def main(argv: list[str] | None = None) -> None:
     """`python -m essaim.insight.decp_import --db PATH FILE…`: import without Django, print the report
     with this process's peak memory (itself + its largest worker, an upper bound)."""
-    import argparse
-    import resource
+    import resource  # Unix only, and only this command-line entry point needs it
 
     parser = argparse.ArgumentParser(description=main.__doc__)
     parser.add_argument("paths", nargs="+")

@@ -9,6 +9,7 @@ The sample is generated from a fixed seed: running it twice gives the same file 
 
 from __future__ import annotations
 
+import gzip
 import json
 import math
 import random
@@ -20,6 +21,13 @@ from django.conf import settings
 from stdnum import luhn
 from stdnum.fr import siren as siren_check
 from stdnum.fr import siret as siret_check
+
+from essaim.directory.models import Structure
+from essaim.territory.models import Epci
+
+from . import store
+from .decp_import import import_files
+from .linking import link
 
 SEED = 20250101
 EPT_SIREN = "200058014"
@@ -142,15 +150,11 @@ def _synthetic_siren(rng: random.Random) -> str:
 
 def territory_buyer_sirens() -> list[str]:
     """The EPT's SIREN then its member communes' SIRENs (territory data, else the reference extract)."""
-    from essaim.territory.models import Epci
-
     epci = Epci.objects.filter(siren=EPT_SIREN).first()
     if epci is not None:
         members = sorted(epci.communes.exclude(siren="").values_list("siren", flat=True))
         if members:
             return [EPT_SIREN, *members]
-    import gzip
-
     extract = Path(settings.BASE_DIR) / "essaim" / "territory" / "data"
     for path in sorted(extract.glob("decoupage-administratif-*.json.gz")):
         with gzip.open(path, "rt", encoding="utf-8") as handle:
@@ -162,8 +166,6 @@ def territory_buyer_sirens() -> list[str]:
 
 def directory_holders() -> list[str]:
     """SIRETs of published directory structures that have a SIREN (they win a few demo contracts)."""
-    from essaim.directory.models import Structure
-
     holders = []
     for siren, siret in Structure.objects.published().exclude(siren="").values_list("siren", "siret"):
         holders.append(siret if siret and siret[:9] == siren else _siret(siren, 1))
@@ -317,10 +319,6 @@ def demo_path() -> Path:
 
 def load_demo(db_path: str | Path | None = None, out: Path | None = None) -> str:
     """Write the sample, import it into the store (idempotent) and link the holders to the directory."""
-    from . import store
-    from .decp_import import import_files
-    from .linking import link
-
     path = out or demo_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     sample = build_sample(territory_buyer_sirens(), directory_holders())

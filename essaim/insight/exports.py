@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from django.template.loader import render_to_string
+
 from essaim.core.exports import Sheet, csv_bytes, xlsx_bytes
 
 from .report import Group, Report
@@ -215,7 +217,6 @@ def report_xlsx(report: Report) -> bytes:
 def report_pdf(report: Report, charts: dict[str, str], *, base_url: str | None = None) -> bytes:
     """The report page printed with WeasyPrint (text kept as text: the figures can be extracted)."""
     import weasyprint  # imported here: loading pango costs time, and only the downloads need it
-    from django.template.loader import render_to_string
 
     html = render_to_string("insight/report_pdf.html", {"report": report, "charts": charts})
     return bytes(weasyprint.HTML(string=html, base_url=base_url).write_pdf())

@@ -14,16 +14,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
+from django.db.models import Q
+
+from essaim.directory.models import Structure
 
 from . import store
 
 
 def ess_link_rows() -> Iterator[tuple[str, bool, bool]]:
     """(siren, is_directory, is_inclusion) of every ESS structure the directory knows."""
-    from django.db.models import Q
-
-    from essaim.directory.models import Structure
-
     rows = (
         Structure.objects.exclude(status=Structure.Status.DELISTED)
         .filter(Q(status=Structure.Status.PUBLISHED) | Q(source="sirene"))

@@ -19,9 +19,18 @@ from typing import Any
 
 import duckdb
 from django.conf import settings
+from django.db.models import Q
+
+from essaim.accounts.models import Organisation
+from essaim.directory.models import Structure
+from essaim.directory.references import RESERVATIONS
+from essaim.directory.selectors import SearchFilters, filtered_structures
+from essaim.sourcing.collaborations import buyer_collaborations
+from essaim.territory.models import Commune, Epci, PerimeterCommune
 
 from . import store
 from .indicators import InsightError
+from .report import ReportSources, build_report
 from .tables import CONTRACT_HOLDERS, CONTRACTS, REJECTED
 
 
@@ -53,8 +62,6 @@ def open_store(path: str | Path | None = None) -> Iterator[duckdb.DuckDBPyConnec
 
 def epci_member_sirens(epci_siren: str) -> list[str]:
     """SIRENs of the member communes of an EPCI/EPT, from the territory data."""
-    from essaim.territory.models import Epci
-
     epci = Epci.objects.filter(siren=epci_siren).first()
     if epci is None:
         raise InsightError(f"EPCI inconnu : {epci_siren}. Importez d'abord le découpage administratif.")
@@ -74,9 +81,6 @@ def town(name: str) -> str:
 
 def names_by_siren(sirens: set[str] | list[str]) -> dict[str, str]:
     """Names of buyers by SIREN: EPCI/EPT, communes, then organisations of the platform."""
-    from essaim.accounts.models import Organisation
-    from essaim.territory.models import Commune, Epci
-
     wanted = {s for s in sirens if s}
     names: dict[str, str] = {}
     for siren, name in Organisation.objects.filter(siren__in=wanted).values_list("siren", "name"):
@@ -109,8 +113,6 @@ class BuyerChoice:
 
 def territory_buyers() -> list[BuyerChoice]:
     """The territory's buyers: its EPCI/EPT as a group and alone, then its member communes by name."""
-    from essaim.territory.models import Commune, Epci, PerimeterCommune
-
     code = settings.ESSAIM_BRAND.get("territory_perimeter", "")
     choices: list[BuyerChoice] = []
     if code.startswith("epci:"):
@@ -241,9 +243,6 @@ def store_summary(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
 
 def territory_structures_for_sectors(sectors: list[str]) -> list[dict[str, Any]]:
     """Published directory structures working in the territory in one of `sectors` (top-level slugs)."""
-    from essaim.directory.references import RESERVATIONS
-    from essaim.directory.selectors import SearchFilters, filtered_structures
-
     if not sectors:
         return []
     perimeter = settings.ESSAIM_BRAND.get("territory_perimeter", "")
@@ -276,11 +275,6 @@ class CollaborationLine:
 
 def collaborations_of(sirens: list[str], year: int) -> list[CollaborationLine]:
     """Collaborations recorded by sourcing and events for the buyer organisations of these SIRENs/SIRET."""
-    from django.db.models import Q
-
-    from essaim.accounts.models import Organisation
-    from essaim.sourcing.models import Collaboration
-
     sirets = [s for s in sirens if len(s) == 14]
     match = (
         Q(siren__in=[s for s in sirens if len(s) == 9])
@@ -288,11 +282,7 @@ def collaborations_of(sirens: list[str], year: int) -> list[CollaborationLine]:
         | Q(siret="", siren__in=[s[:9] for s in sirets])
     )
     organisations = Organisation.objects.filter(match, kind=Organisation.Kind.BUYER)
-    rows = (
-        Collaboration.objects.filter(buyer__in=organisations, date__year=year)
-        .select_related("buyer", "supplier", "structure")
-        .order_by("date", "pk")
-    )
+    rows = buyer_collaborations(organisations, year)
     return [
         CollaborationLine(
             date=row.date,
@@ -308,8 +298,6 @@ def collaborations_of(sirens: list[str], year: int) -> list[CollaborationLine]:
 
 
 def holder_names(sirens: Any) -> dict[str, str]:
-    from essaim.directory.models import Structure
-
     wanted = [s for s in sirens if s]
     names: dict[str, str] = {}
     for siren, name in Structure.objects.filter(siren__in=wanted).values_list("siren", "name"):
@@ -319,8 +307,6 @@ def holder_names(sirens: Any) -> dict[str, str]:
 
 def report_for(con: duckdb.DuckDBPyConnection, *, buyer: str, year: int) -> Any:
     """The SPASER report of `buyer` for `year`, with names, opportunities' structures, collaborations."""
-    from .report import ReportSources, build_report
-
     return build_report(
         con,
         buyer=buyer,

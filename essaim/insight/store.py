@@ -16,7 +16,7 @@ from .tables import ESS_SIRENS, TABLES
 
 
 def default_path() -> str:
-    from django.conf import settings
+    from django.conf import settings  # imported here: the store also runs without Django (decp_import)
 
     return str(settings.INSIGHT_DB)
 

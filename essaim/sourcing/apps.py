@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from essaim.core import demo
+
 
 class SourcingConfig(AppConfig):
     name = "essaim.sourcing"
@@ -7,4 +9,4 @@ class SourcingConfig(AppConfig):
     verbose_name = "Besoins et sourcing"
 
     def ready(self) -> None:
-        from . import perms  # noqa: F401  (registers the named rules)
+        demo.register_step("essaim.sourcing.demo.load_demo", label="sourcing", order=40)

@@ -1,4 +1,5 @@
-"""The collaboration record shared by sourcing and events: one service, audited."""
+"""The collaboration record shared by sourcing, events and insight: one service (audited) and the reads the
+other apps use. Events and insight reach collaborations only through this module, never the models."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from essaim.accounts.models import Organisation
@@ -14,6 +16,10 @@ from essaim.core.audit import log_action
 from essaim.core.errors import DomainError
 
 from .models import Collaboration
+
+# The choices callers pass to `collaboration_record`.
+CollaborationSource = Collaboration.Source
+CollaborationStatus = Collaboration.Status
 
 
 class CollaborationError(DomainError):
@@ -82,3 +88,25 @@ def collaboration_record(
 
 def _user(actor: Any) -> Any:
     return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+
+
+def event_collaborations(
+    event_id: int, *, organisation_ids: list[int] | None = None
+) -> QuerySet[Collaboration]:
+    """The collaboration records of an event's meetings; with `organisation_ids`, only those where one of
+    these organisations is the buyer or the supplier."""
+    records = Collaboration.objects.filter(meeting__event_id=event_id).select_related(
+        "buyer", "supplier", "meeting", "structure"
+    )
+    if organisation_ids is not None:
+        records = records.filter(Q(buyer_id__in=organisation_ids) | Q(supplier_id__in=organisation_ids))
+    return records.order_by("status", "buyer__name", "supplier__name", "id")
+
+
+def buyer_collaborations(buyers: QuerySet[Organisation], year: int) -> QuerySet[Collaboration]:
+    """The collaborations of these buyer organisations dated in `year`, oldest first."""
+    return (
+        Collaboration.objects.filter(buyer__in=buyers, date__year=year)
+        .select_related("buyer", "supplier", "structure")
+        .order_by("date", "pk")
+    )

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from essaim.accounts.models import Membership, Organisation, User
 from essaim.accounts.services import membership_add
+from essaim.directory.demo import load_demo_structures
 from essaim.directory.models import Sector, Structure
 
 from . import forecasts, notifications, services
@@ -30,8 +31,6 @@ CLEANING_TITLE = "Entretien des espaces verts des écoles"
 
 def _ensure_directory() -> None:
     if not Structure.objects.filter(source="demo").exists():
-        from essaim.directory.demo import load_demo_structures
-
         load_demo_structures()
 
 

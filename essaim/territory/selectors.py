@@ -8,9 +8,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Length
+
+from essaim.core.home import KeyFigure
 
 from .codes import (
     NATIONAL,
@@ -206,3 +209,11 @@ def reference_cached(name: str, compute: Callable[[], T]) -> T:
     the value depends on besides the reference data (a setting, a kind): it is part of the key."""
     version = cache.get_or_set(REFERENCE_VERSION_KEY, time.time_ns, timeout=None)
     return cache.get_or_set(f"territory:{version}:{name}", compute, timeout=REFERENCE_CACHE_TIMEOUT)
+
+
+def home_figures() -> list[KeyFigure]:
+    """The territory's key figure of the home page: its communes (registered in `TerritoryConfig.ready`)."""
+    perimeter = Perimeter.objects.filter(code=settings.ESSAIM_BRAND["territory_perimeter"]).first()
+    if perimeter is None:
+        return []
+    return [KeyFigure(perimeter.communes.count(), f"communes du territoire {perimeter.name}")]

@@ -8,8 +8,9 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 
+from essaim.accounts.demo import DEMO_PEOPLE
 from essaim.accounts.models import Membership, Organisation, User
-from essaim.core.demo import DEMO_PASSWORD, DEMO_PEOPLE
+from essaim.core.demo import DEMO_PASSWORD
 
 
 def model_counts() -> dict[str, int]:

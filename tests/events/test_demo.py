@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from essaim.core.demo import load_demo_people
+from essaim.accounts.demo import load_demo_people
 from essaim.events.demo import MATINALE, TEXTILE, load_demo
 from essaim.events.models import Event, Meeting, MeetingRequest, Registration
 

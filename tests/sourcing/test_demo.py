@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 
-from essaim.core.demo import load_demo_people
+from essaim.accounts.demo import load_demo_people
 from essaim.sourcing.demo import TOYS_TITLE, load_demo
 from essaim.sourcing.models import Need, PurchaseForecast
 

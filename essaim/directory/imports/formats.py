@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import ijson
+
 from essaim.directory import references
 from essaim.directory.search.analysis import normalise, tokenize
 from essaim.directory.services import ActivityInput
@@ -97,8 +99,6 @@ THEMATIQUE_TO_SECTOR = {
 
 def _records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
     if path.suffix.lower() == ".json":
-        import ijson
-
         with path.open("rb") as handle:
             first = handle.read(1).strip()
             handle.seek(0)
@@ -207,8 +207,6 @@ def _commune_lookup() -> dict[tuple[str, str], str]:
 
 
 def read_gogocarto(path: Path) -> Iterator[Candidate | Rejection]:
-    import ijson
-
     lookup = _commune_lookup()
     with path.open("rb") as handle:
         for line, element in enumerate(ijson.items(handle, "data.item"), start=1):

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
+from django.core.management.color import no_style
 from django.db import connection
 from django.db.models import Max, Model
 
@@ -54,8 +55,6 @@ def reset_sequence(*models: type[Model]) -> None:
     """After explicit ids: move PostgreSQL sequences past them (nothing to do on SQLite)."""
     if connection.vendor != "postgresql":
         return
-    from django.core.management.color import no_style
-
     statements = connection.ops.sequence_reset_sql(no_style(), list(models))
     with connection.cursor() as cursor:
         for sql in statements:

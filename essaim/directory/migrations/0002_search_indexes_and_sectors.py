@@ -7,7 +7,7 @@ from essaim.directory.migration_ops import RunSQLForVendor
 
 
 def create_sectors(apps, schema_editor):
-    from essaim.directory.sector_mappings import SECTORS
+    from essaim.directory.sector_mappings import SECTORS  # app code, imported only when the migration runs
 
     Sector = apps.get_model("directory", "Sector")
     for position, (slug, (name, keywords, children)) in enumerate(SECTORS.items()):

@@ -6,6 +6,7 @@ from essaim.directory.migration_ops import RunSQLForVendor
 
 
 def fill_search_tags(apps, schema_editor):
+    # App code, imported only when the migration runs.
     from essaim.directory import references
     from essaim.directory.search.columns import search_tags
 

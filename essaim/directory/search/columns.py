@@ -18,6 +18,8 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from essaim.directory import references
+
 _NOT_ALNUM = re.compile(r"[^a-z0-9]")
 NATIONAL_TAG = "zwnational"
 LOCATED_TAG = "zlocated"  # any commune at all (`located_in=national`)
@@ -57,8 +59,6 @@ def search_tags(
 
 def derived_search_columns(row: dict[str, Any], **context: Any) -> dict[str, Any]:
     """`search_tags` of a raw structure row (bulk writers); `context` gives what the row cannot."""
-    from essaim.directory import references
-
     reservations = [code for code in references.RESERVATIONS if row[f"eligible_{code.replace('-', '_')}"]]
     return {
         "search_tags": search_tags(

@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from essaim.core.audit import log_action
+from essaim.sourcing.collaborations import CollaborationSource, collaboration_record
 
 from .. import scheduling
 from ..calendar import agenda_calendar
@@ -294,9 +295,6 @@ def meeting_outcome_set(
     *, actor: Any, meeting: Meeting, outcome: str, notes: str = "", amount: Decimal | None = None
 ) -> Meeting:
     """After the event, record what a meeting led to; creates (or updates) the shared collaboration record."""
-    from essaim.sourcing.collaborations import collaboration_record
-    from essaim.sourcing.models import Collaboration
-
     if outcome not in (Meeting.Outcome.FOLLOW_UP, Meeting.Outcome.COLLABORATION):
         raise EventError("Suite inconnue.", field="outcome")
     meeting = Meeting.objects.select_related("event", "a__organisation", "b__organisation").get(pk=meeting.pk)
@@ -313,7 +311,7 @@ def meeting_outcome_set(
         actor=actor,
         buyer=buyer_side.organisation,
         supplier=other_side.organisation,
-        source=Collaboration.Source.EVENT,
+        source=CollaborationSource.EVENT,
         status=outcome,
         meeting=meeting,
         amount=amount,

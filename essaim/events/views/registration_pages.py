@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -99,8 +100,6 @@ def registration_badge(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _check_in_qr(request: HttpRequest, registration: Registration) -> str:
     """The badge's QR code (an SVG data URI): the signed check-in link of the registration."""
-    import segno
-
     check_in_url = absolute_url(
         reverse("events:checkin_scan", args=[services.registration_check_in_token(registration)])
     )

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from essaim.accounts.acting import acting_organisation
 from essaim.accounts.models import Organisation
+from essaim.cooperation.selectors import relevant_support_offers
 from essaim.core.errors import DomainError
 from essaim.core.private_files import private_file_response
 from essaim.core.views_utils import check_perm, report_domain_error
@@ -112,8 +113,6 @@ def _need_form_page(request: HttpRequest, need: Need | None) -> HttpResponse:
             if need
             else {"kind": Need.Kind.SOURCING, "duration_months": 12, "show_buyer_name": True}
         )
-    from essaim.cooperation.selectors import relevant_support_offers
-
     buyer = acting_organisation(request) if need is None else need.buyer
     support_offers = relevant_support_offers(
         audience="acheteurs",
@@ -182,8 +181,6 @@ def need_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
     if request.user.has_perm("sourcing.view_matches", need):
         matches = selectors.need_matches(need)
         advice_form, advice = _advice(request, need, matches)
-        from essaim.cooperation.selectors import relevant_support_offers
-
         context.update(
             matches=matches[:MATCHES_SHOWN],
             match_count=len(matches),

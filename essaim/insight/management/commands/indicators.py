@@ -9,12 +9,11 @@ from django.core.management.base import BaseCommand, CommandError
 
 from essaim.insight import store
 from essaim.insight.indicators import InsightError, indicators
+from essaim.territory.models import Epci
 
 
 def epci_member_sirens(epci_siren: str) -> list[str]:
     """SIRENs of the member communes of an EPCI/EPT, from the territory data."""
-    from essaim.territory.models import Epci
-
     epci = Epci.objects.filter(siren=epci_siren).first()
     if epci is None:
         raise CommandError(f"EPCI inconnu : {epci_siren}. Importez d'abord le découpage administratif.")

@@ -19,8 +19,10 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
+from essaim.directory.demo import load_demo_structures
 from essaim.directory.management.commands.bench_search import _loadavg
 from essaim.directory.models import Structure
+from essaim.directory.synthetic import generate_structures
 from essaim.sourcing.match_input import candidate_queryset, candidates_from_db, need_from_dict
 from essaim.sourcing.matching import ndcg, rank
 from essaim.territory.models import Commune
@@ -52,8 +54,6 @@ def ensure_demo() -> None:
         return
     if not Commune.objects.exists():
         call_command("territory_load", verbosity=0)
-    from essaim.directory.demo import load_demo_structures
-
     load_demo_structures()
 
 
@@ -102,8 +102,6 @@ class Command(BaseCommand):
             existing = Structure.objects.published().count()
             generated_seconds = 0.0
             if existing < wanted:
-                from essaim.directory.synthetic import generate_structures
-
                 started = time.perf_counter()
                 generate_structures(wanted - existing)
                 generated_seconds = time.perf_counter() - started
