@@ -89,6 +89,7 @@ class Sheet:
 
 def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
     """An XLSX download with one worksheet per `Sheet`, written in streaming mode."""
+    # imported here: openpyxl takes about 0.5 s to load, and only XLSX downloads need it
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
