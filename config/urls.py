@@ -18,6 +18,7 @@ urlpatterns = [
     path("annuaire/", include("essaim.directory.urls")),
     path("besoins/", include("essaim.sourcing.urls")),
     path("insight/", include("essaim.insight.urls")),
+    path("clauses-sociales/", include("essaim.clauses.urls")),
     path("api/v1/", api.urls),
     path("back-office/", admin.site.urls),
 ]

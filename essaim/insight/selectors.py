@@ -202,6 +202,54 @@ def contracts_won_by(
     return contracts, int(total_row[0]) if total_row else 0
 
 
+@dataclass(frozen=True)
+class ContractRecord:
+    """One marché of the store, by its national key, with its holders' identifiers."""
+
+    buyer_siret: str
+    id: str
+    object: str
+    amount: float | None
+    notified_on: date | None
+    duration_months: int | None
+    has_social: bool
+    holder_ids: tuple[str, ...]
+
+
+def contract_record(
+    buyer_siret: str, contract_id: str, *, con: duckdb.DuckDBPyConnection | None = None
+) -> ContractRecord | None:
+    """The marché (buyer SIRET, id) of the store, or None when it is unknown or the store is unavailable
+    (used to start following a clause from a published contract)."""
+    if con is None:
+        try:
+            with open_store() as opened:
+                return contract_record(buyer_siret, contract_id, con=opened)
+        except StoreUnavailable:
+            return None
+    row = con.execute(
+        f"""SELECT buyer_siret, id, object, amount, notified_on, duration_months, coalesce(has_social, false)
+            FROM {CONTRACTS.name} WHERE buyer_siret = ? AND id = ?""",
+        [buyer_siret, contract_id],
+    ).fetchone()
+    if row is None:
+        return None
+    holders = con.execute(
+        f"SELECT holder_id FROM {CONTRACT_HOLDERS.name} WHERE buyer_siret = ? AND id = ? ORDER BY holder_id",
+        [buyer_siret, contract_id],
+    ).fetchall()
+    return ContractRecord(
+        buyer_siret=row[0],
+        id=row[1],
+        object=row[2] or "",
+        amount=row[3],
+        notified_on=row[4],
+        duration_months=row[5],
+        has_social=bool(row[6]),
+        holder_ids=tuple(h[0] for h in holders),
+    )
+
+
 # --- rejected records ----------------------------------------------------------------------------------
 
 

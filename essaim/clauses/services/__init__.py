@@ -5,6 +5,7 @@ missions, monthly declarations, personal data (erasure, purge). Every public nam
 `essaim.clauses.services`.
 """
 
+from ..errors import ClauseError, StatementLockedError
 from .contracts import (
     ContractData,
     computed_hours,
@@ -14,6 +15,7 @@ from .contracts import (
     contract_lot_remove,
     contract_party_add,
     contract_party_remove,
+    contract_save,
     contract_update,
     find_organisation,
     organisation_for_siret,
@@ -29,7 +31,6 @@ from .declarations import (
     statement_submit,
     statement_validate,
 )
-from .errors import ClauseError, StatementLockedError
 from .participants import (
     IdentityData,
     ProfileData,
@@ -61,6 +62,7 @@ __all__ = [
     "contract_data_of",
     "contract_lot_add",
     "contract_lot_remove",
+    "contract_save",
     "contract_party_add",
     "contract_party_remove",
     "contract_update",

@@ -19,9 +19,9 @@ from essaim.directory.models import Structure
 from essaim.sourcing.models import Need
 from essaim.sourcing.reservation import insertion_hours
 
+from ..errors import ClauseError
 from ..models import Contract, ContractLot, ContractParty, LegalBasis
 from .acting import acting_user
-from .errors import ClauseError
 
 ONE = Decimal(1)
 
@@ -222,6 +222,36 @@ def organisation_for_siret(
         siret=siret,
         buyer_category=Organisation.BuyerCategory.OTHER if kind == Organisation.Kind.BUYER else "",
     )
+
+
+@transaction.atomic
+def contract_save(
+    *,
+    actor: Any,
+    contract: Contract | None,
+    values: dict[str, Any],
+    holder: Organisation | None = None,
+    holder_siret: str = "",
+    holder_name: str = "",
+    **origin: Any,
+) -> Contract:
+    """Create (`contract` None, with its `origin` fields) or update a contract from a form: the holder is
+    the organisation chosen, else the one of `holder_siret` (created when Essaim does not know it)."""
+    if holder is None:
+        if not holder_siret.strip():
+            raise ClauseError("Choisissez le titulaire ou indiquez son SIRET.", field="holder")
+        holder = organisation_for_siret(
+            actor=actor,
+            siret=holder_siret,
+            kind=Organisation.Kind.SUPPLIER,
+            name=holder_name,
+            field="holder_siret",
+        )
+    data = ContractData(holder=holder, **values)
+    if contract is None:
+        return contract_create(actor=actor, data=data, **origin)
+    contract_update(actor=actor, contract=contract, data=data)
+    return contract
 
 
 # --- lots and parties ----------------------------------------------------------------------------------------

@@ -17,10 +17,10 @@ from django.utils import timezone
 
 from essaim.core.audit import log_action
 
+from ..errors import ClauseError, StatementLockedError
 from ..models import MAX_MONTHLY_HOURS, Contract, Declaration, Mission, MonthlyStatement
 from ..progress import month_start
 from .acting import acting_user
-from .errors import ClauseError, StatementLockedError
 
 ZERO = Decimal(0)
 

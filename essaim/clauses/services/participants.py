@@ -19,6 +19,7 @@ from django.utils import timezone
 from essaim.accounts.models import Organisation
 from essaim.core.audit import log_action, save_changes
 
+from ..errors import ClauseError
 from ..models import (
     Contract,
     Eligibility,
@@ -32,7 +33,6 @@ from ..models import (
     Situation,
 )
 from .acting import acting_user
-from .errors import ClauseError
 
 REFERENCE_PATTERN = re.compile(r"^P-(\d{1,8})$")
 OLDEST_BIRTH_YEAR = 1900
