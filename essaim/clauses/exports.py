@@ -13,8 +13,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -25,13 +23,12 @@ from typing import Any
 from django.db.models import Q, Sum
 from django.http import HttpResponse
 
+from essaim.core import exports as shared
 from essaim.core.downloads import attachment
 
 from .figures import YearFigures, active_in, number
 from .models import Contract, Declaration
 from .selectors import ContractPage
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -42,68 +39,46 @@ class Table:
 
 
 def plain(value: Any) -> Any:
-    """A cell: numbers as numbers, dates in ISO, None empty, text that a spreadsheet would run as a formula
-    neutralised with a leading apostrophe."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "oui" if value else "non"
-    if isinstance(value, Decimal | int | float):
+    """A cell before the shared writer: hours and amounts as numbers (whole ones as integers), dates in ISO
+    (the consolidated export is read by programs as well as people)."""
+    if isinstance(value, Decimal | float) and not isinstance(value, bool):
         return number(value)
     if isinstance(value, date):
         return value.isoformat()
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
+    return value
 
 
-# TODO(oneway): write through essaim.core.exports (the shared formula-safe CSV/XLSX writer) once it lands.
 def csv_bytes(tables: list[Table]) -> bytes:
-    """One table: a header and its rows. Several: one line per figure (tableau, ligne, colonne, valeur).
-    UTF-8 with BOM, `;`, for French spreadsheets."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\n")
+    """One table: its header and rows. Several: one line per figure (tableau, ligne, colonne, valeur), as the
+    SPASER report's CSV."""
     if len(tables) == 1:
-        writer.writerow(tables[0].headers)
-        writer.writerows([[plain(v) for v in row] for row in tables[0].rows])
-    else:
-        writer.writerow(["tableau", "ligne", "colonne", "valeur"])
-        for table in tables:
-            for row in table.rows:
-                for header, value in zip(table.headers[1:], row[1:], strict=False):
-                    writer.writerow([table.title, plain(row[0]), header, plain(value)])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+        return shared.csv_bytes(tables[0].headers, ([plain(v) for v in row] for row in tables[0].rows))
+    return shared.csv_bytes(
+        ["tableau", "ligne", "colonne", "valeur"],
+        (
+            [table.title, plain(row[0]), header, plain(value)]
+            for table in tables
+            for row in table.rows
+            for header, value in zip(table.headers[1:], row[1:], strict=False)
+        ),
+    )
 
 
 def xlsx_bytes(tables: list[Table]) -> bytes:
-    from openpyxl import Workbook  # imported here: only downloads need it
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    used: set[str] = set()
-    for table in tables:
-        name = re.sub(r"[\[\]:*?/\\']", "", table.title)[:31] or "Tableau"
-        while name in used:
-            name = name[:28] + f"-{len(used):02d}"
-        used.add(name)
-        sheet = workbook.create_sheet(name)
-        sheet.append(table.headers)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in table.rows:
-            sheet.append([plain(v) for v in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return shared.xlsx_bytes(
+        [
+            shared.Sheet(table.title, [table.headers, *([plain(v) for v in row] for row in table.rows)])
+            for table in tables
+        ]
+    )
 
 
 def download(tables: Table | list[Table], fmt: str, basename: str) -> HttpResponse:
     chosen = tables if isinstance(tables, list) else [tables]
     safe = re.sub(r"[^0-9A-Za-z]+", "-", basename).strip("-").lower()
     if fmt == "xlsx":
-        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        return attachment(xlsx_bytes(chosen), content_type, f"{safe}.xlsx")
-    return attachment(csv_bytes(chosen), "text/csv; charset=utf-8", f"{safe}.csv")
+        return attachment(xlsx_bytes(chosen), shared.XLSX_CONTENT_TYPE, f"{safe}.xlsx")
+    return attachment(csv_bytes(chosen), shared.CSV_CONTENT_TYPE, f"{safe}.csv")
 
 
 # --- tables ----------------------------------------------------------------------------------------------

@@ -11,7 +11,8 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
-from essaim.accounts.perms import _memberships, is_facilitator
+from essaim.accounts.acting import memberships_by_organisation
+from essaim.accounts.perms import is_facilitator
 
 from .models import (
     Contract,
@@ -30,7 +31,7 @@ REMINDER_DAY = 10
 
 
 def organisation_ids(user: Any) -> list[int]:
-    return list(_memberships(user))
+    return list(memberships_by_organisation(user))
 
 
 def contracts_visible_to(user: Any) -> QuerySet[Contract]:

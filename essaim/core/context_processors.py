@@ -20,7 +20,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     return {
         "main_navigation": [
             {"url": url, "label": label, "current": current.startswith(url)}
-            for url, label, public in available_entries()
-            if public or authenticated
+            for url, label, public, rule in available_entries()
+            if (public or authenticated) and (not rule or request.user.has_perm(rule))
         ]
     }

@@ -7,8 +7,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils import timezone
+from django.utils.formats import date_format
 from playwright.sync_api import Page, expect
 
 from essaim.clauses import links

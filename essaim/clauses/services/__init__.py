@@ -46,6 +46,7 @@ from .participants import (
     pathway_record,
 )
 from .privacy import identities_due, identities_purge, participant_erase, retention_years
+from .reminders import declarants, monthly_links_send, reminders_send
 
 __all__ = [
     "ClauseError",
@@ -66,6 +67,7 @@ __all__ = [
     "contract_party_add",
     "contract_party_remove",
     "contract_update",
+    "declarants",
     "declaration_correct",
     "declaration_import",
     "eligibility_validate",
@@ -76,12 +78,14 @@ __all__ = [
     "identity_save",
     "mission_create",
     "mission_set_modality",
+    "monthly_links_send",
     "next_reference",
     "organisation_for_siret",
     "participant_create",
     "participant_erase",
     "participant_update",
     "pathway_record",
+    "reminders_send",
     "retention_years",
     "statement_mark_sent",
     "statement_submit",
