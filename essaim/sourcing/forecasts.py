@@ -14,6 +14,8 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -22,6 +24,7 @@ from django.utils import timezone
 
 from essaim.accounts.models import Organisation
 from essaim.core.audit import log_action
+from essaim.core.db_rules import database_errors, without_nul
 from essaim.core.errors import DomainError
 from essaim.directory.models import Sector
 from essaim.directory.search.analysis import normalise
@@ -30,6 +33,10 @@ from .models import ForecastImport, Need, PurchaseForecast
 from .selectors import place_name
 
 MAX_ROWS = 2000
+MAX_READ_ROWS = 20 * MAX_ROWS  # rows read, empty ones included: they cost as much to read
+MAX_COLUMNS = 50
+# A 2,000-row plan is a few MB once decompressed; a crafted 2 MB XLSX can expand to gigabytes.
+MAX_XLSX_EXPANDED_MB = 30
 COLUMNS = ("objet", "annee", "trimestre", "secteur", "lieu", "tranche", "procedure", "reference")
 REQUIRED = ("objet", "annee", "trimestre", "secteur", "tranche", "procedure")
 
@@ -112,39 +119,77 @@ def _key(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", normalise(text))
 
 
+def _xlsx_rows(raw: bytes) -> Iterator[list[str]]:
+    """The first sheet's rows, streamed (openpyxl read-only), after checking what the archive expands to."""
+    if not raw.startswith(b"PK\x03\x04"):
+        raise ForecastError("Ce fichier n'est pas un classeur XLSX.", field="file")
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            expanded = sum(member.file_size for member in archive.infolist())
+    except zipfile.BadZipFile as error:
+        raise ForecastError("Classeur XLSX illisible.", field="file") from error
+    if expanded > MAX_XLSX_EXPANDED_MB * 1024 * 1024:
+        raise ForecastError(
+            f"Ce classeur décompressé dépasse {MAX_XLSX_EXPANDED_MB} Mo : un plan d'achat de {MAX_ROWS} lignes "
+            "n'en demande pas tant. Enregistrez seulement le tableau du plan (CSV ou XLSX).",
+            field="file",
+        )
+    from openpyxl import load_workbook  # imported here: openpyxl takes about 0.5 s to load
+
+    try:
+        workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+        # Declared sizes may lie: the row and column caps stop the reading itself (read_rows).
+        for row in sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS):
+            yield ["" if v is None else str(v).strip() for v in row]
+    except ForecastError:
+        raise
+    except Exception as error:  # openpyxl and zipfile raise many kinds of errors on a broken file
+        raise ForecastError("Classeur XLSX illisible.", field="file") from error
+
+
+def _csv_rows(raw: bytes) -> Iterator[list[str]]:
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ForecastError("Le fichier CSV doit être encodé en UTF-8.", field="file") from error
+    first = text.split("\n", 1)[0]
+    dialect = ";" if first.count(";") >= first.count(",") else ","
+    for row in csv.reader(io.StringIO(text), delimiter=dialect):
+        yield [cell.strip() for cell in row[:MAX_COLUMNS]]
+
+
 def read_rows(filename: str, stream: IO[bytes]) -> list[dict[str, str]]:
-    """The rows of a CSV (UTF-8, `;` or `,`) or XLSX file as dicts keyed by normalised column names."""
+    """The rows of a CSV (UTF-8, `;` or `,`) or XLSX file as dicts keyed by normalised column names.
+
+    Read as a stream: the caps (MAX_ROWS filled rows, MAX_READ_ROWS rows in all, MAX_COLUMNS columns, and
+    for XLSX what the archive expands to) stop the reading as soon as they are reached."""
     raw = stream.read()
     if filename.lower().endswith(".xlsx"):
-        if not raw.startswith(b"PK\x03\x04"):
-            raise ForecastError("Ce fichier n'est pas un classeur XLSX.", field="file")
-        from openpyxl import load_workbook  # imported here: openpyxl takes about 0.5 s to load
-
-        try:
-            sheet = load_workbook(io.BytesIO(raw), read_only=True, data_only=True).worksheets[0]
-        except Exception as error:  # openpyxl raises many kinds of errors on a broken file
-            raise ForecastError("Classeur XLSX illisible.", field="file") from error
-        table = [
-            ["" if v is None else str(v).strip() for v in row] for row in sheet.iter_rows(values_only=True)
-        ]
+        rows = _xlsx_rows(raw)
     elif filename.lower().endswith(".csv"):
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise ForecastError("Le fichier CSV doit être encodé en UTF-8.", field="file") from error
-        dialect = ";" if text.split("\n", 1)[0].count(";") >= text.split("\n", 1)[0].count(",") else ","
-        table = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), delimiter=dialect)]
+        rows = _csv_rows(raw)
     else:
         raise ForecastError("Importez un fichier CSV ou XLSX.", field="file")
-    table = [row for row in table if any(row)]
+    table: list[list[str]] = []
+    for read, row in enumerate(rows, start=1):
+        if read > MAX_READ_ROWS:
+            raise ForecastError(
+                f"Au plus {MAX_READ_ROWS} lignes lues par import (lignes vides comprises) : "
+                "supprimez les lignes vides en fin de tableau.",
+                field="file",
+            )
+        if not any(row):
+            continue
+        table.append(row)
+        if len(table) - 1 > MAX_ROWS:
+            raise ForecastError(f"Au plus {MAX_ROWS} lignes par import.", field="file")
     if not table:
         raise ForecastError("Le fichier est vide.", field="file")
     header = [_key(h) for h in table[0]]
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise ForecastError(f"Colonnes manquantes : {', '.join(missing)}.", field="file")
-    if len(table) - 1 > MAX_ROWS:
-        raise ForecastError(f"Au plus {MAX_ROWS} lignes par import.", field="file")
     return [dict(zip(header, row + [""] * (len(header) - len(row)), strict=False)) for row in table[1:]]
 
 
@@ -220,6 +265,12 @@ def forecast_import(
         if data is None:
             report.rejected.append({"line": line, "row": row, "reasons": reasons})
             continue
+        values = _values(data)
+        # The check applies every rule the database applies, so that it reports what the commit will do.
+        problems = database_errors(PurchaseForecast(buyer=buyer, **values))
+        if problems:
+            report.rejected.append({"line": line, "row": row, "reasons": problems})
+            continue
         if data.reference:
             seen.add(data.reference)
         existing = (
@@ -227,7 +278,6 @@ def forecast_import(
             if data.reference
             else None
         )
-        values = _values(data)
         if existing is None:
             report.created += 1
             if commit:
@@ -253,7 +303,7 @@ def forecast_import(
         created_count=report.created,
         updated_count=report.updated,
         unchanged_count=report.unchanged,
-        rejected=report.rejected,
+        rejected=without_nul(report.rejected),
     )
     log_action(
         actor=actor,
