@@ -208,7 +208,7 @@ def main() -> int:
         for port in PORTS
     ]
     processes.append(
-        subprocess.Popen([str(BIN / "essaim"), "db_worker"], env=env, cwd=ROOT, stdout=log, stderr=log)  # noqa: S603
+        subprocess.Popen([str(BIN / "essaim"), "worker"], env=env, cwd=ROOT, stdout=log, stderr=log)  # noqa: S603
     )
     try:
         for url in instances:

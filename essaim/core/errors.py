@@ -18,3 +18,7 @@ class PermissionDeniedError(DomainError):
 
 class NotFoundError(DomainError):
     default_message = "Cet élément n'existe pas ou n'est plus disponible."
+
+
+class BackupError(DomainError):
+    """A backup that cannot be made or restored (`essaim backup` / `essaim restore`); says what to do."""
