@@ -14,6 +14,7 @@ from essaim.accounts.models import Invitation, Membership, Organisation, User, h
 from essaim.accounts.services import api_token_create
 from tests.accounts.factories import BuyerFactory, MemberFactory, OrganisationFactory
 from tests.browser_support import chromium, page  # noqa: F401  (fixtures for browser tests)
+from tests.mail_support import flaky_smtp  # noqa: F401  (fixture: an SMTP server that fails on demand)
 from tests.territory_support import make_small_territory
 
 ROLES = (

@@ -6,7 +6,11 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.urls import reverse
+
+from essaim.core.links import absolute_url
+from essaim.core.mail import send_mail
 
 from .models import Membership, User
 
@@ -20,6 +24,26 @@ class EmailAuthenticationForm(AuthenticationForm):
         "invalid_login": "Adresse électronique ou mot de passe incorrect.",
         "inactive": "Ce compte est désactivé.",
     }
+
+
+class EmailPasswordResetForm(PasswordResetForm):
+    """Django's reset form, with its email sent the one way (`core.mail`, link on `ESSAIM_SITE_URL`)."""
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        path = reverse("accounts:password_reset_confirm", args=[context["uid"], context["token"]])
+        send_mail(
+            template="accounts/emails/password_reset",
+            to=[to_email],
+            context={"email": context["email"], "reset_url": absolute_url(path)},
+        )
 
 
 class InvitationForm(forms.Form):

@@ -9,6 +9,14 @@ from essaim.core.home import KeyFigure
 from .models import Invitation, Membership, Organisation
 
 
+def member_emails(organisation_id: int, *, admins_only: bool = False) -> list[str]:
+    """The addresses of an organisation's active members (or administrators), sorted: who its emails go to."""
+    members = Membership.objects.filter(organisation_id=organisation_id, user__is_active=True)
+    if admins_only:
+        members = members.filter(role=Membership.Role.ADMIN)
+    return sorted(members.values_list("user__email", flat=True))
+
+
 def organisation_with_members(organisation_id: int) -> Organisation:
     return (
         Organisation.objects.select_related("commune")

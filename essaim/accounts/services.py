@@ -5,18 +5,18 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from essaim.core.audit import log_action
 from essaim.core.errors import DomainError
+from essaim.core.links import absolute_url
+from essaim.core.mail import send_mail
 
 from .models import ApiToken, Invitation, Membership, Organisation, User, hash_token
 from .validators import clean_siren, clean_siret
@@ -168,10 +168,8 @@ def membership_remove(*, actor: User, membership: Membership) -> None:
 
 
 @transaction.atomic
-def invitation_create(
-    *, actor: User, organisation: Organisation, email: str, role: str, accept_url_builder: Any
-) -> Invitation:
-    """Invite `email` to `organisation`. `accept_url_builder(token)` makes the absolute link for the email."""
+def invitation_create(*, actor: User, organisation: Organisation, email: str, role: str) -> Invitation:
+    """Invite `email` to `organisation`: the email holds the link that accepts (the raw token, never stored)."""
     email = email.strip().lower()
     if role not in Membership.Role.values:
         raise AccountError("Rôle inconnu.", field="role")
@@ -198,15 +196,15 @@ def invitation_create(
         organisation_id=organisation.pk,
         data={"email": email, "role": role},
     )
-    context = {
-        "invitation": invitation,
-        "accept_url": accept_url_builder(raw),
-        "brand": settings.ESSAIM_BRAND,
-        "inviter": actor,
-    }
-    subject = f"Invitation à rejoindre {organisation.name} sur {settings.ESSAIM_BRAND['short_name']}"
-    body = render_to_string("accounts/emails/invitation.txt", context)
-    transaction.on_commit(lambda: send_mail(subject, body, None, [email]))
+    send_mail(
+        template="accounts/emails/invitation",
+        to=[email],
+        context={
+            "invitation": invitation,
+            "accept_url": absolute_url(reverse("accounts:invitation_accept", args=[raw])),
+            "inviter": actor,
+        },
+    )
     return invitation
 
 

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from . import views
-from .forms import EmailAuthenticationForm
+from .forms import EmailAuthenticationForm, EmailPasswordResetForm
 
 app_name = "accounts"
 
@@ -21,8 +21,7 @@ urlpatterns = [
         "mot-de-passe/oubli/",
         auth_views.PasswordResetView.as_view(
             template_name="accounts/password_reset.html",
-            email_template_name="accounts/emails/password_reset.txt",
-            subject_template_name="accounts/emails/password_reset_subject.txt",
+            form_class=EmailPasswordResetForm,
             success_url=reverse_lazy("accounts:password_reset_done"),
         ),
         name="password_reset",

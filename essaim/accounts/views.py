@@ -56,9 +56,6 @@ def organisation_invite(request: HttpRequest, pk: int) -> HttpResponse:
                 organisation=organisation,
                 email=form.cleaned_data["email"],
                 role=form.cleaned_data["role"],
-                accept_url_builder=lambda token: request.build_absolute_uri(
-                    reverse("accounts:invitation_accept", args=[token])
-                ),
             )
         except DomainError as error:
             report_domain_error(request, error, form)

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
+from essaim.core.links import site_url
+
 from .models import Event, Meeting, Registration
 
 PRODID = "-//Essaim//Evenements//FR"
+CALENDAR_MIMETYPE = "text/calendar; method=PUBLISH"  # as an email attachment (an invitation)
 
 
 def _calendar(method: str = "PUBLISH") -> Calendar:
@@ -40,9 +43,7 @@ def _component(
 
 
 def _domain() -> str:
-    return (
-        settings.ALLOWED_HOSTS[0] if settings.ALLOWED_HOSTS and settings.ALLOWED_HOSTS[0] != "*" else "essaim"
-    )
+    return urlsplit(site_url()).hostname or "essaim"
 
 
 def event_location(event: Event) -> str:

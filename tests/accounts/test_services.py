@@ -13,10 +13,6 @@ from essaim.core.models import AuditLog
 from tests.accounts.factories import BuyerFactory, UserFactory
 
 
-def url_for(token: str) -> str:
-    return f"https://essaim.test/compte/invitation/{token}/"
-
-
 def raw_token_from_outbox() -> str:
     body = mail.outbox[-1].body
     return body.split("/compte/invitation/")[1].split("/")[0]
@@ -64,7 +60,6 @@ class TestInvitations:
                 organisation=organisation,
                 email="Nouvelle@Exemple.FR",
                 role="admin",
-                accept_url_builder=url_for,
             )
         assert invitation.email == "nouvelle@exemple.fr"
         assert len(mail.outbox) == 1 and mail.outbox[0].to == ["nouvelle@exemple.fr"]
@@ -87,7 +82,6 @@ class TestInvitations:
                 organisation=organisation,
                 email="a@exemple.fr",
                 role="member",
-                accept_url_builder=url_for,
             )
         raw = raw_token_from_outbox()
         Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
@@ -107,7 +101,6 @@ class TestInvitations:
                 organisation=organisation,
                 email="b@exemple.fr",
                 role="member",
-                accept_url_builder=url_for,
             )
         intruder = UserFactory(email="intrus@exemple.fr")
         with pytest.raises(DomainError, match="b@exemple.fr"):
@@ -124,7 +117,6 @@ class TestInvitations:
                 organisation=organisation,
                 email="DEJA@exemple.fr",
                 role="member",
-                accept_url_builder=url_for,
             )
 
 

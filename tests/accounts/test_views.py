@@ -29,8 +29,11 @@ def test_login_with_email_then_reach_the_dashboard(client, world):
 
 
 @pytest.mark.django_db
-def test_password_reset_sends_a_link_that_sets_a_new_password(client, world):
-    client.post(reverse("accounts:password_reset"), {"email": "acheteur@exemple.fr"})
+def test_password_reset_sends_a_link_that_sets_a_new_password(
+    client, world, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:password_reset"), {"email": "acheteur@exemple.fr"})
     assert len(mail.outbox) == 1
     link = next(line for line in mail.outbox[0].body.splitlines() if "/mot-de-passe/nouveau/" in line)
     path = "/" + link.split("://", 1)[1].split("/", 1)[1]

@@ -3,40 +3,15 @@ retried after an SMTP failure that never reaches the person who made the request
 
 from __future__ import annotations
 
-import smtplib
-
 import pytest
 from django.core import mail
-from django.core.mail.backends.locmem import EmailBackend
 from django.db import transaction
-from django.test import override_settings
 from django.urls import reverse
 
 from essaim.core.mail import MAX_ATTEMPTS, Attachment, send_mail
 from essaim.core.models import ContactMessage
 
 pytestmark = pytest.mark.django_db
-
-
-class FlakyBackend(EmailBackend):
-    """An SMTP server that refuses the next `failures` messages, then accepts (into the test outbox)."""
-
-    failures = 0
-    tries = 0
-
-    def send_messages(self, messages):
-        FlakyBackend.tries += 1
-        if FlakyBackend.failures > 0:
-            FlakyBackend.failures -= 1
-            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
-        return super().send_messages(messages)
-
-
-@pytest.fixture
-def flaky_smtp():
-    FlakyBackend.failures, FlakyBackend.tries = 0, 0
-    with override_settings(EMAIL_BACKEND="tests.core.test_mail.FlakyBackend"):
-        yield FlakyBackend
 
 
 def _contact(client, **fields: str):

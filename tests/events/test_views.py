@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
@@ -30,6 +31,23 @@ def test_registering_from_the_page_confirms_and_shows_the_registration(client_as
     assert registration.status == "confirmee"
     page = client.get(response["Location"]).content.decode()
     assert "Confirmée" in page and "Annuler l'inscription" in page
+
+
+def test_an_smtp_outage_does_not_break_a_registration_and_the_email_goes_out_on_retry(
+    client_as, world, flaky_smtp, django_capture_on_commit_callbacks
+):
+    event = meeting_event()
+    flaky_smtp.failures = 1  # the SMTP server is down at the moment of the registration
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_as("buyer_admin").post(
+            reverse("events:event_register", args=[event.pk]),
+            {"organisation": world.buyer_org.pk, "role": "acheteur"},
+        )
+    assert response.status_code == 302
+    assert Registration.objects.get(event=event, user=world.users["buyer_admin"]).status == "confirmee"
+    assert flaky_smtp.tries == 2
+    [message] = mail.outbox
+    assert message.to == [world.users["buyer_admin"].email] and message.attachments[0][0] == "invitation.ics"
 
 
 def test_a_wrong_role_is_shown_next_to_the_field(client_as, world):

@@ -1,7 +1,7 @@
 """Every write of the cooperation capability. Keyword-only, atomic, audited; emails sent after commit.
 
 One module per family of writes (working groups, pooling, support offers); every public name is importable
-from `essaim.cooperation.services`. `acting` and `mail` hold what they share.
+from `essaim.cooperation.services`. `acting` holds what they share; emails go through `essaim.core.mail`.
 """
 
 from .errors import (

@@ -6,11 +6,15 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from essaim.accounts.models import Organisation
+from essaim.accounts.selectors import member_emails
 from essaim.core.audit import log_action, save_changes
 from essaim.core.idempotency import remember_object, replayed_object
+from essaim.core.links import absolute_url
+from essaim.core.mail import send_mail
 from essaim.territory.models import Commune
 
 from ..matching import Offered, Wanted, offer_matches
@@ -21,7 +25,6 @@ from ..models import (
 )
 from .acting import acting_user, require_organisation
 from .errors import BookingConflictError, CooperationError
-from .mail import emails_of, mail_after_commit
 
 RESOURCE_EDITABLE_FIELDS = (
     "kind",
@@ -162,26 +165,18 @@ def resource_request_publish(
         organisation_id=organisation.pk,
         data={"matches": [r.pk for r in matched]},
     )
-    mails = []
     if matched:
-        listing = "\n".join(f"- {r.title} ({r.owner})" for r in matched)
-        mails.append(
-            (
-                "Des ressources partagées correspondent à votre demande",
-                f"Votre demande « {request.get_kind_display()} » correspond à :\n{listing}\n\n"
-                "Réservez depuis la page de chaque ressource.",
-                emails_of(organisation),
-            )
+        send_mail(
+            template="cooperation/emails/request_matched",
+            to=member_emails(organisation.pk),
+            context={"request": request, "resources": [(r, _resource_link(r)) for r in matched]},
         )
     for resource in matched:
-        mails.append(
-            (
-                f"Une demande correspond à votre ressource « {resource.title} »",
-                f"{organisation} cherche : {description}\nDu {starts_on:%d/%m/%Y} au {ends_on:%d/%m/%Y}.",
-                emails_of(resource.owner),
-            )
+        send_mail(
+            template="cooperation/emails/resource_wanted",
+            to=member_emails(resource.owner_id),
+            context={"request": request, "resource": resource, "link": _resource_link(resource)},
         )
-    mail_after_commit(mails)
     return request
 
 
@@ -224,16 +219,10 @@ def booking_request(
     log_action(
         actor=actor, action="cooperation.booking.requested", target=booking, organisation_id=organisation.pk
     )
-    mail_after_commit(
-        [
-            (
-                f"Demande de réservation : {resource.title}",
-                f"{organisation} souhaite réserver « {resource.title} » du "
-                f"{timezone.localtime(starts_at):%d/%m/%Y %H:%M} au {timezone.localtime(ends_at):%d/%m/%Y %H:%M}."
-                f"\n\n{message}\n\nAcceptez ou refusez la demande depuis la page de la ressource.",
-                emails_of(resource.owner),
-            )
-        ]
+    send_mail(
+        template="cooperation/emails/booking_requested",
+        to=member_emails(resource.owner_id),
+        context={"booking": booking, "link": _booking_link(booking)},
     )
     return booking
 
@@ -291,18 +280,7 @@ def booking_accept(*, actor: Any, booking: Booking) -> Booking:
         target=booking,
         organisation_id=booking.resource.owner_id,
     )
-    mail_after_commit(
-        [
-            (
-                f"Réservation acceptée : {booking.resource.title}",
-                f"{booking.resource.owner} a accepté votre réservation de « {booking.resource.title} » du "
-                f"{timezone.localtime(booking.starts_at):%d/%m/%Y %H:%M} au "
-                f"{timezone.localtime(booking.ends_at):%d/%m/%Y %H:%M}.\n"
-                "La convention de mise à disposition est téléchargeable depuis la page de la réservation.",
-                emails_of(booking.requester),
-            )
-        ]
-    )
+    _tell_requester(booking, accepted=True)
     return booking
 
 
@@ -317,15 +295,7 @@ def booking_decline(*, actor: Any, booking: Booking) -> Booking:
         target=booking,
         organisation_id=booking.resource.owner_id,
     )
-    mail_after_commit(
-        [
-            (
-                f"Réservation refusée : {booking.resource.title}",
-                f"{booking.resource.owner} n'a pas pu accepter votre demande de réservation.",
-                emails_of(booking.requester),
-            )
-        ]
-    )
+    _tell_requester(booking, accepted=False)
     return booking
 
 
@@ -338,3 +308,19 @@ def booking_cancel(*, actor: Any, booking: Booking) -> Booking:
     booking.save(update_fields=["status", "updated_at"])
     log_action(actor=actor, action="cooperation.booking.cancelled", target=booking)
     return booking
+
+
+def _resource_link(resource: Resource) -> str:
+    return absolute_url(reverse("cooperation:resource_detail", args=[resource.pk]))
+
+
+def _booking_link(booking: Booking) -> str:
+    return absolute_url(reverse("cooperation:booking_detail", args=[booking.pk]))
+
+
+def _tell_requester(booking: Booking, *, accepted: bool) -> None:
+    send_mail(
+        template="cooperation/emails/booking_decided",
+        to=member_emails(booking.requester_id),
+        context={"booking": booking, "accepted": accepted, "link": _booking_link(booking)},
+    )

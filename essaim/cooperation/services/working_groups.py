@@ -9,12 +9,16 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from essaim.accounts.models import Organisation
+from essaim.accounts.selectors import member_emails
 from essaim.core.audit import log_action, save_changes
 from essaim.core.errors import PermissionDeniedError
 from essaim.core.idempotency import remember_object, replayed_object
+from essaim.core.links import absolute_url
+from essaim.core.mail import send_mail
 from essaim.territory.models import Perimeter
 
 from .. import documents
@@ -29,7 +33,6 @@ from ..models import (
 )
 from .acting import acting_user, require_organisation
 from .errors import PRIVATE_GROUP_NOT_OPEN, CooperationError
-from .mail import emails_of, mail_after_commit
 
 
 def _check_privacy(*, access: str, is_private: bool) -> None:
@@ -136,22 +139,18 @@ def group_join(
         organisation_id=organisation.pk,
     )
     if status == GroupMember.Status.PENDING:
-        recipients = [
-            email
-            for coordinator in group.members.filter(
-                role=GroupMember.Role.COORDINATOR, status=GroupMember.Status.ACTIVE
-            ).select_related("organisation")
-            for email in emails_of(coordinator.organisation)
-        ]
-        mail_after_commit(
-            [
-                (
-                    f"Demande d'adhésion au groupe « {group.name} »",
-                    f"{organisation} demande à rejoindre le groupe « {group.name} ».\n\n{message}\n\n"
-                    "Vous pouvez accepter ou refuser la demande depuis la page du groupe.",
-                    recipients,
-                )
-            ]
+        coordinators = group.members.filter(
+            role=GroupMember.Role.COORDINATOR, status=GroupMember.Status.ACTIVE
+        )
+        send_mail(
+            template="cooperation/emails/join_requested",
+            to=[e for c in coordinators for e in member_emails(c.organisation_id)],
+            context={
+                "group": group,
+                "organisation": organisation,
+                "message": message,
+                "link": absolute_url(reverse("cooperation:group_detail", args=[group.pk])),
+            },
         )
     return member
 
@@ -173,15 +172,15 @@ def group_member_decide(*, actor: Any, member: GroupMember, approve: bool) -> Gr
         target=member.group,
         organisation_id=member.organisation_id,
     )
-    verdict = "acceptée" if approve else "refusée"
-    mail_after_commit(
-        [
-            (
-                f"Votre demande d'adhésion au groupe « {member.group.name} » est {verdict}",
-                f"La demande de {member.organisation} pour rejoindre « {member.group.name} » a été {verdict}.",
-                emails_of(member.organisation),
-            )
-        ]
+    send_mail(
+        template="cooperation/emails/join_decided",
+        to=member_emails(member.organisation_id),
+        context={
+            "group": member.group,
+            "organisation": member.organisation,
+            "approved": approve,
+            "link": absolute_url(reverse("cooperation:group_detail", args=[member.group_id])),
+        },
     )
     return member
 

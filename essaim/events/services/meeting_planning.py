@@ -9,18 +9,16 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F, Q
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from essaim.core.audit import log_action
+from essaim.core.mail import Attachment, send_mail
 from essaim.sourcing.collaborations import CollaborationSource, collaboration_record
 
 from .. import scheduling
-from ..calendar import agenda_calendar
+from ..calendar import CALENDAR_MIMETYPE, agenda_calendar
 from ..models import Event, Meeting, MeetingRequest, Registration, Role
 from .errors import EventError
 
@@ -232,7 +230,7 @@ def _notify_agenda_changes(event: Event) -> int:
         registration.save(update_fields=["agenda_signature", "updated_at"])
         notified.append((registration.pk, first_time))
     for pk, first_time in notified:
-        transaction.on_commit(lambda pk=pk, first=first_time: _send_agenda_email(pk, first_time=first))
+        _agenda_email(pk, first_time=first_time)
     return len(notified)
 
 
@@ -248,7 +246,7 @@ def agendas_publish(*, actor: Any, event: Event) -> int:
     return notified
 
 
-def _send_agenda_email(registration_id: int, *, first_time: bool) -> None:
+def _agenda_email(registration_id: int, *, first_time: bool) -> None:
     registration = Registration.objects.select_related("event", "event__commune", "user", "organisation").get(
         pk=registration_id
     )
@@ -264,16 +262,13 @@ def _send_agenda_email(registration_id: int, *, first_time: bool) -> None:
         "first_time": first_time,
         "rows": [(event.slot_label(m.slot), m.table, m.other(registration)) for m in meetings],
     }
-    subject = f"{'Votre agenda' if first_time else 'Votre agenda a changé'} : {event.title}"
-    message = EmailMessage(
-        subject=subject,
-        body=render_to_string("events/emails/agenda.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
+    ics = agenda_calendar(registration, meetings) if meetings else None
+    send_mail(
+        template="events/emails/agenda",
         to=[registration.user.email],
+        context=context,
+        attachments=[Attachment("agenda.ics", ics, CALENDAR_MIMETYPE)] if ics else [],
     )
-    if meetings:
-        message.attach("agenda.ics", agenda_calendar(registration, meetings), "text/calendar; method=PUBLISH")
-    message.send()
 
 
 @transaction.atomic

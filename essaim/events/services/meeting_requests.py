@@ -7,16 +7,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from essaim.core.audit import log_action
 from essaim.core.links import absolute_url
+from essaim.core.mail import send_mail
 
 from ..models import Event, MeetingRequest, Registration, Role
 from .errors import EventError
@@ -92,8 +90,7 @@ def meeting_request_create(
         organisation_id=requester.organisation_id,
         data={"recipient": recipient.pk, "priority": priority},
     )
-    request_id = request.pk
-    transaction.on_commit(lambda: _send_request_email(request_id, kind="received"))
+    _request_email(request.pk, kind="received")
     return request
 
 
@@ -117,8 +114,7 @@ def meeting_request_decide(*, actor: Any, request: MeetingRequest, accept: bool)
         data={"event": request.event_id},
     )
     if request.status != previous:
-        request_id, kind = request.pk, "accepted" if accept else "declined"
-        transaction.on_commit(lambda: _send_request_email(request_id, kind=kind))
+        _request_email(request.pk, kind="accepted" if accept else "declined")
     return request
 
 
@@ -153,14 +149,7 @@ def meeting_force(*, actor: Any, requester: Registration, recipient: Registratio
     return request
 
 
-_SUBJECTS = {
-    "received": "Demande de rendez-vous de {org} : {event}",
-    "accepted": "{org} a accepté votre demande de rendez-vous : {event}",
-    "declined": "{org} a décliné votre demande de rendez-vous : {event}",
-}
-
-
-def _send_request_email(request_id: int, *, kind: str) -> None:
+def _request_email(request_id: int, *, kind: str) -> None:
     """`received` goes to the recipient; `accepted` and `declined` go to the requester."""
     request = MeetingRequest.objects.select_related(
         "event", "requester__user", "requester__organisation", "recipient__user", "recipient__organisation"
@@ -178,9 +167,4 @@ def _send_request_email(request_id: int, *, kind: str) -> None:
         "other": other,
         "profile_url": absolute_url(reverse("events:meeting_profile", args=[to.pk])),
     }
-    EmailMessage(
-        subject=_SUBJECTS[kind].format(org=other.organisation.name, event=request.event.title),
-        body=render_to_string("events/emails/meeting_request.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[to.user.email],
-    ).send()
+    send_mail(template="events/emails/meeting_request", to=[to.user.email], context=context)

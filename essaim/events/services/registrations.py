@@ -9,20 +9,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from essaim.accounts.models import Organisation
 from essaim.core.audit import log_action
 from essaim.core.links import absolute_url
+from essaim.core.mail import Attachment, send_mail
 
-from ..calendar import event_calendar
+from ..calendar import CALENDAR_MIMETYPE, event_calendar
 from ..models import Event, MeetingRequest, Registration, Role
 from .errors import EventError
 
@@ -115,8 +113,7 @@ def registration_create(*, actor: Any, event: Event, organisation: Organisation,
                 organisation_id=organisation.pk,
                 data={"event": locked.pk, "role": role},
             )
-            registration_id = registration.pk
-            transaction.on_commit(lambda: _send_registration_email(registration_id))
+            _registration_email(registration.pk)
     except IntegrityError as error:  # the partial unique constraint: a concurrent duplicate
         raise EventError("Vous êtes déjà inscrit à cet événement.") from error
     return registration
@@ -170,8 +167,7 @@ def _promote_waiting_list(*, actor: Any, event: Event) -> list[Registration]:
             organisation_id=waiting.organisation_id,
             data={"event": event.pk},
         )
-        waiting_id = waiting.pk
-        transaction.on_commit(lambda pk=waiting_id: _send_registration_email(pk, promoted=True))
+        _registration_email(waiting.pk, promoted=True)
         promoted.append(waiting)
     return promoted
 
@@ -193,28 +189,25 @@ def registration_check_in(*, actor: Any, registration: Registration) -> Registra
     return registration
 
 
-def _send_registration_email(registration_id: int, *, promoted: bool = False) -> None:
+def _registration_email(registration_id: int, *, promoted: bool = False) -> None:
+    """Confirmation (with the .ics invitation) or waiting list; sent after commit (`core.mail`)."""
     registration = Registration.objects.select_related("event", "event__commune", "user", "organisation").get(
         pk=registration_id
     )
     event = registration.event
     confirmed = registration.status == Registration.Status.CONFIRMED
-    context = {
-        "registration": registration,
-        "event": event,
-        "confirmed": confirmed,
-        "promoted": promoted,
-        "cancel_url": absolute_url(
-            reverse("events:registration_cancel", args=[registration_cancel_token(registration)])
-        ),
-    }
-    subject = f"Inscription confirmée : {event.title}" if confirmed else f"Liste d'attente : {event.title}"
-    message = EmailMessage(
-        subject=subject,
-        body=render_to_string("events/emails/registration.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
+    cancel = reverse("events:registration_cancel", args=[registration_cancel_token(registration)])
+    send_mail(
+        template="events/emails/registration",
         to=[registration.user.email],
+        context={
+            "registration": registration,
+            "event": event,
+            "confirmed": confirmed,
+            "promoted": promoted,
+            "cancel_url": absolute_url(cancel),
+        },
+        attachments=[Attachment("invitation.ics", event_calendar(event), CALENDAR_MIMETYPE)]
+        if confirmed
+        else [],
     )
-    if confirmed:
-        message.attach("invitation.ics", event_calendar(event), "text/calendar; method=PUBLISH")
-    message.send()
