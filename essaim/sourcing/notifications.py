@@ -16,18 +16,16 @@ import logging
 from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from essaim.accounts.models import Membership, User
+from essaim.accounts.selectors import member_emails
 from essaim.core.audit import log_action
 from essaim.core.links import absolute_url
+from essaim.core.mail import send_mail
 from essaim.directory.models import Structure
 
 from . import selectors
@@ -85,13 +83,7 @@ def recipients(structure: Structure) -> list[str]:
         return [structure.email]
     if not structure.organisation_id:
         return []
-    return sorted(
-        User.objects.filter(
-            memberships__organisation_id=structure.organisation_id,
-            memberships__role=Membership.Role.ADMIN,
-            is_active=True,
-        ).values_list("email", flat=True)
-    )
+    return member_emails(structure.organisation_id, admins_only=True)
 
 
 def accepts(structure: Structure, need: Need) -> bool:
@@ -115,28 +107,27 @@ def _unsubscribe_headers(structure: Structure) -> dict[str, str]:
 
 
 def _send(
-    notification: NeedNotification, template: str, subject: str, extra: dict[str, Any] | None = None
+    notification: NeedNotification, template: str, *, queue: bool, extra: dict[str, Any] | None = None
 ) -> None:
     structure = notification.structure
     to = recipients(structure)
     if not to:
         raise ValueError("no recipient")
-    context = {
-        "need": notification.need,
-        "structure": structure,
-        "notification": notification,
-        "link": absolute_url(reverse("sourcing:need_open", args=[need_link_token(notification)])),
-        "unsubscribe": absolute_url(reverse("sourcing:unsubscribe", args=[unsubscribe_token(structure)])),
-        "preferences": absolute_url(reverse("sourcing:preferences")),
-        **(extra or {}),
-    }
-    EmailMessage(
-        subject=subject,
-        body=render_to_string(template, context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
+    send_mail(
+        template=template,
         to=to,
+        context={
+            "need": notification.need,
+            "structure": structure,
+            "notification": notification,
+            "link": absolute_url(reverse("sourcing:need_open", args=[need_link_token(notification)])),
+            "unsubscribe": absolute_url(reverse("sourcing:unsubscribe", args=[unsubscribe_token(structure)])),
+            "preferences": absolute_url(reverse("sourcing:preferences")),
+            **(extra or {}),
+        },
         headers=_unsubscribe_headers(structure),
-    ).send()
+        queue=queue,
+    )
 
 
 # --- batches --------------------------------------------------------------------------------------------
@@ -200,11 +191,8 @@ def send_pending(need_id: int) -> int:
                 continue
             locked.attempts += 1
             try:
-                _send(
-                    notification,
-                    "sourcing/emails/need_published.txt",
-                    f"Un acheteur cherche : {notification.need.title}",
-                )
+                # Sent at once (not queued): this task keeps the row's attempts and sent time itself.
+                _send(notification, "sourcing/emails/need_published", queue=False)
             except Exception:  # the SMTP server or provider failed: keep the row unsent, retry later
                 logger.exception(
                     "Envoi du besoin %s à la structure %s impossible", need_id, locked.structure_id
@@ -260,29 +248,18 @@ def send_reminder(notification_id: int) -> bool:
         or notification.reminders >= notification.need.reminders_sent
     ):
         return False
-    _send(notification, "sourcing/emails/need_reminder.txt", f"Rappel : {notification.need.title}")
+    _send(notification, "sourcing/emails/need_reminder", queue=True)
     NeedNotification.objects.filter(pk=notification_id).update(reminders=notification.need.reminders_sent)
     return True
 
 
 def tell_buyer_of_answer(answer_id: int) -> None:
     answer = NeedAnswer.objects.select_related("need", "organisation").get(pk=answer_id)
-    to = list(
-        User.objects.filter(memberships__organisation_id=answer.need.buyer_id, is_active=True).values_list(
-            "email", flat=True
-        )
+    send_mail(
+        template="sourcing/emails/answer_received",
+        to=member_emails(answer.need.buyer_id),
+        context={"answer": answer, "link": absolute_url(reverse("sourcing:answer_detail", args=[answer.pk]))},
     )
-    if not to:
-        return
-    EmailMessage(
-        subject=f"{answer.organisation.name} a répondu à « {answer.need.title} »",
-        body=render_to_string(
-            "sourcing/emails/answer_received.txt",
-            {"answer": answer, "link": absolute_url(reverse("sourcing:answer_detail", args=[answer.pk]))},
-        ),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=sorted(to),
-    ).send()
 
 
 # --- after the deadline -----------------------------------------------------------------------------------
@@ -302,19 +279,10 @@ def follow_up(need_id: int) -> int:
     )
     sent = 0
     for organisation_id in organisations:
-        to = sorted(
-            User.objects.filter(memberships__organisation_id=organisation_id, is_active=True).values_list(
-                "email", flat=True
-            )
-        )
+        to = member_emails(organisation_id)
         if not to:
             continue
-        EmailMessage(
-            subject=f"Un contrat a-t-il été signé ? « {need.title} »",
-            body=render_to_string("sourcing/emails/follow_up.txt", {"need": need, "link": link}),
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=to,
-        ).send()
+        send_mail(template="sourcing/emails/follow_up", to=to, context={"need": need, "link": link})
         sent += 1
     log_action(actor=None, action="need.follow_up_sent", target=need, organisation_id=need.buyer_id)
     return sent
@@ -376,24 +344,20 @@ def send_digest(preference_id: int, *, now: Any = None) -> bool:
     to = recipients(preference.structure)
     if not (needs or forecasts) or not to:
         return False
-    EmailMessage(
-        subject="Les besoins et prévisions d'achat de la semaine",
-        body=render_to_string(
-            "sourcing/emails/digest.txt",
-            {
-                "structure": preference.structure,
-                "needs": [(n, absolute_url(reverse("sourcing:need_detail", args=[n.pk]))) for n in needs],
-                "forecasts": forecasts,
-                "forecast_link": absolute_url(reverse("sourcing:forecast_list")),
-                "unsubscribe": absolute_url(
-                    reverse("sourcing:unsubscribe", args=[unsubscribe_token(preference.structure)])
-                ),
-            },
-        ),
-        from_email=settings.DEFAULT_FROM_EMAIL,
+    send_mail(
+        template="sourcing/emails/digest",
         to=to,
+        context={
+            "structure": preference.structure,
+            "needs": [(n, absolute_url(reverse("sourcing:need_detail", args=[n.pk]))) for n in needs],
+            "forecasts": forecasts,
+            "forecast_link": absolute_url(reverse("sourcing:forecast_list")),
+            "unsubscribe": absolute_url(
+                reverse("sourcing:unsubscribe", args=[unsubscribe_token(preference.structure)])
+            ),
+        },
         headers=_unsubscribe_headers(preference.structure),
-    ).send()
+    )
     return True
 
 

@@ -109,12 +109,13 @@ def test_forecast_form(client_as, world) -> None:
     assert client_as("supplier").post(reverse("sourcing:forecast_create"), data).status_code == 403
 
 
-def test_digest_command_sends_new_forecasts(world) -> None:
+def test_digest_command_sends_new_forecasts(world, django_capture_on_commit_callbacks) -> None:
     make_small_territory()
     structure = make_toy_structure(email="digest@exemple.fr")
     preference = SupplierPreference.objects.create(structure=structure)
     preference.digest_sectors.set([Sector.objects.get(slug="jeux-jouets")])
     run(world, commit=True)
-    call_command("sourcing_digest", stdout=io.StringIO())
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("sourcing_digest", stdout=io.StringIO())
     assert mail.outbox[-1].to == ["digest@exemple.fr"] and "Jouets des crèches" in mail.outbox[-1].body
     call_command("sourcing_tick", stdout=io.StringIO())

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from essaim.directory.models import Sector
 from essaim.sourcing import notifications, services, tasks
-from essaim.sourcing.models import NeedNotification, SupplierPreference
+from essaim.sourcing.models import Need, NeedNotification, SupplierPreference
 from tests.accounts.factories import OrganisationFactory
 from tests.territory_support import make_small_territory
 
@@ -90,6 +90,19 @@ def test_muted_sectors_and_stopped_structures_are_skipped(
     assert not [m for m in mail.outbox if {"s00@exemple.fr", "s01@exemple.fr"} & set(m.to)]
 
 
+def test_a_need_title_holding_a_newline_still_reaches_every_supplier(
+    world, structures, django_capture_on_commit_callbacks
+) -> None:
+    need = make_need(world.buyer_org)
+    Need.objects.filter(pk=need.pk).update(title="Jouets\r\npour les crèches")
+    need.refresh_from_db()
+    publish(need, django_capture_on_commit_callbacks)
+    assert (
+        NeedNotification.objects.filter(need=need, sent_at__isnull=False).count() == notifications.BATCH_SIZE
+    )
+    assert {m.subject for m in mail.outbox} == {"Un acheteur cherche : Jouets pour les crèches"}
+
+
 def test_one_click_unsubscribe(client, world, structures) -> None:
     token = notifications.unsubscribe_token(structures[0])
     response = client.post(reverse("sourcing:unsubscribe", args=[token]), {"List-Unsubscribe": "One-Click"})
@@ -114,17 +127,18 @@ def test_signed_link_opens_the_need_without_password_and_expires(client, world, 
 
 
 def test_a_failed_email_is_retried_then_given_up(
-    world, structures, django_capture_on_commit_callbacks
+    world, structures, flaky_smtp, django_capture_on_commit_callbacks
 ) -> None:
     need = make_need(world.buyer_org)
-    with mock.patch("essaim.sourcing.notifications.EmailMessage.send", side_effect=OSError("SMTP en panne")):
-        publish(need, django_capture_on_commit_callbacks)
+    flaky_smtp.failures = 1000  # the SMTP server is down
+    publish(need, django_capture_on_commit_callbacks)
     pending = NeedNotification.objects.filter(need=need)
     assert pending.count() == notifications.BATCH_SIZE
     assert set(pending.values_list("attempts", flat=True)) == {notifications.MAX_ATTEMPTS}
     assert not pending.filter(sent_at__isnull=False).exists()
     NeedNotification.objects.filter(need=need).update(attempts=1)
-    assert notifications.send_pending(need.pk) == notifications.BATCH_SIZE  # the server is back
+    flaky_smtp.failures = 0  # the server is back
+    assert notifications.send_pending(need.pk) == notifications.BATCH_SIZE
 
 
 def test_reminders_reach_only_those_who_did_not_answer(
@@ -148,7 +162,9 @@ def test_reminders_reach_only_those_who_did_not_answer(
     assert all(m.subject.startswith("Rappel") for m in mail.outbox)
 
 
-def test_follow_up_after_the_deadline_asks_buyer_and_interested_suppliers_once(world) -> None:
+def test_follow_up_after_the_deadline_asks_buyer_and_interested_suppliers_once(
+    world, django_capture_on_commit_callbacks
+) -> None:
     make_small_territory()
     need = make_need(world.buyer_org, publish=True)
     services.answer_record(
@@ -157,19 +173,23 @@ def test_follow_up_after_the_deadline_asks_buyer_and_interested_suppliers_once(w
     later = timezone.now() + timedelta(days=40)
     assert need.pk in notifications.needs_due(later)[1]
     mail.outbox.clear()
-    assert notifications.follow_up(need.pk) == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        assert notifications.follow_up(need.pk) == 2
     recipients = {address for m in mail.outbox for address in m.to}
     assert {"acheteur@exemple.fr", "contact@rejoue.fr"} <= recipients
     assert "other" not in " ".join(recipients) and "acheteuse@ivry.fr" not in recipients
     assert notifications.follow_up(need.pk) == 0
 
 
-def test_weekly_digest_of_new_needs_and_forecasts(world, structures) -> None:
+def test_weekly_digest_of_new_needs_and_forecasts(
+    world, structures, django_capture_on_commit_callbacks
+) -> None:
     preference = SupplierPreference.objects.create(structure=structures[0])
     preference.digest_sectors.set([Sector.objects.get(slug="jeux-jouets")])
     need = make_need(world.buyer_org, publish=True)
     assert notifications.digest_subscribers() == [preference.pk]
-    assert notifications.send_digest(preference.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert notifications.send_digest(preference.pk)
     assert need.title in mail.outbox[-1].body and mail.outbox[-1].to == ["s00@exemple.fr"]
     assert not notifications.send_digest(preference.pk)  # not twice in a week
 
