@@ -68,7 +68,7 @@ class TestInvitations:
         membership = services.invitation_accept(
             raw_token=raw, full_name="Nadia Nouvelle", password="un-long-mot-2026"
         )
-        assert membership.role == "admin" and membership.organisation == organisation
+        assert membership.role == Membership.Role.ADMIN and membership.organisation == organisation
         assert membership.user.check_password("un-long-mot-2026")
         with pytest.raises(DomainError, match="déjà été acceptée"):
             services.invitation_accept(raw_token=raw, full_name="X", password="un-long-mot-2026")

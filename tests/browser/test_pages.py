@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
+from essaim.privacy.views import DELETED_MESSAGE
 from tests.accounts.factories import MemberFactory
 from tests.browser_support import axe_violations, login_as
 from tests.url_matrix import DOWNLOADS, EXPECTED, OK
@@ -133,7 +134,7 @@ def test_account_deletion_asks_for_the_password_then_signs_out(page: Page, clien
     assert axe_violations(page) == []
     page.get_by_label("Mot de passe").fill("mot-de-passe-solide-2026")
     page.get_by_role("button", name="Supprimer définitivement mon compte").click()
-    expect(page.get_by_role("status")).to_contain_text("Votre compte a été supprimé")
+    expect(page.get_by_role("status")).to_contain_text(DELETED_MESSAGE)
     account_menu = page.get_by_role("navigation", name="Mon compte")
     expect(account_menu.get_by_role("link", name="Se connecter")).to_be_visible()
     assert axe_violations(page) == []

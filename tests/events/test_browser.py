@@ -21,7 +21,10 @@ def test_a_buyer_registers_then_requests_a_meeting(page: Page, client, world) ->
     page.get_by_role("button", name="Confirmer mon inscription").click()
     expect(page.get_by_role("status").first).to_contain_text("Inscription confirmée")
     assert axe_violations(page) == []
-    assert Registration.objects.get(event=event, user=world.users["buyer"]).status == "confirmee"
+    assert (
+        Registration.objects.get(event=event, user=world.users["buyer"]).status
+        == Registration.Status.CONFIRMED
+    )
 
     page.get_by_role("link", name="Profil de rendez-vous et demandes").click()
     page.get_by_label("Ce que je recherche").fill("Jouets de réemploi pour nos crèches")

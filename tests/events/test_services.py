@@ -35,7 +35,7 @@ def test_registration_confirms_until_full_then_waitlists_and_promotes_in_order(
         promoted = services.registration_cancel(actor=people[0], registration=registrations[0])
     assert [r.pk for r in promoted] == [registrations[2].pk]  # the first in the queue, not the second
     assert Registration.objects.confirmed().filter(event=event).count() == 2
-    assert Registration.objects.get(pk=registrations[3].pk).status == "attente"
+    assert Registration.objects.get(pk=registrations[3].pk).status == Registration.Status.WAITLISTED
     assert [m.to for m in mail.outbox] == [[people[2].email]]
     assert "Une place s'est libérée" in mail.outbox[0].body
     assert AuditLog.objects.filter(action="registration.promoted").count() == 1
@@ -48,9 +48,9 @@ def test_capacity_per_role_waitlists_a_role_while_others_still_get_seats():
         MemberFactory(kind=Organisation.Kind.BUYER, admin=True),
     )
     supplier = MemberFactory(kind=Organisation.Kind.SUPPLIER, admin=True)
-    assert register(event, first_buyer).status == "confirmee"
-    assert register(event, second_buyer).status == "attente"
-    assert register(event, supplier).status == "confirmee"
+    assert register(event, first_buyer).status == Registration.Status.CONFIRMED
+    assert register(event, second_buyer).status == Registration.Status.WAITLISTED
+    assert register(event, supplier).status == Registration.Status.CONFIRMED
 
 
 def test_cancelling_a_supplier_does_not_promote_a_buyer_beyond_the_buyers_seats():
@@ -79,7 +79,7 @@ def test_one_active_registration_per_person_but_registering_again_after_cancelli
     with pytest.raises(EventError, match="déjà inscrit"):
         register(event, person)
     services.registration_cancel(actor=person, registration=registration)
-    assert register(event, person).status == "confirmee"
+    assert register(event, person).status == Registration.Status.CONFIRMED
 
 
 def test_registration_closes_and_opens_by_itself_from_the_dates():
@@ -104,7 +104,7 @@ def test_people_register_only_for_their_organisations_and_in_a_role_that_fits_it
         register(event, supplier, organisation=buyer.memberships.first().organisation)
     with pytest.raises(EventError, match="ne peut pas s'inscrire"):
         register(event, supplier, role="acheteur")
-    assert register(event, supplier, role="visiteur").status == "confirmee"
+    assert register(event, supplier, role="visiteur").status == Registration.Status.CONFIRMED
 
 
 def test_confirmation_email_has_an_ics_invitation_and_a_signed_cancel_link(

@@ -28,7 +28,7 @@ def test_registering_from_the_page_confirms_and_shows_the_registration(client_as
     assert response.status_code == 302 and response["Location"] == reverse(
         "events:registration_detail", args=[registration.pk]
     )
-    assert registration.status == "confirmee"
+    assert registration.status == Registration.Status.CONFIRMED
     page = client.get(response["Location"]).content.decode()
     assert "Confirmée" in page and "Annuler l'inscription" in page
 
@@ -66,9 +66,9 @@ def test_cancel_link_works_without_logging_in_and_get_does_not_cancel(client, wo
     registration = register(event, world.users["buyer"], organisation=world.buyer_org)
     url = reverse("events:registration_cancel", args=[services.registration_cancel_token(registration)])
     assert client.get(url).status_code == 200
-    assert Registration.objects.get(pk=registration.pk).status == "confirmee"
+    assert Registration.objects.get(pk=registration.pk).status == Registration.Status.CONFIRMED
     client.post(url)
-    assert Registration.objects.get(pk=registration.pk).status == "annulee"
+    assert Registration.objects.get(pk=registration.pk).status == Registration.Status.CANCELLED
     assert client.get(reverse("events:registration_cancel", args=["faux-jeton"])).status_code == 400
 
 

@@ -18,6 +18,7 @@ from essaim.core.models import AuditLog, ContactMessage
 from essaim.events.models import Registration
 from essaim.privacy.errors import WRONG_PASSWORD
 from essaim.privacy.models import AccountErasure
+from essaim.privacy.services import PSEUDONYM
 from essaim.privacy.views import DELETED_MESSAGE
 from essaim.sourcing.models import NeedAnswer
 from tests.accounts.factories import MemberFactory
@@ -68,12 +69,12 @@ def test_deleting_an_account_keeps_the_records_under_a_pseudonym_and_erases_the_
     assert escape(DELETED_MESSAGE) in response.content.decode()
     erasure = AccountErasure.objects.get()
     supplier.refresh_from_db()
-    assert supplier.full_name == f"Personne supprimée n°{erasure.pk}"
+    assert supplier.full_name == PSEUDONYM.format(number=erasure.pk)
     assert "rejoue" not in supplier.email
     assert not supplier.is_active and not supplier.has_usable_password()
     # The organisations' records stay, under the pseudonym.
     answer.refresh_from_db()
-    assert answer.author == supplier and str(answer.author) == f"Personne supprimée n°{erasure.pk}"
+    assert answer.author == supplier and str(answer.author) == PSEUDONYM.format(number=erasure.pk)
     past_registration.refresh_from_db()
     assert past_registration.status == Registration.Status.CONFIRMED
     # The seat at the event to come goes to the waiting list.

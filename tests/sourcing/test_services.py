@@ -83,7 +83,7 @@ def test_forbidden_transitions_are_refused_in_french(world, start: str, call) ->
 def test_a_draft_can_be_cancelled(world) -> None:
     need = make_need(world.buyer_org)
     services.need_close(actor=None, need=need, outcome=Need.Outcome.CANCELLED)
-    assert need.status == Need.Status.CLOSED and need.outcome == "annule"
+    assert need.status == Need.Status.CLOSED and need.outcome == Need.Outcome.CANCELLED
 
 
 @pytest.mark.parametrize(
@@ -177,7 +177,7 @@ def test_awarding_records_one_collaboration_and_the_survey_does_not_duplicate_it
     )
     services.contract_record(actor=None, need=need, supplier=world.supplier_org, amount=Decimal(120))
     collaboration = Collaboration.objects.get(need=need)
-    assert collaboration.amount == 120 and collaboration.source == "sourcing"
+    assert collaboration.amount == 120 and collaboration.source == Collaboration.Source.SOURCING
 
 
 def test_at_most_two_reminders(world) -> None:
