@@ -8,6 +8,8 @@ AUDIT_FLAGS ?=
 LOCK := $(TOOLS)/bin/uv pip compile --quiet --generate-hashes --universal --python-version 3.11 \
 	--custom-compile-command "make lock" $(LOCK_FLAGS)
 ESSAIM := $(BIN)/essaim
+# `essaim` alone uses the production settings; the demo and the development server use these.
+DEV_ESSAIM := DJANGO_SETTINGS_MODULE=config.settings.dev $(ESSAIM)
 PG_URL ?= postgres://postgres@127.0.0.1:5432/essaim
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -52,10 +54,10 @@ lock: $(TOOLS)/.installed
 demo: demo-setup serve
 
 demo-setup: system-runtime install
-	$(ESSAIM) demo_setup
+	$(DEV_ESSAIM) demo_setup
 
 serve: system-runtime install
-	$(ESSAIM) runserver $(HOST):$(PORT)
+	$(DEV_ESSAIM) runserver $(HOST):$(PORT)
 
 # System packages (scripts/system-packages.sh): installed when missing as root, named with the command to
 # install them otherwise.

@@ -23,6 +23,9 @@ urlpatterns = [
     path("back-office/", admin.site.urls),
 ]
 
+# The French 400 page, whatever middleware refused the request (see essaim.core.views.bad_request).
+handler400 = "essaim.core.views.bad_request"
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

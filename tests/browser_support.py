@@ -42,13 +42,28 @@ def chromium() -> Iterator[Browser]:
         browser.close()
 
 
+# Every page reports what its Content-Security-Policy blocked (a `securitypolicyviolation` event) to the test.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.reportCspViolation(
+    `${event.violatedDirective} blocked ${event.blockedURI || "inline"} on ${event.documentURI}` +
+    (event.sample ? `: ${event.sample}` : ""));
+});
+"""
+
+
 @pytest.fixture
 def page(chromium: Browser, live_server: Any, transactional_db: None) -> Iterator[Page]:
+    """A browser page on the live server; the test fails if any page it opened broke the CSP."""
     context = chromium.new_context(base_url=live_server.url, locale="fr-FR")
+    violations: list[str] = []
+    context.expose_function("reportCspViolation", lambda text: violations.append(text))
+    context.add_init_script(REPORT_CSP_VIOLATIONS)
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
     context.close()
+    assert violations == [], "Content-Security-Policy violations:\n" + "\n".join(violations)
 
 
 def login_as(page: Page, client: Any, user: Any) -> None:

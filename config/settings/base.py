@@ -1,9 +1,11 @@
 """Settings shared by every environment. Everything that differs between machines comes from the environment."""
 
 import os
+from email.utils import getaddresses
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("ESSAIM_VAR_DIR", BASE_DIR / "var"))
@@ -41,6 +43,8 @@ INSTALLED_APPS = [
     "django_filters",
     "rules",
     "axes",
+    "csp",
+    "ninja",  # the API docs page uses the Swagger UI files of django-ninja's static folder, not a CDN
     "django_tasks",
     "django_tasks_db",
     "essaim.core",
@@ -57,6 +61,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that even a response to a refused request (a bad Host header) carries these headers.
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -119,6 +126,11 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     _pg_options = os.environ.get("DATABASE_PG_OPTIONS", "-c jit=off")
     if _pg_options:
         DATABASES["default"].setdefault("OPTIONS", {})["options"] = _pg_options
+    # A database that does not answer fails a request after this many seconds instead of hanging a worker
+    # (libpq's connect_timeout; `?connect_timeout=N` in DATABASE_URL overrides it).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "5"))
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication
@@ -283,11 +295,59 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# Content-Security-Policy (django-csp): every script and stylesheet comes from our own static files; no
+# inline script, no style attribute. The one inline <style> of base.html (the brand colours) carries the
+# request's nonce; the standalone 500 page's by its hash (tests/core/test_security_headers.py checks it).
+ERROR_PAGE_STYLE_HASH = "'sha256-ZD2+CfHFfX9g266SNzuxYQetpOlCsdQoMKyFi1lF0GY='"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, NONCE, ERROR_PAGE_STYLE_HASH],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Permissions-Policy (django-permissions-policy): no page uses these browser features.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+}
+
+# --- Error reporting: every error (a request's 500, a failed background task, a command) goes to stderr,
+# which the supervisor (systemd's journal) keeps, and is mailed to ADMINS, the team the 500 page says is
+# told: `ADMINS="Équipe Essaim <essaim@ville.example>, astreinte@ville.example"`.
+ADMINS = [(name or address, address) for name, address in getaddresses(env_list("ADMINS")) if address]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "formatters": {"plain": {"format": "{asctime} {levelname} {name} {message}", "style": "{"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "mail_admins": {"class": "django.utils.log.AdminEmailHandler", "level": "ERROR"},
+    },
+    "root": {"handlers": ["console", "mail_admins"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        # Django's own handlers would mail the same errors twice; ours (the root's) are enough.
+        "django": {"handlers": [], "level": "NOTSET", "propagate": True},
+        # Bots sending other sites' names in the Host header: they get a 400, the log a line, nobody a mail.
+        "django.security.DisallowedHost": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+    },
 }
 
 NINJA_PAGINATION_PER_PAGE = 50

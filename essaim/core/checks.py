@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.checks import Error, register
+from django.core.checks import Error, Warning, register
 
 from .colors import contrast_ratio
 
@@ -71,3 +71,17 @@ def private_files_stay_private(app_configs: Any, **kwargs: Any) -> list[Error]:
                 )
             ]
     return []
+
+
+@register(deploy=True)
+def someone_is_told_about_errors(app_configs: Any, **kwargs: Any) -> list[Warning]:
+    """The 500 page says the team is told: in production, ADMINS receive every error by mail."""
+    if settings.ADMINS:
+        return []
+    return [
+        Warning(
+            "ADMINS is empty: server errors are only written to the log, nobody is mailed.",
+            hint='Set ADMINS in the environment, e.g. ADMINS="Équipe Essaim <essaim@ville.example>".',
+            id="essaim.W001",
+        )
+    ]

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views import defaults
 
 from .clients import client_ip
 from .forms import ContactForm
@@ -64,3 +66,11 @@ def contact(request: HttpRequest) -> HttpResponse:
             return redirect("core:contact")
         return render(request, "core/contact.html", {"form": form}, status=400)
     return render(request, "core/contact.html", {"form": form})
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django's 400 page (`400.html`), also for a request refused before the authentication middleware ran (a
+    bad Host header, a body over the size limit): the layout then shows it to an anonymous visitor."""
+    if not hasattr(request, "user"):
+        request.user = AnonymousUser()
+    return defaults.bad_request(request, exception)

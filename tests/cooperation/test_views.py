@@ -125,7 +125,7 @@ def test_flows_declared_then_charted_and_exported_as_csv(client_as, world) -> No
     bad = client.post(url, {**data, "reused_t": "20"})
     assert bad.status_code == 400 and "ne peuvent pas dépasser" in bad.content.decode()
     page = client.get(url).content.decode()
-    assert "<svg" in page and "2026 T2" in page and "12,50" in page
+    assert 'src="data:image/svg+xml;base64,' in page and "2026 T2" in page and "12,50" in page
     csv_response = client.get(url, {"format": "csv"})
     assert csv_response["Content-Type"].startswith("text/csv")
     lines = csv_response.content.decode().splitlines()

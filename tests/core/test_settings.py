@@ -12,9 +12,22 @@ from django.test import override_settings
 from essaim.core.checks import brand_colours_are_accessible, pdf_engine_works
 from essaim.core.colors import contrast_ratio
 
+PRODUCTION_ENV = {
+    "DJANGO_SETTINGS_MODULE": "config.settings.prod",
+    "SECRET_KEY": "a-long-random-production-key-for-this-test-only-0123456789",
+    "DATABASE_URL": "postgres://essaim@127.0.0.1:5432/essaim",
+    "ALLOWED_HOSTS": "achats.grandorlyseinebievre.fr",
+    "ESSAIM_SITE_URL": "https://achats.grandorlyseinebievre.fr",
+    "ADMINS": "Équipe Essaim <essaim@grandorlyseinebievre.fr>",
+}
+
+
+def environment_without(*names: str) -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k not in names}
+
 
 def run_essaim(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    environment = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SECRET_KEY")}
+    environment = environment_without("DATABASE_URL", "SECRET_KEY", "DJANGO_SETTINGS_MODULE")
     environment.update(env)
     return subprocess.run(  # noqa: S603
         [sys.executable, "-m", "essaim", *args], capture_output=True, text=True, env=environment, timeout=120
@@ -27,11 +40,7 @@ def test_production_settings_pass_the_deployment_checks() -> None:
         "--deploy",
         "--fail-level",
         "WARNING",
-        DJANGO_SETTINGS_MODULE="config.settings.prod",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        DATABASE_URL="postgres://essaim@127.0.0.1:5432/essaim",
-        ALLOWED_HOSTS="achats.grandorlyseinebievre.fr",
-        ESSAIM_SITE_URL="https://achats.grandorlyseinebievre.fr",
+        **{**PRODUCTION_ENV, "SECRET_KEY": secrets.token_urlsafe(50)},
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -59,6 +68,30 @@ def test_production_refuses_to_start_without_the_site_address() -> None:
     assert "ESSAIM_SITE_URL must be set" in result.stderr
 
 
+def test_essaim_uses_the_production_settings_unless_told_otherwise() -> None:
+    refused = run_essaim("check")
+    assert refused.returncode != 0
+    assert "SECRET_KEY must be set" in refused.stderr and "config.settings.dev" in refused.stderr
+    started = run_essaim(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings; print(settings.SETTINGS_MODULE, settings.DEBUG)",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        DATABASE_URL="postgres://essaim@127.0.0.1:5432/essaim",
+        ESSAIM_SITE_URL="https://achats.grandorlyseinebievre.fr",
+    )
+    assert started.stdout.split() == ["config.settings.prod", "False"], started.stderr
+    demo = run_essaim(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings; print(settings.DEBUG)",
+        DJANGO_SETTINGS_MODULE="config.settings.dev",
+    )
+    assert demo.stdout.split() == ["True"], demo.stderr
+
+
 def test_contrast_ratio_matches_wcag_reference_values() -> None:
     assert contrast_ratio("#000000", "#ffffff") == pytest.approx(21.0)
     assert contrast_ratio("#777777", "#ffffff") == pytest.approx(4.48, abs=0.01)
@@ -78,18 +111,9 @@ def test_our_stylesheet_and_htmx_are_served(client) -> None:
         assert b"".join(response.streaming_content if response.streaming else [response.content])
 
 
-PRODUCTION_ENV = {
-    "DJANGO_SETTINGS_MODULE": "config.settings.prod",
-    "SECRET_KEY": "a-long-random-production-key-for-this-test-only-0123456789",
-    "DATABASE_URL": "postgres://essaim@127.0.0.1:5432/essaim",
-    "ALLOWED_HOSTS": "achats.grandorlyseinebievre.fr",
-    "ESSAIM_SITE_URL": "https://achats.grandorlyseinebievre.fr",
-}
-
-
 def start_wsgi(before: str = "") -> subprocess.CompletedProcess[str]:
     """Load the WSGI application as gunicorn does, in a fresh interpreter (`before` runs first)."""
-    environment = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SECRET_KEY")}
+    environment = environment_without("DATABASE_URL", "SECRET_KEY")
     environment.update(PRODUCTION_ENV)
     return subprocess.run(  # noqa: S603
         [sys.executable, "-c", f"{before}\nimport config.wsgi"],
