@@ -145,7 +145,7 @@ def test_back_office_and_api_docs_keep_to_the_content_security_policy(
     path: str,
     page: Page,
     client,
-    world,  # noqa: ANN001
+    world,
 ) -> None:
     # Pages outside our templates (Django's admin, the API's Swagger UI): the `page` fixture fails the test
     # on any Content-Security-Policy violation.

@@ -29,7 +29,7 @@ def broken_task() -> None:
 
 
 @override_settings(ROOT_URLCONF=__name__, ADMINS=TEAM)
-def test_a_server_error_is_mailed_to_the_team(client, mailoutbox) -> None:  # noqa: ANN001
+def test_a_server_error_is_mailed_to_the_team(client, mailoutbox) -> None:
     client.raise_request_exception = False
     response = client.get("/en-panne/")
     assert response.status_code == 500
@@ -40,7 +40,7 @@ def test_a_server_error_is_mailed_to_the_team(client, mailoutbox) -> None:  # no
 
 
 @override_settings(ADMINS=TEAM)
-def test_a_failed_background_task_is_mailed_to_the_team(mailoutbox) -> None:  # noqa: ANN001
+def test_a_failed_background_task_is_mailed_to_the_team(mailoutbox) -> None:
     result = broken_task.enqueue()
     assert result.status == "FAILED"
     assert [message.to for message in mailoutbox] == [["essaim@grandorlyseinebievre.fr"]]
@@ -48,7 +48,7 @@ def test_a_failed_background_task_is_mailed_to_the_team(mailoutbox) -> None:  # 
 
 
 @override_settings(ADMINS=TEAM, ALLOWED_HOSTS=["achats.grandorlyseinebievre.fr"])
-def test_other_sites_host_names_are_not_mailed(client, mailoutbox, db) -> None:  # noqa: ANN001
+def test_other_sites_host_names_are_not_mailed(client, mailoutbox, db) -> None:
     assert client.get("/", headers={"host": "attaquant.example"}).status_code == 400
     assert mailoutbox == []
 

@@ -28,7 +28,7 @@ def directives(policy: str) -> dict[str, str]:
     return dict(part.strip().split(" ", 1) for part in policy.split(";") if part.strip())
 
 
-def test_pages_allow_only_our_own_scripts_and_styles(client) -> None:  # noqa: ANN001
+def test_pages_allow_only_our_own_scripts_and_styles(client) -> None:
     response = client.get("/")
     policy = directives(response["Content-Security-Policy"])
     assert policy["default-src"] == "'self'" and policy["script-src"] == "'self'"
@@ -55,7 +55,7 @@ def test_no_served_template_holds_an_inline_script_handler_or_style_attribute() 
     assert offenders == []
 
 
-def test_the_error_page_style_is_allowed_by_its_hash(rf) -> None:  # noqa: ANN001
+def test_the_error_page_style_is_allowed_by_its_hash(rf) -> None:
     page = server_error(rf.get("/")).content.decode()
     style = re.search(r"<style>(.*?)</style>", page, re.DOTALL)
     assert style is not None
@@ -63,14 +63,14 @@ def test_the_error_page_style_is_allowed_by_its_hash(rf) -> None:  # noqa: ANN00
     assert f"'sha256-{digest}'" in settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]["style-src"]
 
 
-def test_pages_turn_off_browser_features_nobody_uses(client) -> None:  # noqa: ANN001
+def test_pages_turn_off_browser_features_nobody_uses(client) -> None:
     policy = client.get("/")["Permissions-Policy"]
     for feature in ("camera", "microphone", "geolocation", "payment"):
         assert f"{feature}=()" in policy
 
 
 @override_settings(ALLOWED_HOSTS=["achats.grandorlyseinebievre.fr"])
-def test_a_bad_host_header_gets_a_french_400(client) -> None:  # noqa: ANN001
+def test_a_bad_host_header_gets_a_french_400(client) -> None:
     response = client.get("/annuaire/", headers={"host": "attaquant.example"})
     assert response.status_code == 400
     assert "<h1>Requête incorrecte</h1>" in response.content.decode()
@@ -93,7 +93,7 @@ print(served["Strict-Transport-Security"])
 """
 
 
-def test_production_settings_refuse_a_bad_host_in_french_and_do_not_preload_hsts(tmp_path) -> None:  # noqa: ANN001
+def test_production_settings_refuse_a_bad_host_in_french_and_do_not_preload_hsts(tmp_path) -> None:
     environment = environment_without("DATABASE_URL", "SECRET_KEY")
     environment.update(PRODUCTION_ENV)
     # An empty database (the second request's page fails: only its headers matter) and no SMTP server.
