@@ -23,13 +23,13 @@ from ..forms import (
     ContractForm,
 )
 from ..models import Need, NeedAnswer, NeedNotification
-from ._common import _active_supplier, _need
+from .common import acting_supplier, need_or_404
 
 LINK_RATE_LIMITED = "Trop de réponses envoyées par ce lien en une heure : réessayez plus tard."
 
 
 def need_answers(request: HttpRequest, pk: int) -> HttpResponse:
-    need = _need(pk)
+    need = need_or_404(pk)
     check_perm(request, "sourcing.view_answers", need)
     rows = selectors.dashboard_rows(need)
     export = request.GET.get("format")
@@ -93,9 +93,9 @@ def _answer_page(
 
 
 def need_answer(request: HttpRequest, pk: int) -> HttpResponse:
-    need = _need(pk)
+    need = need_or_404(pk)
     check_perm(request, "sourcing.answer_need", need)
-    organisation = _active_supplier(request)
+    organisation = acting_supplier(request)
     response = _answer_page(
         request,
         need,
@@ -119,7 +119,7 @@ def answer_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 
 def need_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
-    need = _need(pk)
+    need = need_or_404(pk)
     check_perm(request, "sourcing.report_contract", need)
     organisation = acting_organisation(request)
     is_buyer = organisation is not None and organisation.pk == need.buyer_id

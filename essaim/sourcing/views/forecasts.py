@@ -16,7 +16,7 @@ from ..forms import (
     ForecastForm,
     ForecastImportForm,
 )
-from ._common import MATCHES_SHOWN, _active_buyer
+from .common import MATCHES_SHOWN, acting_buyer
 
 # --- purchase forecasts --------------------------------------------------------------------------------------
 
@@ -54,7 +54,7 @@ def forecast_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def forecast_create(request: HttpRequest) -> HttpResponse:
     check_perm(request, "sourcing.create_forecast")
-    buyer = _active_buyer(request)
+    buyer = acting_buyer(request)
     form = ForecastForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         c = form.cleaned_data
@@ -83,7 +83,7 @@ def forecast_create(request: HttpRequest) -> HttpResponse:
 
 def forecast_import(request: HttpRequest) -> HttpResponse:
     check_perm(request, "sourcing.create_forecast")
-    buyer = _active_buyer(request)
+    buyer = acting_buyer(request)
     form = ForecastImportForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():

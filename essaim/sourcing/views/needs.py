@@ -26,7 +26,7 @@ from ..forms import (
     NeedForm,
 )
 from ..models import Need
-from ._common import MATCHES_SHOWN, _active_buyer, _need
+from .common import MATCHES_SHOWN, acting_buyer, need_or_404
 
 # --- needs ------------------------------------------------------------------------------------------------
 
@@ -80,7 +80,7 @@ def _save_need(request: HttpRequest, form: NeedForm, need: Need | None) -> Need 
         if need is None:
             return services.need_create(
                 actor=request.user,
-                buyer=_active_buyer(request),
+                buyer=acting_buyer(request),
                 data=data,
                 attachments=[uploaded] if uploaded else [],
                 idempotency_key=form.cleaned_data["idempotency_key"],
@@ -128,12 +128,12 @@ def _need_form_page(request: HttpRequest, need: Need | None) -> HttpResponse:
 
 def need_create(request: HttpRequest) -> HttpResponse:
     check_perm(request, "sourcing.create_need")
-    _active_buyer(request)
+    acting_buyer(request)
     return _need_form_page(request, None)
 
 
 def need_update(request: HttpRequest, pk: int) -> HttpResponse:
-    need = _need(pk)
+    need = need_or_404(pk)
     check_perm(request, "sourcing.manage_need", need)
     if need.status == Need.Status.CLOSED:
         messages.error(request, "Un besoin clos ne peut plus être modifié.")
@@ -172,7 +172,7 @@ def _serve_attachment(need: Need, piece: str) -> HttpResponseBase:
 
 
 def need_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
-    need = _need(pk)
+    need = need_or_404(pk)
     check_perm(request, "sourcing.view_need", need)
     if "piece" in request.GET:
         return _serve_attachment(need, request.GET["piece"])
@@ -215,7 +215,7 @@ def need_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
 @require_POST
 def need_action(request: HttpRequest, pk: int) -> HttpResponse:
     """Submit, publish, validate, send back or remind: one POST with `action`."""
-    need = _need(pk)
+    need = need_or_404(pk)
     action = request.POST.get("action", "")
     rule = {
         "submit": "sourcing.manage_need",
@@ -257,7 +257,7 @@ def need_action(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def need_close(request: HttpRequest, pk: int) -> HttpResponse:
-    need = _need(pk)
+    need = need_or_404(pk)
     check_perm(request, "sourcing.manage_need", need)
     suppliers = Organisation.objects.filter(kind=Organisation.Kind.SUPPLIER).order_by("name")
     form = CloseForm(request.POST or None, suppliers=suppliers)

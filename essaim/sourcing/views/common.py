@@ -15,19 +15,19 @@ from ..models import Need
 MATCHES_SHOWN = 20
 
 
-def _active_buyer(request: HttpRequest) -> Organisation:
+def acting_buyer(request: HttpRequest) -> Organisation:
     organisation = acting_organisation(request)
     if organisation is None or organisation.kind != Organisation.Kind.BUYER:
         raise PermissionDenied("sourcing: active organisation is not a buyer")
     return organisation
 
 
-def _active_supplier(request: HttpRequest) -> Organisation:
+def acting_supplier(request: HttpRequest) -> Organisation:
     organisation = acting_organisation(request)
     if organisation is None or organisation.kind != Organisation.Kind.SUPPLIER:
         raise PermissionDenied("sourcing: active organisation is not a supplier")
     return organisation
 
 
-def _need(pk: int) -> Need:
+def need_or_404(pk: int) -> Need:
     return get_object_or_404(selectors.need_queryset(), pk=pk)
