@@ -4,6 +4,7 @@
 #   scripts/system-packages.sh runtime   what the application needs: WeasyPrint's libraries and fonts (PDFs)
 #   scripts/system-packages.sh test      runtime + chromium (browser tests) + the PostgreSQL client tools
 #                                        (pg_isready, pg_dump, pg_restore)
+#   SYSTEM_PACKAGES_EXTRA="pkg …"         more Debian packages this machine must have (checked with dpkg)
 #
 # As root, whatever is missing is installed with apt-get (noninteractive, quiet). Otherwise the script stops
 # at once, naming the missing packages and the one command that installs them. Each check looks for what is
@@ -35,6 +36,9 @@ missing_packages() {
       if ! command -v "$tool" >/dev/null 2>&1; then need+=(postgresql-client); break; fi
     done
   fi
+  for package in ${SYSTEM_PACKAGES_EXTRA:-}; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || need+=("$package")
+  done
   echo "${need[*]}"
 }
 
