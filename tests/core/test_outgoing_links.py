@@ -22,6 +22,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from essaim.accounts import services as account_services
+from essaim.clauses import services as clause_services
 from essaim.cooperation import services as cooperation_services
 from essaim.directory.models import Sector
 from essaim.events import services as event_services
@@ -30,6 +31,7 @@ from essaim.sourcing import notifications
 from essaim.sourcing import services as sourcing_services
 from essaim.sourcing.models import SupplierPreference
 from essaim.territory.models import Commune
+from tests.clauses.factories import make_contract
 from tests.cooperation.factories import make_group, make_resource, period
 from tests.events.factories import meeting_event, register
 from tests.insight.conftest import make_report_store
@@ -173,6 +175,12 @@ def _inactivity(world, client) -> None:
     inactivity_notice_send(person=world.users["buyer"], now=now, deletion_on=now + dt.timedelta(days=30))
 
 
+def _clause_statements(world, client) -> None:
+    make_contract(world.buyer_org, world.supplier_org, start=dt.date(2025, 3, 1), end=dt.date(2025, 12, 31))
+    clause_services.monthly_links_send(today=dt.date(2025, 4, 1))
+    clause_services.reminders_send(today=dt.date(2025, 4, 11))
+
+
 EMAIL_FLOWS: dict[str, Callable[..., None]] = {
     "core/emails/contact": _contact,
     "accounts/emails/invitation": _invitation,
@@ -192,6 +200,8 @@ EMAIL_FLOWS: dict[str, Callable[..., None]] = {
     "sourcing/emails/follow_up": _need_emails,
     "sourcing/emails/digest": _need_emails,
     "privacy/emails/inactivity_warning": _inactivity,
+    "clauses/emails/statement_link": _clause_statements,
+    "clauses/emails/statement_reminder": _clause_statements,
 }
 
 
