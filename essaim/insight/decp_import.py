@@ -42,13 +42,13 @@ from .decp_cleaning import clean
 from .decp_readers import (
     JSON_BACKEND,
     JSON_READERS,
-    _DecpStream,
-    _json_prefix,
-    _JsonScanner,
+    DecpStream,
+    JsonScanner,
     iter_csv,
     iter_json_ijson,
     iter_json_scan,
     iter_parquet,
+    json_prefix,
 )
 from .tables import CONCESSION_HOLDERS, CONCESSIONS, CONTRACT_HOLDERS, CONTRACTS, IMPORT_RUNS, REJECTED
 
@@ -57,9 +57,9 @@ __all__ = [
     "JSON_READERS",
     "ImportReport",
     "StageTask",
-    "_DecpStream",
-    "_JsonScanner",
-    "_json_prefix",
+    "DecpStream",
+    "JsonScanner",
+    "json_prefix",
     "import_files",
     "iter_csv",
     "iter_json_ijson",

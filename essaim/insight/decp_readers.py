@@ -22,7 +22,7 @@ except ImportError:  # pragma: no cover - depends on the wheel
     JSON_BACKEND = ijson
 
 
-class _DecpStream:
+class DecpStream:
     """A binary stream that drops a UTF-8 BOM, reads bare NaN/Infinity values (pandas exports) as null
     and renames the "contrat-concession" key to "marche".
 
@@ -67,10 +67,10 @@ class _DecpStream:
                 return out
 
 
-def _json_prefix(path: Path) -> str | None:
+def json_prefix(path: Path) -> str | None:
     """Where the records are: `marches.marche.item` (wrapped), `marches.item` (plain) or `item`."""
     with path.open("rb") as raw:
-        for prefix, event, _value in JSON_BACKEND.parse(_DecpStream(raw)):
+        for prefix, event, _value in JSON_BACKEND.parse(DecpStream(raw)):
             if prefix == "" and event == "start_array":
                 return "item"
             if prefix == "marches" and event == "start_array":
@@ -82,14 +82,14 @@ def _json_prefix(path: Path) -> str | None:
 
 def iter_json_ijson(path: Path) -> Iterator[Any]:
     """Records of a DECP JSON file streamed by ijson (yajl2 C backend); raises where the file breaks."""
-    prefix = _json_prefix(path)
+    prefix = json_prefix(path)
     if prefix is None:
         raise ValueError("aucun tableau de marchés trouvé")
     with path.open("rb") as raw:
-        yield from JSON_BACKEND.items(_DecpStream(raw), prefix, use_float=True)
+        yield from JSON_BACKEND.items(DecpStream(raw), prefix, use_float=True)
 
 
-class _JsonScanner:
+class JsonScanner:
     """Stream the records of a DECP JSON file with the C-accelerated stdlib decoder.
 
     Walks the outer structure by hand (`{"marches": {"marche": [...], "contrat-concession": [...]}}`,
@@ -208,7 +208,7 @@ class _JsonScanner:
 
 def iter_json_scan(path: Path) -> Iterator[Any]:
     with path.open("rb") as raw:
-        yield from _JsonScanner(raw).records()
+        yield from JsonScanner(raw).records()
 
 
 JSON_READERS = {"scan": iter_json_scan, "ijson": iter_json_ijson}

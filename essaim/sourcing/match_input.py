@@ -34,8 +34,8 @@ from .matching import (
     Candidate,
     CandidateActivity,
     NeedQuery,
+    need_terms,
 )
-from .matching import _query as need_terms
 
 PREFILTER_ABOVE = 20_000
 MIN_PREFILTERED = 50

@@ -152,7 +152,7 @@ class _TextModel:
     surface: dict[str, str]  # query term -> the word as the buyer typed it
 
 
-def _query(need: NeedQuery) -> tuple[Counter[str], dict[str, str]]:
+def need_terms(need: NeedQuery) -> tuple[Counter[str], dict[str, str]]:
     weights: Counter[str] = Counter()
     surface: dict[str, str] = {}
     for text, boost in ((need.title, TITLE_BOOST), (need.description, 1)):
@@ -164,7 +164,7 @@ def _query(need: NeedQuery) -> tuple[Counter[str], dict[str, str]]:
 
 
 def _text_model(need: NeedQuery, candidates: list[Candidate]) -> _TextModel:
-    query, surface = _query(need)
+    query, surface = need_terms(need)
     n = len(candidates)
     frequency: Counter[str] = Counter()
     total_length = 0

@@ -8,7 +8,7 @@ import duckdb
 import pytest
 
 from essaim.insight import store
-from essaim.insight.decp_import import _DecpStream, import_files
+from essaim.insight.decp_import import DecpStream, import_files
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TODAY = date(2026, 1, 1)
@@ -150,7 +150,7 @@ def test_parallel_staging_gives_the_same_store(con, tmp_path):
 def test_concession_key_split_across_reads_is_renamed():
     import io
 
-    stream = _DecpStream(io.BytesIO(b'\xef\xbb\xbf{"marches": {"contrat-concession" : [1, NaN]}}'))
+    stream = DecpStream(io.BytesIO(b'\xef\xbb\xbf{"marches": {"contrat-concession" : [1, NaN]}}'))
     data = b""
     while chunk := stream.read(5):
         data += chunk

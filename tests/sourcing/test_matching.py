@@ -14,8 +14,8 @@ from essaim.sourcing.matching import (
     Candidate,
     CandidateActivity,
     NeedQuery,
-    _query,
     ndcg,
+    need_terms,
     rank,
     text_terms,
 )
@@ -333,7 +333,7 @@ def test_a_structure_fitting_more_never_ranks_below_a_weaker_copy(
         answered=4,
         asked=4,
     )
-    weak = dataclasses.replace(degraded(strong, how, list(_query(need)[0])), id=999, name="Alpha")
+    weak = dataclasses.replace(degraded(strong, how, list(need_terms(need)[0])), id=999, name="Alpha")
     matches = rank(need, [*pool, weak, strong])
     by_id = {m.id: m for m in matches}
     lower = {k for k in by_id[999].components if by_id[1000].components[k] < by_id[999].components[k]}

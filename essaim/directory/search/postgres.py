@@ -21,7 +21,7 @@ from .sql import (
     SORTED,
     PlaceTags,
     SectorTags,
-    _eligible_sql,
+    eligible_sql,
 )
 
 PG_EXACT_COUNT = 3000  # exact totals (and facets) up to this many matches on PostgreSQL, estimated beyond
@@ -93,7 +93,7 @@ class PostgresBackend:
             f"SELECT m.id, {w_sector} * {sector} + {w_place} * {place} + {w_text} * {text} AS score "  # noqa: S608
             "FROM (SELECT s.id, s.search_vector AS v FROM directory_structure s "
             "WHERE s.status = 'published' AND s.search_vector @@ to_tsquery('simple', %(expr)s)"
-            f"{_eligible_sql(eligible_any)} {'LIMIT %(scan)s' if scan else ''} OFFSET 0) m "
+            f"{eligible_sql(eligible_any)} {'LIMIT %(scan)s' if scan else ''} OFFSET 0) m "
             "ORDER BY score DESC, m.id LIMIT %(limit)s"
         )
         with connection.cursor() as cursor:

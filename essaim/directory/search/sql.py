@@ -42,7 +42,7 @@ def prescore(
     return PRESCORE_WEIGHTS[0] * sector + PRESCORE_WEIGHTS[1] * place + PRESCORE_WEIGHTS[2] * text
 
 
-def _eligible_sql(columns: Sequence[str]) -> str:
+def eligible_sql(columns: Sequence[str]) -> str:
     allowed = {"eligible_l2113_12", "eligible_l2113_13", "eligible_l2113_15"}
     if not columns:
         return ""

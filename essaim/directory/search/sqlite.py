@@ -21,7 +21,7 @@ from .sql import (
     TIE_MARGIN,
     PlaceTags,
     SectorTags,
-    _eligible_sql,
+    eligible_sql,
     prescore,
 )
 
@@ -50,7 +50,7 @@ class SqliteBackend:
         sql = (
             "SELECT s.id, s.search_tags, s.search_body FROM directory_structure_fts f "  # noqa: S608
             "JOIN directory_structure s ON s.id = f.rowid WHERE directory_structure_fts MATCH %s "
-            f"AND s.status = 'published'{_eligible_sql(eligible_any)} ORDER BY s.id"
+            f"AND s.status = 'published'{eligible_sql(eligible_any)} ORDER BY s.id"
         )
         with connection.cursor() as cursor:
             cursor.execute(sql + (" LIMIT %s" if scan else ""), [expr, scan] if scan else [expr])

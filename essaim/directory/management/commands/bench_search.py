@@ -11,6 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection
 
+from essaim.core.benchmarks import loadavg
 from essaim.directory import references
 from essaim.directory.models import Structure
 from essaim.directory.search import get_backend
@@ -39,15 +40,6 @@ def query_mix(seed: int = 7, count: int = 200) -> list[tuple[str, SearchFilters,
         page = 1 if i % 5 else rng.randint(2, 4)
         mix.append((query, filters, sort, page))
     return mix
-
-
-def _loadavg() -> str:
-    """The machine's load when measured (other work shares the cores); empty where unknown."""
-    try:
-        with open("/proc/loadavg", encoding="ascii") as f:
-            return " ".join(f.read().split()[:3])
-    except OSError:
-        return ""
 
 
 class Command(BaseCommand):
@@ -96,7 +88,7 @@ class Command(BaseCommand):
                     "p50_ms": round(statistics.median(timings), 1),
                     "p95_ms": round(timings[int(len(timings) * 0.95) - 1], 1),
                     "qps": round(len(timings) / elapsed, 1),
-                    "loadavg": _loadavg(),
+                    "loadavg": loadavg(),
                 }
             )
         )

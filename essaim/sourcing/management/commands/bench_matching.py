@@ -19,8 +19,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
+from essaim.core.benchmarks import loadavg
 from essaim.directory.demo import load_demo_structures
-from essaim.directory.management.commands.bench_search import _loadavg
 from essaim.directory.models import Structure
 from essaim.directory.synthetic import generate_structures
 from essaim.sourcing.match_input import candidate_queryset, candidates_from_db, need_from_dict
@@ -111,6 +111,6 @@ class Command(BaseCommand):
                 "structures": Structure.objects.published().count(),
                 "generated_seconds": round(generated_seconds, 1),
                 **time_matching(labels, repeats=options["repeats"]),
-                "loadavg": _loadavg(),
+                "loadavg": loadavg(),
             }
         self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2))
