@@ -13,6 +13,7 @@ cleaned (with ``flags`` saying what was repaired or dropped) or rejected with a 
 
 from __future__ import annotations
 
+import calendar
 import math
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
@@ -56,7 +57,9 @@ class CleanRecord(TypedDict):
     purchase_type: str | None
     procedure: str | None
     duration_months: int | None
+    duration_final_months: int | None
     notified_on: date | None
+    ends_on: date | None
     published_on: date | None
     amount_raw: float | None
     amount: float | None
@@ -178,6 +181,22 @@ def parse_date(value: Any, today: date) -> tuple[date | None, bool]:
     if parsed is None or parsed.year < MIN_YEAR or parsed > today:
         return None, True
     return parsed, False
+
+
+def add_months(start: date, months: int) -> date:
+    """`start` + `months` calendar months; the day is clamped to the month's last day (31 Jan + 1 = 28 Feb)."""
+    year, month_index = divmod(start.month - 1 + months, 12)
+    year += start.year
+    day = min(start.day, calendar.monthrange(year, month_index + 1)[1])
+    return date(year, month_index + 1, day)
+
+
+def end_date(notified_on: date | None, duration_months: int | None) -> date | None:
+    """Notification date + duration in months; None without a valid date or a positive duration (never
+    guessed)."""
+    if notified_on is None or not duration_months:
+        return None
+    return add_months(notified_on, duration_months)
 
 
 def is_outlier(amount: float) -> bool:
@@ -330,6 +349,23 @@ def _latest_modification(raw: Mapping[str, Any], field: str) -> tuple[Any, int |
     return best, (best_id if best_id >= 0 else None)
 
 
+def _latest_duration(raw: Mapping[str, Any]) -> int | None:
+    """`dureeMois` of the modification with the highest id that sets a valid (positive, whole) one."""
+    best_id = -1
+    best: int | None = None
+    for item in unwrap_list(raw.get("modifications"), "modification"):
+        if not isinstance(item, dict):
+            continue
+        months = integer(item.get("dureeMois"))
+        if not months:
+            continue
+        mod_id = integer(item.get("id"))
+        mod_id = 0 if mod_id is None else mod_id
+        if mod_id >= best_id:
+            best_id, best = mod_id, months
+    return best
+
+
 def _present(value: Any) -> bool:
     return value not in (None, "", [], {}) and not (isinstance(value, float) and math.isnan(value))
 
@@ -424,6 +460,12 @@ def clean(raw: Any, *, today: date | None = None, tabular: bool = False) -> Clea
     duration_months = integer(duration)
     if duration_months is None and text(duration) is not None:
         flags.append("duration_invalid")
+    # The duration that ends the contract: the latest modification setting a valid one, else its own.
+    if tabular:
+        modified_duration = integer(raw.get("modification_dureeMois"))
+    else:
+        modified_duration = _latest_duration(raw)
+    duration_final = modified_duration if modified_duration else duration_months
 
     social = considerations(raw.get("considerationsSociales"), "considerationSociale")
     env = considerations(raw.get("considerationsEnvironnementales"), "considerationEnvironnementale")
@@ -465,7 +507,9 @@ def clean(raw: Any, *, today: date | None = None, tabular: bool = False) -> Clea
             "purchase_type": kind_,
             "procedure": text(raw.get("procedure")),
             "duration_months": duration_months,
+            "duration_final_months": duration_final,
             "notified_on": notified_on,
+            "ends_on": end_date(notified_on, duration_final),
             "published_on": published_on,
             "amount_raw": amount_raw,
             "amount": amount,

@@ -88,7 +88,9 @@ STAGE_SCHEMA = pa.schema(
         ("purchase_type", pa.string()),
         ("procedure", pa.string()),
         ("duration_months", pa.int32()),
+        ("duration_final_months", pa.int32()),
         ("notified_on", pa.date32()),
+        ("ends_on", pa.date32()),
         ("published_on", pa.date32()),
         ("amount_raw", pa.float64()),
         ("amount", pa.float64()),
@@ -117,7 +119,8 @@ REJECTED_SCHEMA = pa.schema(
 
 # Columns compared to tell an update from an unchanged re-publication (not the file or position).
 HASHED = (
-    "nature, object, cpv, procedure, duration_months, notified_on, published_on, amount_raw, amount_outlier, "
+    "nature, object, cpv, procedure, duration_months, duration_final_months, notified_on, ends_on, "
+    "published_on, amount_raw, amount_outlier, "
     "social_clause, social_criterion, reserved, environmental_clause, environmental_criterion, contradictory, "
     "place_code, offers_received, innovative, subcontracting_declared, modification_id, holders, flags"
 )

@@ -171,6 +171,10 @@ def report_tables(report: Report) -> list[ReportTable]:
                     "Marchés à la date de notification impossible (comptés dans aucune année)",
                     report.quality["undated"],
                 ],
+                [
+                    "Marchés sans date de fin (date de notification ou durée absente ou invalide)",
+                    report.quality["no_end_date"],
+                ],
                 ["Enregistrements rejetés mentionnant l'acheteur", report.quality["rejected_mentioning"]],
                 *[[label, count] for _, label, count in report.quality["flags"]],
             ],

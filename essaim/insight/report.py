@@ -365,6 +365,11 @@ def _quality(
     undated = con.execute(
         f"SELECT count(*) FROM {CONTRACTS.name} c WHERE {condition} AND c.notified_year IS NULL", params
     ).fetchone()
+    no_end = con.execute(
+        f"""SELECT count(*) FROM {CONTRACTS.name} c
+            WHERE {condition} AND c.notified_year = ? AND c.ends_on IS NULL""",
+        [*params, year],
+    ).fetchone()
     rejected = con.execute(
         f"""SELECT count(*) FROM {REJECTED.name}
             WHERE len(list_filter(?::VARCHAR[], lambda s: contains(raw, s))) > 0""",
@@ -374,6 +379,7 @@ def _quality(
     return {
         "flags": [(name, FLAG_LABELS.get(name, name), int(count)) for name, count in flags],
         "undated": int(undated[0]) if undated else 0,
+        "no_end_date": int(no_end[0]) if no_end else 0,
         "rejected_mentioning": int(rejected[0]) if rejected else 0,
         "rejected_total": int(rejected_all[0]) if rejected_all else 0,
     }

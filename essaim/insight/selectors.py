@@ -24,11 +24,13 @@ from django.db.models import Q
 from essaim.accounts.models import Organisation
 from essaim.directory.models import Structure
 from essaim.directory.references import RESERVATIONS
+from essaim.directory.sector_mappings import SECTORS, sector_for_cpv
 from essaim.directory.selectors import SearchFilters, filtered_structures
 from essaim.sourcing.collaborations import buyer_collaborations
+from essaim.sourcing.selectors import AdviceInputs, able_structures, advice_for_structures, band_for_amount
 from essaim.territory.models import Commune, Epci, PerimeterCommune
 
-from . import store
+from . import renewals, store
 from .indicators import InsightError
 from .report import ReportSources, build_report
 from .tables import CONTRACT_HOLDERS, CONTRACTS, REJECTED
@@ -289,15 +291,22 @@ def store_summary(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
 # --- the report, with what the transactional database knows ---------------------------------------------
 
 
+def territory_structures(sectors: list[str]) -> Any:
+    """Published directory structures working in the territory (`ESSAIM_BRAND["territory_perimeter"]`,
+    the directory's `works_in`) in one of `sectors` (top-level slugs): the structures able to answer of
+    the report's opportunities and of the renewal radar."""
+    perimeter = settings.ESSAIM_BRAND.get("territory_perimeter", "")
+    return filtered_structures(SearchFilters(sectors=tuple(sectors), works_in=perimeter)).order_by(
+        "name_normalised", "pk"
+    )
+
+
 def territory_structures_for_sectors(sectors: list[str]) -> list[dict[str, Any]]:
     """Published directory structures working in the territory in one of `sectors` (top-level slugs)."""
     if not sectors:
         return []
-    perimeter = settings.ESSAIM_BRAND.get("territory_perimeter", "")
-    rows = (
-        filtered_structures(SearchFilters(sectors=tuple(sectors), works_in=perimeter))
-        .order_by("name_normalised", "pk")
-        .values("pk", "name", "commune__name", "eligible_l2113_12", "eligible_l2113_13", "eligible_l2113_15")
+    rows = territory_structures(sectors).values(
+        "pk", "name", "commune__name", "eligible_l2113_12", "eligible_l2113_13", "eligible_l2113_15"
     )
     return [
         {
@@ -367,3 +376,92 @@ def report_for(con: duckdb.DuckDBPyConnection, *, buyer: str, year: int) -> Any:
         ),
         label=buyer_label(buyer),
     )
+
+
+# --- the renewal radar ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RenewalLine:
+    """A marché ending in the window, with what the directory and the reservation advisor say of it."""
+
+    contract: Any  # renewals.Renewal
+    buyer_name: str
+    sector: str  # top-level slug of the directory (sector_for_cpv), "" when the CPV maps to none
+    sector_label: str
+    local_structures: int
+    holder_names: list[tuple[str, str]]  # (SIREN or identifier, directory name or "")
+    ess_holder: bool
+    inclusive_holder: bool
+    advice: Any  # reservation.Recommendation | None (no advice without an amount)
+    amount_band: str
+
+    @property
+    def reservable(self) -> bool:
+        return self.advice is not None and self.advice.kind in ("reservation", "lot-reserve")
+
+    def as_json(self) -> dict[str, Any]:
+        c = self.contract
+        return {
+            "id": c.id,
+            "buyer_siret": c.buyer_siret,
+            "buyer": self.buyer_name,
+            "object": c.object,
+            "cpv": c.cpv,
+            "purchase_type": c.purchase_type,
+            "procedure": c.procedure,
+            "notified_on": c.notified_on.isoformat(),
+            "duration_months": c.duration_months,
+            "ends": c.ends.isoformat(),
+            "amount": c.amount,
+            "holders": list(c.holders),
+            "ess_holder": self.ess_holder,
+            "inclusive_holder": self.inclusive_holder,
+            "sector": self.sector or None,
+            "local_structures": self.local_structures,
+            "advice": self.advice.kind if self.advice else None,
+            "article": self.advice.article if self.advice else None,
+        }
+
+
+def renewals_for(
+    con: duckdb.DuckDBPyConnection, *, buyer: str, start: date, months: int = renewals.DEFAULT_MONTHS
+) -> list[RenewalLine]:
+    """The renewal radar of `buyer`: its marchés ending in `[start, start + months)`, by end date then id,
+    each with its sector (the SPASER opportunities' CPV mapping), the territory's structures of that
+    sector (how many could answer) and what the reservation advice would say for such a contract."""
+    contracts = renewals.renewals(
+        con, buyer=buyer, start=start, months=months, buyer_sirets_resolver=epci_member_sirens
+    )
+    buyers = names_by_siren({c.buyer_siren for c in contracts if c.buyer_siren})
+    names = holder_names({siren for c in contracts for siren in c.holders})
+    able_by_sector: dict[str, list[Any]] = {}
+    lines = []
+    for contract in contracts:
+        slug = sector_for_cpv(contract.cpv or "") or ""
+        if slug and slug not in able_by_sector:
+            able_by_sector[slug] = able_structures(territory_structures([slug]))
+        able = able_by_sector.get(slug, [])
+        advice = (
+            advice_for_structures(
+                able, AdviceInputs(amount=contract.amount, duration_months=contract.duration_months)
+            )
+            if contract.amount is not None
+            else None
+        )
+        lines.append(
+            RenewalLine(
+                contract=contract,
+                buyer_name=buyers.get(contract.buyer_siren or "", f"Acheteur {contract.buyer_siret}"),
+                sector=slug,
+                sector_label=SECTORS[slug][0] if slug in SECTORS else "",
+                local_structures=len(able),
+                holder_names=[(siren, names.get(siren, "")) for siren in contract.holders]
+                + [(other, "") for other in contract.other_holders],
+                ess_holder=bool(contract.ess_holders),
+                inclusive_holder=bool(contract.inclusive_holders),
+                advice=advice,
+                amount_band=band_for_amount(contract.amount) if contract.amount is not None else "",
+            )
+        )
+    return lines

@@ -33,9 +33,21 @@ def connect(path: str | Path | None = None, *, read_only: bool = False) -> duckd
 
 
 def build(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the declared tables that do not exist yet and (re)write their comments."""
+    """Create the declared tables that do not exist yet, add the declared columns a store built by an
+    earlier version lacks (null until the next import rewrites its rows: a re-import counts them as
+    updated, since the content hash covers the new columns), and (re)write the comments."""
     for table in TABLES:
         con.execute(table.create_sql())
+        present = {
+            row[0]
+            for row in con.execute(
+                "SELECT column_name FROM duckdb_columns() WHERE table_name = ? AND schema_name = 'main'",
+                [table.name],
+            ).fetchall()
+        }
+        for column in table.columns:
+            if column.name not in present:
+                con.execute(f"ALTER TABLE {table.name} ADD COLUMN {column.name} {column.type}")
         for statement in table.comment_sql():
             con.execute(statement)
 

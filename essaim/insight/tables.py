@@ -71,6 +71,17 @@ def _contract_columns(*, concession: bool) -> tuple[Column, ...]:
         Column("duration_months", "INTEGER", "dureeMois; null for NC, negatives and fractions."),
         Column("notified_on", "DATE", f"{date_source}; null when before 2000 or in the future."),
         Column("notified_year", "INTEGER", "Year of notified_on: the year indicators are computed for."),
+        Column(
+            "duration_final_months",
+            "INTEGER",
+            "dureeMois of the modification with the highest id that sets a valid one, else duration_months.",
+        ),
+        Column(
+            "ends_on",
+            "DATE",
+            f"{date_source} + duration_final_months months (day clamped to the month's end); null without "
+            "a valid date or a positive duration, never guessed. The renewal radar lists marchés by it.",
+        ),
         Column("published_on", "DATE", "datePublicationDonnees; the latest publication of a key wins."),
         Column(
             "amount_raw", "DOUBLE", f"{amount_source} (of the modification with the highest id), as read."

@@ -172,18 +172,34 @@ def reservation_advice(
     need: Need | None, matches: list[Match], inputs: AdviceInputs
 ) -> reservation.Recommendation:
     able_ids = [m.id for m in able_matches(need, matches)]
-    structures = Structure.objects.filter(pk__in=able_ids).only(
-        "name", "eligible_l2113_12", "eligible_l2113_13", "eligible_l2113_15", "headcount", "revenue_band"
-    )
-    able = [
+    return advice_for_structures(Structure.objects.filter(pk__in=able_ids), inputs)
+
+
+ADVICE_FIELDS = (
+    "name", "eligible_l2113_12", "eligible_l2113_13", "eligible_l2113_15", "headcount", "revenue_band"
+)  # fmt: skip
+
+
+def able_structures(structures: QuerySet[Structure]) -> list[reservation.AbleStructure]:
+    """The directory structures as the reservation advisor sees them (reservations, capacity)."""
+    return [
         reservation.AbleStructure(
             name=s.name,
             reservations=frozenset(code.upper() for code in s.reservations),
             headcount=s.headcount,
             revenue_band=s.revenue_band or "",
         )
-        for s in structures
+        for s in structures.only(*ADVICE_FIELDS)
     ]
+
+
+def advice_for_structures(
+    structures: QuerySet[Structure] | list[reservation.AbleStructure], inputs: AdviceInputs
+) -> reservation.Recommendation:
+    """The reservation advice for a purchase given the structures able to answer it (a queryset of the
+    directory, or structures already read with `able_structures`). Used by needs, forecasts and the
+    renewal radar (insight)."""
+    able = structures if isinstance(structures, list) else able_structures(structures)
     purchase = reservation.Purchase(
         amount=inputs.amount,
         duration_months=inputs.duration_months,
@@ -342,6 +358,23 @@ BAND_AMOUNTS: dict[str, float] = {
     "221k-1m": 610_000.0,
     "gte-1m": 1_500_000.0,
 }
+# Lower bound (€ HT, included) of each band, in order: an amount belongs to the last band it reaches.
+BAND_FLOORS: tuple[tuple[str, float], ...] = (
+    ("lt-40k", 0.0),
+    ("40k-90k", 40_000.0),
+    ("90k-221k", 90_000.0),
+    ("221k-1m", 221_000.0),
+    ("gte-1m", 1_000_000.0),
+)
+
+
+def band_for_amount(amount: float) -> str:
+    """The amount band (`Need.AmountBand`) an amount in € HT falls in: 40 000 € is in 40k-90k."""
+    band = BAND_FLOORS[0][0]
+    for code, floor in BAND_FLOORS:
+        if amount >= floor:
+            band = code
+    return band
 
 
 def forecast_advice(forecast: PurchaseForecast) -> tuple[list[Match], reservation.Recommendation]:

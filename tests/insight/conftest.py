@@ -39,3 +39,24 @@ def report_con(report_store: Path):
     con = store.connect(report_store, read_only=True)
     yield con
     con.close()
+
+
+RENEWALS_FIXTURE = Path(__file__).parent / "fixtures" / "renewals.json"
+
+
+def make_renewals_store(path: Path) -> Path:
+    """Marchés with durations (tests/insight/fixtures/renewals.json): Vitry (two establishments), Ivry,
+    the EPT and Créteil (outside it); one duration extended by a modification, one unknown, an outlier
+    amount, a concession. Holder 443061841 is ESS, 789456123 ESS and inclusive."""
+    con = store.connect(path)
+    try:
+        import_files([RENEWALS_FIXTURE], con=con, today=date(2026, 1, 1))
+        store.refresh_ess_links(con, ESS_LINKS)
+    finally:
+        con.close()
+    return path
+
+
+@pytest.fixture
+def renewals_store(tmp_path: Path) -> Path:
+    return make_renewals_store(tmp_path / "renewals.duckdb")

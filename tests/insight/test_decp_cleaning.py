@@ -148,6 +148,74 @@ def test_impossible_duration_is_flagged():
     assert "duration_invalid" in record["flags"]
 
 
+# --- end date (the renewal radar) -------------------------------------------------------------------
+
+
+def test_end_date_is_the_notification_plus_the_contract_duration():
+    record = cleaned(marche(dateNotification="2025-03-10", dureeMois=24))
+    assert record["duration_final_months"] == 24
+    assert record["ends_on"] == date(2027, 3, 10)
+
+
+def test_the_latest_modification_setting_a_duration_wins():
+    record = cleaned(
+        marche(
+            dateNotification="2025-03-10",
+            dureeMois=12,
+            modifications=[
+                {"modification": {"id": 1, "dureeMois": 18}},
+                {"modification": {"id": 3, "montant": 2000}},
+                {"modification": {"id": 2, "dureeMois": "30"}},
+                {"modification": {"id": 4, "dureeMois": "NC"}},
+            ],
+        )
+    )
+    assert record["duration_months"] == 12  # the contract's own stays as published
+    assert record["duration_final_months"] == 30
+    assert record["ends_on"] == date(2027, 9, 10)
+
+
+def test_end_date_day_is_clamped_to_the_month_end():
+    assert dc.add_months(date(2025, 1, 31), 1) == date(2025, 2, 28)
+    assert dc.add_months(date(2024, 1, 31), 1) == date(2024, 2, 29)
+    assert dc.add_months(date(2025, 11, 30), 3) == date(2026, 2, 28)
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"dureeMois": "NC"},
+        {"dureeMois": 0},
+        {"dureeMois": -3},
+        {"dateNotification": "5021-01-01", "dureeMois": 12},
+        {"dateNotification": "", "dureeMois": 12},
+    ],
+)
+def test_no_valid_date_or_duration_gives_no_end_date(fields):
+    record = cleaned(marche(**fields))
+    assert record["ends_on"] is None
+
+
+def test_tabular_modification_duration_is_read():
+    row = {
+        "id": "T-3",
+        "acheteur_id": "21940081100037",
+        "dateNotification": "2025-01-15",
+        "dureeMois": "12",
+        "modification_dureeMois": "36",
+        "modification_id": "1",
+    }
+    assert cleaned(row, tabular=True)["ends_on"] == date(2028, 1, 15)
+
+
+@given(start=st.dates(min_value=date(2000, 1, 1), max_value=date(2030, 12, 31)), months=st.integers(1, 600))
+def test_end_date_is_always_later_and_the_right_number_of_months_away(start, months):
+    ends = dc.add_months(start, months)
+    assert ends > start
+    assert (ends.year - start.year) * 12 + ends.month - start.month == months
+    assert ends.day <= start.day
+
+
 # --- CPV ----------------------------------------------------------------------------------------
 
 

@@ -164,3 +164,55 @@ def test_ijson_reader_gives_the_same_store(con, tmp_path):
     query = "SELECT * EXCLUDE (imported_at) FROM contracts ORDER BY buyer_siret, id"
     assert con.execute(query).fetchall() == other.execute(query).fetchall()
     other.close()
+
+
+def test_end_dates_are_stored_from_the_latest_modification_that_sets_a_duration(con, tmp_path):
+    path = tmp_path / "durations.json"
+    base = {
+        "acheteur": {"id": "21940081100011"},
+        "codeCPV": "90910000",
+        "dateNotification": "2025-02-01",
+        "datePublicationDonnees": "2025-02-10",
+        "montant": 50000,
+    }
+    path.write_text(
+        json.dumps(
+            {
+                "marches": [
+                    {**base, "id": "D-1", "dureeMois": 12},
+                    {
+                        **base,
+                        "id": "D-2",
+                        "dureeMois": 12,
+                        "modifications": [{"modification": {"id": 1, "dureeMois": 24}}],
+                    },
+                    {**base, "id": "D-3", "dureeMois": "NC"},
+                ]
+            }
+        )
+    )
+    run(con, [path])
+    ends = dict(con.execute("SELECT id, ends_on FROM contracts ORDER BY id").fetchall())
+    assert ends == {"D-1": date(2026, 2, 1), "D-2": date(2027, 2, 1), "D-3": None}
+
+
+def test_a_store_built_before_the_end_dates_gains_the_columns_and_a_reimport_fills_them(tmp_path):
+    path = tmp_path / "old.duckdb"
+    con = store.connect(path)
+    run(con, [FIXTURES / "wrapped.json"])
+    con.execute("ALTER TABLE contracts DROP COLUMN ends_on")
+    con.execute("ALTER TABLE contracts DROP COLUMN duration_final_months")
+    con.execute("UPDATE contracts SET content_hash = 0")  # the hash an older version wrote
+    con.close()
+    con = store.connect(path)
+    try:
+        assert con.execute("SELECT count(*) FROM contracts WHERE ends_on IS NULL").fetchone() == (4,)
+        report = run(con, [FIXTURES / "wrapped.json"])
+        assert report["updated"] == 4 and report["new"] == 0
+        dated = con.execute("SELECT count(*) FROM contracts WHERE ends_on IS NOT NULL").fetchone()
+        with_duration = con.execute(
+            "SELECT count(*) FROM contracts WHERE duration_final_months > 0 AND notified_on IS NOT NULL"
+        ).fetchone()
+        assert dated == with_duration and dated[0] >= 2
+    finally:
+        con.close()

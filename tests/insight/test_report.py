@@ -115,6 +115,7 @@ def test_holders_loi_climat_concessions_and_quality(vitry) -> None:
     assert (climat["above_eu"], climat["above_eu_social"], climat["above_eu_without_social"]) == (1, 0, 1)
     assert vitry.concessions == {"count": 1, "amount": 1_000_000.0, "social": 0, "environmental": 0}
     assert vitry.quality["rejected_mentioning"] == 1 and vitry.quality["rejected_total"] == 1
+    assert vitry.quality["no_end_date"] == 6  # the fixture publishes no duration
     assert ("amount_outlier", "Montant aberrant (exclu des sommes)", 1) in vitry.quality["flags"]
 
 
