@@ -18,8 +18,8 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from essaim.accounts.models import User
 from essaim.core.audit import log_action
 
+from .errors import DirectoryError
 from .models import Structure, StructurePhoto
-from .services import DirectoryError
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_SIDE = 6000  # pixels, either side, before shrinking

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.forms import BaseFormSet, Form
+from django.forms.utils import ErrorList
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -29,9 +32,7 @@ from .forms import (
     place_choices,
 )
 from .models import ClaimRequest, Structure
-from .profile_edit import structure_edit
 from .selectors import SORTS, search_structures, structure_profile
-from .views_edit import activity_inputs, media_inputs, report_edit_error
 
 
 def _query_without(request: HttpRequest, *keys: str) -> str:
@@ -126,7 +127,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if post and form.is_valid() and media_form.is_valid() and (not with_activities or activities.is_valid()):
         try:
-            structure_edit(
+            services.structure_edit(
                 actor=request.user,  # type: ignore[arg-type]
                 structure=structure,
                 data=form.cleaned_data,
@@ -203,3 +204,46 @@ def claim_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
     except DomainError as error:
         report_domain_error(request, error)
     return redirect("directory:claims", pk=claim_request.structure_id)
+
+
+# --- Helpers of the edit view: form data to service inputs, domain errors back to the right field ---------
+
+
+def activity_inputs(formset: BaseFormSet[Any]) -> list[services.ActivityInput]:
+    inputs = []
+    for form in formset.forms:
+        data = getattr(form, "cleaned_data", None) or {}
+        if not data.get("sector") or data.get("DELETE"):
+            continue
+        perimeters = tuple(data.get("perimeters") or ()) + (("national",) if data.get("is_national") else ())
+        inputs.append(
+            services.ActivityInput(
+                sector=data["sector"],
+                service_types=tuple(data.get("service_types") or ()),
+                perimeters=perimeters,
+                description=data.get("description") or "",
+            )
+        )
+    return inputs
+
+
+def media_inputs(form: Form) -> services.MediaInput:
+    data = form.cleaned_data
+    return services.MediaInput(
+        logo=data.get("logo") or None,
+        remove_logo=bool(data.get("remove_logo")),
+        photo=data.get("photo") or None,
+        photo_caption=data.get("photo_caption") or "",
+        remove_photo_ids=[int(pk) for pk in data.get("remove_photos") or ()],
+    )
+
+
+def report_edit_error(
+    request: HttpRequest, error: DomainError, form: Form, media_form: Form, activities: BaseFormSet[Any]
+) -> None:
+    if error.field == "activities":
+        activities._non_form_errors = ErrorList([error.message])  # noqa: SLF001 - shown above the formset
+    elif error.field and error.field in media_form.fields:
+        media_form.add_error(error.field, error.message)
+    else:
+        report_domain_error(request, error, form)

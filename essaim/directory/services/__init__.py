@@ -1,13 +1,15 @@
-"""Writes of the directory, one module per family: `structures` (structures, activities, moderation) and
-`claims`. Keyword-only, atomic, audited. The public names are re-exported here."""
+"""Writes of the directory, one module per family: `structures` (structures, activities, moderation),
+`profiles` (a structure's own edit page, with its images) and `claims`. Keyword-only, atomic, audited.
+The public names are re-exported here."""
 
+from essaim.directory.errors import DirectoryError
 from essaim.directory.services.claims import claim_approve, claim_reject, claim_request
+from essaim.directory.services.profiles import MediaInput, structure_edit
 from essaim.directory.services.structures import (
     ALLOWED_TRANSITIONS,
     LIST_FIELDS,
     SCALAR_FIELDS,
     ActivityInput,
-    DirectoryError,
     WriteResult,
     structure_create,
     structure_delist,
@@ -23,12 +25,14 @@ __all__ = [
     "SCALAR_FIELDS",
     "ActivityInput",
     "DirectoryError",
+    "MediaInput",
     "WriteResult",
     "claim_approve",
     "claim_reject",
     "claim_request",
     "structure_create",
     "structure_delist",
+    "structure_edit",
     "structure_publish",
     "structure_refresh_derived",
     "structure_set_status",

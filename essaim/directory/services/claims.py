@@ -11,9 +11,8 @@ from essaim.accounts.services import membership_add, organisation_create
 from essaim.accounts.validators import clean_siret
 from essaim.core.audit import log_action
 from essaim.core.errors import PermissionDeniedError
+from essaim.directory.errors import DirectoryError
 from essaim.directory.models import ClaimRequest, Structure
-
-from .structures import DirectoryError
 
 
 @transaction.atomic

@@ -18,16 +18,12 @@ from django.utils import timezone
 from essaim.accounts.models import Organisation, User
 from essaim.accounts.validators import clean_siren, clean_siret
 from essaim.core.audit import log_action
-from essaim.core.errors import DomainError
 from essaim.directory import references
 from essaim.directory.derived import DERIVED_FIELDS, ActivityFacts, derived_columns
+from essaim.directory.errors import DirectoryError
 from essaim.directory.models import Activity, Sector, Structure
 from essaim.directory.search import get_backend
 from essaim.territory.models import Commune, Perimeter, PerimeterCommune
-
-
-class DirectoryError(DomainError):
-    pass
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,10 @@ from typing import IO, Any
 from django.db import transaction
 
 from essaim.accounts.models import User
+from essaim.directory import media
+from essaim.directory.models import Structure
 
-from . import media, services
-from .models import Structure
+from . import structures as services
 
 
 @dataclass
