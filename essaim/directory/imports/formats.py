@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,7 +14,7 @@ from essaim.directory.search.analysis import normalise, tokenize
 from essaim.directory.services import ActivityInput
 from essaim.territory.models import Commune
 
-from .candidates import Candidate, Rejection, open_text
+from .candidates import Candidate, Rejection, csv_rows, open_text
 
 
 def _split(value: Any) -> list[str]:
@@ -28,22 +26,18 @@ def _split(value: Any) -> list[str]:
 # --- Our CSV -------------------------------------------------------------------------------------------
 
 
-def _dict_reader(handle: io.TextIOWrapper) -> csv.DictReader[str]:
-    header = handle.readline()
-    handle.seek(0)
-    delimiter = ";" if header.count(";") > header.count(",") else ","
-    return csv.DictReader(handle, delimiter=delimiter)
-
-
 def _kind_codes(values: list[str]) -> list[str]:
     by_upper = {code.upper(): code for code in references.INCLUSION_KINDS}
     return [by_upper.get(v.upper(), v) for v in values]
 
 
-def read_csv(path: Path) -> Iterator[Candidate | Rejection]:
-    with open_text(path) as handle:
-        for line, row in enumerate(_dict_reader(handle), start=2):
-            row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items() if k}
+def read_csv(path: Path, encoding: str | None = None) -> Iterator[Candidate | Rejection]:
+    with open_text(path, encoding) as handle:
+        for line, parsed, problem in csv_rows(handle):
+            if parsed is None:
+                yield Rejection(line, {}, problem)
+                continue
+            row = {(k or "").strip().lower(): (v or "").strip() for k, v in parsed.items() if k}
             name = row.get("name", "")
             if not name:
                 yield Rejection(line, row, "Nom manquant.")
@@ -97,22 +91,25 @@ THEMATIQUE_TO_SECTOR = {
 }
 
 
-def _records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+def _records(path: Path, encoding: str | None = None) -> Iterator[tuple[int, dict[str, Any], str]]:
     if path.suffix.lower() == ".json":
         with path.open("rb") as handle:
             first = handle.read(1).strip()
             handle.seek(0)
             prefix = "item" if first == b"[" else "structures.item"
             for line, record in enumerate(ijson.items(handle, prefix), start=1):
-                yield line, record
+                yield line, record, ""
     else:
-        with open_text(path) as handle:
-            for line, row in enumerate(_dict_reader(handle), start=2):
-                yield line, dict(row)
+        with open_text(path, encoding) as handle:
+            for line, row, problem in csv_rows(handle):
+                yield line, row or {}, problem
 
 
-def read_data_inclusion(path: Path) -> Iterator[Candidate | Rejection]:
-    for line, record in _records(path):
+def read_data_inclusion(path: Path, encoding: str | None = None) -> Iterator[Candidate | Rejection]:
+    for line, record, problem in _records(path, encoding):
+        if problem:
+            yield Rejection(line, record, problem)
+            continue
         name = str(record.get("nom") or "").strip()
         if not name or not record.get("id"):
             yield Rejection(line, record, "Structure sans nom ou sans identifiant.")

@@ -14,13 +14,14 @@ from pathlib import Path
 
 from django.db import transaction
 
+from essaim.core.db_rules import database_errors, text_errors
 from essaim.core.errors import DomainError
 from essaim.directory import services
-from essaim.directory.models import Structure
+from essaim.directory.models import Activity, Structure
 from essaim.territory.models import Perimeter, PerimeterCommune
 
 from .bulk import BulkWriter
-from .candidates import Candidate, ImportReport, Rejection, keep_known_perimeters
+from .candidates import Candidate, ImportReport, Rejection, file_encoding, keep_known_perimeters
 from .formats import read_csv, read_data_inclusion, read_gogocarto
 from .sirene import read_sirene
 
@@ -65,6 +66,25 @@ def _upsert(candidate: Candidate, known_perimeters: set[str]) -> str:
     return "updated" if result.changed else "unchanged"
 
 
+_STRUCTURE_COLUMNS = {
+    f.name: f
+    for f in Structure._meta.concrete_fields
+    if not f.is_relation and f.name not in ("id", "created_at", "updated_at")
+}
+_ACTIVITY_DESCRIPTION = Activity._meta.get_field("description")
+
+
+def candidate_errors(candidate: Candidate) -> list[str]:
+    """What the database would refuse in this candidate (lengths, NUL characters, ranges), in French."""
+    values = {name: value for name, value in candidate.data.items() if name in _STRUCTURE_COLUMNS}
+    errors = database_errors(Structure(**values), fields=values)
+    for activity in candidate.activities or []:
+        errors += text_errors(
+            str(_ACTIVITY_DESCRIPTION.verbose_name), activity.description, _ACTIVITY_DESCRIPTION.max_length
+        )
+    return errors
+
+
 class _DryRun(Exception):
     pass
 
@@ -77,18 +97,26 @@ def run_import(
     commit: bool = False,
     establishments: Path | None = None,
     bulk: bool | None = None,
+    encoding: str | None = None,
 ) -> ImportReport:
-    """Import `path`. `bulk` (default: on for SIRENE) writes by batches (`bulk.py`), same results."""
+    """Import `path`. `bulk` (default: on for SIRENE) writes by batches (`bulk.py`), same results.
+
+    `encoding` declares the text file's encoding; without it, the whole file is checked (UTF-8, else
+    Windows-1252, else a French error asking for `--encoding`). Every candidate is checked against what
+    the database refuses (lengths, NUL characters) before it is written, so the check counts what the
+    commit does, on SQLite and PostgreSQL alike."""
     if fmt not in FORMATS:
         raise DomainError(f"Format inconnu : {fmt}.")
     communes = _perimeter_communes(perimeter) if perimeter else None
     report = ImportReport()
+    if fmt in ("csv", "data-inclusion"):
+        file_encoding(path, encoding)  # a file in no known encoding fails here, before anything is read
     if fmt == "csv":
-        stream = read_csv(path)
+        stream = read_csv(path, encoding)
     elif fmt == "sirene":
         stream = read_sirene(path, establishments, communes)
     elif fmt == "data-inclusion":
-        stream = read_data_inclusion(path)
+        stream = read_data_inclusion(path, encoding)
     else:
         stream = read_gogocarto(path)
     known_perimeters = set(Perimeter.objects.values_list("code", flat=True))
@@ -103,6 +131,10 @@ def run_import(
                     continue
                 commune = item.data.get("commune")
                 if communes is not None and commune not in communes:
+                    continue
+                problems = candidate_errors(item)
+                if problems:
+                    report.rejections.append(Rejection(item.line, item.raw, " ; ".join(problems) + "."))
                     continue
                 if writer is not None:
                     writer.add(item)

@@ -1,4 +1,5 @@
-"""essaim import_structures PATH --format {csv,sirene,data-inclusion,gogocarto} [--perimeter CODE] [--commit]"""
+"""essaim import_structures PATH --format {csv,sirene,data-inclusion,gogocarto} [--perimeter CODE] [--encoding E]
+[--commit]"""
 
 from __future__ import annotations
 
@@ -22,6 +23,11 @@ class Command(BaseCommand):
         parser.add_argument("--etablissements", type=Path, help="SIRENE : fichier StockEtablissement.")
         parser.add_argument("--commit", action="store_true", help="Écrire dans la base (sinon : simulation).")
         parser.add_argument(
+            "--encoding",
+            help="Encodage du fichier (utf-8, cp1252, latin-1…) ; sinon vérifié sur tout le fichier : "
+            "UTF-8, à défaut Windows-1252.",
+        )
+        parser.add_argument(
             "--row-by-row",
             action="store_true",
             help="Écrire ligne à ligne par les services (sinon : par lots pour SIRENE, voir docs/directory.md).",
@@ -39,6 +45,7 @@ class Command(BaseCommand):
                 commit=options["commit"],
                 establishments=options["etablissements"],
                 bulk=False if options["row_by_row"] else None,
+                encoding=options["encoding"],
             )
         except DomainError as error:
             raise CommandError(error.message) from error
