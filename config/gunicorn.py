@@ -19,6 +19,8 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
 max_requests_jitter = max_requests // 10
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
+# The combined format plus the time spent in the application, in milliseconds (%(M)s).
+access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms'
 
 
 def control_socket_path(address: str, run_dir: str | None = None) -> str:

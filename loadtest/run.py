@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -39,7 +40,7 @@ PORTS = [int(port) for port in os.environ.get("LOADTEST_PORTS", "8101,8102").spl
 USERS = int(os.environ.get("LOADTEST_USERS", "50"))
 SECONDS = int(os.environ.get("LOADTEST_SECONDS", "60"))
 WORKERS = os.environ.get("LOADTEST_GUNICORN_WORKERS", "2")
-THREADS = os.environ.get("LOADTEST_GUNICORN_THREADS", "1")
+THREADS = os.environ.get("LOADTEST_GUNICORN_THREADS", "2")
 STRICT = os.environ.get("LOADTEST_STRICT", "") == "1"
 
 # Targets on the 2-core development machine (issue 11): p95 in milliseconds.
@@ -83,6 +84,45 @@ def production_environment() -> dict[str, str]:
     return env
 
 
+# Page families of the access log (server time): the same names as the locustfile's requests.
+SERVER_FAMILIES = [
+    ("POST", r"^/compte/connexion/", "login"),
+    ("GET", r"^/compte/connexion/", "login page"),
+    ("POST", r"^/evenements/\d+/inscription/", "registration"),
+    ("GET", r"^/evenements/\d+/inscription/", "registration form"),
+    ("GET", r"^/evenements/\d+/$", "event"),
+    ("POST", r"^/besoins/\d+/repondre/", "answer"),
+    ("GET", r"^/besoins/\d+/repondre/", "answer form"),
+    ("GET", r"^/besoins/\d+/$", "need"),
+    ("GET", r"^/besoins/$", "need list"),
+    ("GET", r"^/annuaire/structures/\d+/$", "profile"),
+    ("GET", r"^/annuaire/", "search"),
+    ("GET", r"^/tableau-de-bord/", "dashboard"),
+    ("GET", r"^/$", "home"),
+]
+_ACCESS = re.compile(r'"(?P<method>[A-Z]+) (?P<path>[^ ?]*)[^"]*" (?P<status>\d+) .* (?P<ms>\d+)ms$')
+
+
+def server_times(logs: list[Path]) -> dict[str, list[int]]:
+    """Milliseconds spent in the application by family, from the instances' access logs."""
+    times: dict[str, list[int]] = {}
+    for log in logs:
+        for line in log.read_text(errors="replace").splitlines():
+            match = _ACCESS.search(line)
+            if not match:
+                continue
+            for method, pattern, family in SERVER_FAMILIES:
+                if match["method"] == method and re.match(pattern, match["path"]):
+                    times.setdefault(family, []).append(int(match["ms"]))
+                    break
+    return times
+
+
+def percentile(values: list[int], share: float) -> int:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0
+
+
 def essaim(*args: str, env: dict[str, str]) -> None:
     subprocess.run([str(BIN / "essaim"), *args], env=env, check=True, cwd=ROOT)  # noqa: S603
 
@@ -94,8 +134,14 @@ def prepare_database() -> dict[str, object]:
         if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
             connection.execute(f'CREATE DATABASE "{name}"')  # noqa: S608 (our own setting)
     setup = environment("config.settings.dev")
-    print(f"Database {name}: migrate and demo (idempotent)...", flush=True)
-    essaim("demo_setup", env=setup)
+    print(f"Database {name}: migrations, and the demo unless it is there...", flush=True)
+    essaim("migrate", "--verbosity", "0", env=setup)
+    with psycopg.connect(DATABASE_URL) as connection:
+        demo = connection.execute(
+            "SELECT 1 FROM accounts_user WHERE email LIKE %s", ["%@essaim.demo"]
+        ).fetchone()
+    if not demo or os.environ.get("LOADTEST_DEMO") == "1":
+        essaim("demo_setup", "--skip-migrate", env=setup)
     world = subprocess.run(  # noqa: S603
         [sys.executable, str(ROOT / "loadtest" / "world.py")],
         env=setup,
@@ -130,12 +176,19 @@ def wait_until_up(url: str, processes: list[subprocess.Popen[bytes]], timeout: f
     raise SystemExit(f"{url} did not answer within {timeout:.0f} s")
 
 
-def registrations_of(event: object) -> int:
+def registrations_check(event: object, acknowledged: list[int]) -> dict[str, int]:
+    """Registrations the visitors were told about (redirect to their page) against the database rows."""
     with psycopg.connect(DATABASE_URL) as connection:
-        row = connection.execute(
-            "SELECT count(*) FROM events_registration WHERE event_id = %s", [event]
-        ).fetchone()
-    return int(row[0]) if row else 0
+        rows = {
+            row[0]
+            for row in connection.execute("SELECT id FROM events_registration WHERE event_id = %s", [event])
+        }
+    return {
+        "responses": len(acknowledged),
+        "rows": len(rows),
+        "lost": len(set(acknowledged) - rows),
+        "unacknowledged": len(rows - set(acknowledged)),  # saved while the run's end cut their response
+    }
 
 
 def family_rows(stats_csv: Path) -> list[dict[str, str]]:
@@ -143,16 +196,12 @@ def family_rows(stats_csv: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def report(
-    rows: list[dict[str, str]], recorded: int, stored: int, load: tuple[str, str]
-) -> dict[str, object]:
+def report(rows: list[dict[str, str]], writes: dict[str, int], load: tuple[str, str]) -> dict[str, object]:
     families = []
     print()
     print(f"{'page family':<28}{'requests':>9}{'errors':>8}{'p50':>7}{'p95':>7}{'p99':>7}  target")
     for row in rows:
         name = row["Name"]
-        if row["Type"] == "CHECK":
-            continue
         p50, p95, p99 = (int(float(row[key] or 0)) for key in ("50%", "95%", "99%"))
         requests, errors = int(row["Request Count"]), int(row["Failure Count"])
         if name == "Aggregated":
@@ -173,13 +222,28 @@ def report(
             }
         )
         print(f"{name:<28}{requests:>9}{errors:>8}{p50:>7}{p95:>7}{p99:>7}  {target}")
-    lost = recorded - stored
     print()
     print(
-        f"registrations: {recorded} successful responses, {stored} rows in the database -> lost writes: {lost}"
+        f"registrations: {writes['responses']} successful responses, {writes['rows']} rows in the database, "
+        f"lost writes: {writes['lost']} (rows whose response the end of the run cut: {writes['unacknowledged']})"
     )
     print(f"load average before: {load[0]}   after: {load[1]}   ({os.cpu_count()} cores)")
-    return {"families": families, "registrations": {"responses": recorded, "rows": stored, "lost": lost}}
+    servers = server_times(sorted(VAR.glob("access-*.log")))
+    print()
+    print("time in the application (gunicorn access log), the rest of the latency is queueing for a CPU:")
+    print(f"{'family':<28}{'requests':>9}{'p50':>7}{'p95':>7}{'p99':>7}")
+    for family, values in sorted(servers.items()):
+        p50, p95, p99 = (percentile(values, share) for share in (0.5, 0.95, 0.99))
+        print(f"{family:<28}{len(values):>9}{p50:>7}{p95:>7}{p99:>7}")
+    server = {
+        family: {"requests": len(v), "p50": percentile(v, 0.5), "p95": percentile(v, 0.95)}
+        for family, v in servers.items()
+    }
+    return {
+        "families": families,
+        "server": server,
+        "registrations": writes,
+    }
 
 
 def main() -> int:
@@ -188,6 +252,8 @@ def main() -> int:
     world = prepare_database()
     env = production_environment()
     collect_static(env)
+    for old in VAR.glob("access-*.log"):
+        old.unlink()
     log = (VAR / "servers.log").open("wb")
     instances = [f"http://127.0.0.1:{port}" for port in PORTS]
     processes = [
@@ -200,7 +266,7 @@ def main() -> int:
                 f"127.0.0.1:{port}",
                 "config.wsgi:application",
             ],
-            env=env,
+            env={**env, "GUNICORN_ACCESS_LOG": str(VAR / f"access-{port}.log")},
             cwd=ROOT,
             stdout=log,
             stderr=log,
@@ -219,10 +285,13 @@ def main() -> int:
             f"Load average {load_before}; {USERS} users for {SECONDS} s on {', '.join(instances)}", flush=True
         )
         prefix = VAR / "locust"
+        acknowledged_file = VAR / "registrations.txt"
+        acknowledged_file.write_text("")
         locust_env = {
             **os.environ,
             "LOADTEST_WORLD": json.dumps(world),
             "LOADTEST_INSTANCES": ",".join(instances),
+            "LOADTEST_ACKNOWLEDGED": str(acknowledged_file),
         }
         subprocess.run(  # noqa: S603
             [str(BIN / "locust"), "-f", str(ROOT / "loadtest" / "locustfile.py"), "--headless",
@@ -238,10 +307,8 @@ def main() -> int:
             process.wait(timeout=60)
         log.close()
     rows = family_rows(Path(f"{prefix}_stats.csv"))
-    check = next((r for r in rows if r["Name"] == "registration recorded"), None)
-    recorded = int(check["Request Count"]) - int(check["Failure Count"]) if check else 0
-    stored = registrations_of(world["event"])
-    result = report(rows, recorded, stored, (load_before, load_after))
+    acknowledged = [int(line) for line in acknowledged_file.read_text().split()]
+    result = report(rows, registrations_check(world["event"], acknowledged), (load_before, load_after))
     result.update(users=USERS, seconds=SECONDS, load=[load_before, load_after], instances=instances)
     (VAR / "result.json").write_text(json.dumps(result, indent=2))
     shutil.copy(f"{prefix}_stats.csv", VAR / "last_stats.csv")
