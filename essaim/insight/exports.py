@@ -8,7 +8,8 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
-from essaim.core.exports import Sheet, csv_bytes, xlsx_bytes
+from essaim.core.downloads import attachment
+from essaim.core.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, Sheet, csv_bytes, xlsx_bytes
 
 from .report import Group, Report
 
@@ -229,3 +230,63 @@ def report_pdf(report: Report, charts: dict[str, str], *, base_url: str | None =
 def filename(report: Report, extension: str) -> str:
     safe = re.sub(r"[^0-9A-Za-z]+", "-", report.buyer).strip("-")
     return f"spaser-{safe}-{report.year}.{extension}"
+
+
+# --- the renewal radar ------------------------------------------------------------------------------------
+
+RENEWAL_HEADERS = [
+    "Échéance",
+    "Acheteur",
+    "SIRET de l'acheteur",
+    "Identifiant du marché",
+    "Objet",
+    "CPV",
+    "Type d'achat",
+    "Procédure",
+    "Notifié le",
+    "Durée (mois)",
+    "Montant (€ HT)",
+    "Titulaires",
+    "Titulaire de l'ESS",
+    "Titulaire inclusif",
+    "Secteur",
+    "Structures du territoire pouvant répondre",
+    "Conseil de réservation",
+]
+
+
+def renewal_rows(lines: list[Any]) -> list[list[Any]]:
+    """One row per marché of the radar (`selectors.RenewalLine`)."""
+    return [
+        [
+            line.contract.ends,
+            line.buyer_name,
+            line.contract.buyer_siret,
+            line.contract.id,
+            line.contract.object,
+            line.contract.cpv,
+            line.contract.purchase_type,
+            line.contract.procedure,
+            line.contract.notified_on,
+            line.contract.duration_months,
+            line.contract.amount,
+            ", ".join(f"{name} ({siren})" if name else siren for siren, name in line.holder_names),
+            line.ess_holder,
+            line.inclusive_holder,
+            line.sector_label,
+            line.local_structures,
+            line.advice.summary if line.advice else "Montant inconnu : pas de conseil",
+        ]
+        for line in lines
+    ]
+
+
+def renewals_download(lines: list[Any], *, buyer: str, start: Any, extension: str) -> Any:
+    """The radar as a CSV or XLSX download through the shared safe writer."""
+    name = f"marches-a-renouveler-{re.sub(r'[^0-9a-z]+', '-', buyer.lower())}-{start.isoformat()}.{extension}"
+    rows = renewal_rows(lines)
+    if extension == "csv":
+        return attachment(csv_bytes(RENEWAL_HEADERS, rows), CSV_CONTENT_TYPE, name)
+    return attachment(
+        xlsx_bytes([Sheet("Marchés à renouveler", [RENEWAL_HEADERS, *rows])]), XLSX_CONTENT_TYPE, name
+    )

@@ -7,7 +7,12 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from essaim.directory.sector_mappings import SECTORS
+from essaim.sourcing.selectors import amount_band_choices
+
+from . import renewals
 from .indicators import InsightError, buyer_filter
+from .references import PURCHASE_TYPES
 from .selectors import BuyerChoice
 
 
@@ -57,3 +62,44 @@ class ReportChoiceForm(forms.Form):
         else:
             self.add_error("acheteur", "Choisissez un acheteur du territoire ou saisissez un identifiant.")
         return data
+
+
+class RenewalFilterForm(forms.Form):
+    """The renewal radar's buyer, window and filters (a GET form: every field optional)."""
+
+    acheteur = forms.ChoiceField(label="Acheteur du territoire", required=False)
+    identifiant = forms.CharField(
+        label="Ou un autre acheteur (SIRET, SIREN ou epci:SIREN)", required=False, max_length=20
+    )
+    debut = forms.DateField(
+        label="Échéance à partir du",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    mois = forms.IntegerField(
+        label="Pendant (mois)", required=False, min_value=1, max_value=renewals.MAX_MONTHS
+    )
+    secteur = forms.ChoiceField(label="Secteur", required=False)
+    montant = forms.ChoiceField(label="Montant", required=False)
+    type = forms.ChoiceField(label="Type d'achat", required=False)
+    reservable = forms.BooleanField(
+        label="Seulement les marchés que le conseil propose de réserver (en tout ou par lot)", required=False
+    )
+
+    def __init__(self, *args: Any, buyers: list[BuyerChoice], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["acheteur"].choices = [("", "— Choisir un acheteur —")] + [
+            (b.value, b.label) for b in buyers
+        ]
+        self.fields["secteur"].choices = [("", "Tous"), *[(slug, v[0]) for slug, v in SECTORS.items()]]
+        self.fields["montant"].choices = [("", "Tous"), *amount_band_choices()]
+        self.fields["type"].choices = [("", "Tous"), *PURCHASE_TYPES.items()]
+
+    def clean_identifiant(self) -> str:
+        typed: str = self.cleaned_data.get("identifiant", "")
+        if not typed:
+            return ""
+        try:
+            return normalise_buyer(typed)
+        except InsightError as error:
+            raise forms.ValidationError(error.message) from error

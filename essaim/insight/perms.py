@@ -9,11 +9,31 @@ reasons of the cleaning) are a work tool of the facilitators only.
 
 from __future__ import annotations
 
+from typing import Any
+
 import rules
 
+from essaim.accounts.acting import acting_organisation_of
+from essaim.accounts.models import Organisation
 from essaim.accounts.perms import is_buyer, is_facilitator, is_partner, is_supplier
 
 can_view_reports = is_buyer | is_partner | is_supplier | is_facilitator
 
 rules.add_perm("insight.view_report", can_view_reports)
 rules.add_perm("insight.view_rejected", is_facilitator)
+
+
+@rules.predicate
+def buys_under_this_siren(user: Any, contract: Any) -> bool:
+    """The person acts for the buyer of this contract (an object with `buyer_siren`): same SIREN."""
+    organisation = acting_organisation_of(user)
+    if organisation is None or organisation.kind != Organisation.Kind.BUYER or contract is None:
+        return False
+    siren = organisation.siren or organisation.siret[:9]
+    return bool(siren) and siren == getattr(contract, "buyer_siren", None)
+
+
+# The renewal radar is open data too: suppliers see which contracts come back, to prepare their answer.
+rules.add_perm("insight.view_renewals", can_view_reports)
+# A forecast pre-filled from a contract ending soon: its buyer, or a facilitator on the buyer's behalf.
+rules.add_perm("insight.forecast_from_renewal", is_facilitator | buys_under_this_siren)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import duckdb
 
@@ -41,6 +42,7 @@ class Renewal:
     amount: float | None
     has_social: bool
     reserved: bool
+    place_code: str | None
     holders: tuple[str, ...]  # SIRENs, sorted
     other_holders: tuple[str, ...]  # identifiers without a SIREN (TVA, foreign…)
     ess_holders: tuple[str, ...]  # SIRENs of ESS structures (ess_sirens)
@@ -65,14 +67,27 @@ def renewals(
     """The buyer's marchés with `start ≤ ends_on < start + months`, by end date then id."""
     first, end = window(start, months)
     condition, params = buyer_filter(buyer, buyer_sirets_resolver)
+    return _select(con, f"{condition} AND c.ends_on >= ? AND c.ends_on < ?", [*params, first, end])
+
+
+def renewal(con: duckdb.DuckDBPyConnection, *, buyer_siret: str, contract_id: str) -> Renewal | None:
+    """One marché with an end date, by its national key (what a line of the radar points to)."""
+    found = _select(
+        con, "c.buyer_siret = ? AND c.id = ? AND c.ends_on IS NOT NULL", [buyer_siret, contract_id]
+    )
+    return found[0] if found else None
+
+
+def _select(con: duckdb.DuckDBPyConnection, where: str, params: list[Any]) -> list[Renewal]:
     rows = con.execute(
         f"""
         WITH picked AS (
             SELECT c.buyer_siret, c.buyer_siren, c.id, c.object, c.cpv, c.purchase_type, c.procedure,
                    c.notified_on, c.duration_final_months, c.ends_on, c.amount,
-                   coalesce(c.has_social, false) AS has_social, coalesce(c.reserved, false) AS reserved
+                   coalesce(c.has_social, false) AS has_social, coalesce(c.reserved, false) AS reserved,
+                   c.place_code
             FROM {CONTRACTS.name} c
-            WHERE {condition} AND c.ends_on >= ? AND c.ends_on < ?
+            WHERE {where}
         ),
         holders AS (
             SELECT h.buyer_siret, h.id,
@@ -90,7 +105,7 @@ def renewals(
         FROM picked p LEFT JOIN holders h ON h.buyer_siret = p.buyer_siret AND h.id = p.id
         ORDER BY p.ends_on, p.id, p.buyer_siret
         """,
-        [*params, first, end],
+        params,
     ).fetchall()
     return [
         Renewal(
@@ -107,10 +122,11 @@ def renewals(
             amount=r[10],
             has_social=bool(r[11]),
             reserved=bool(r[12]),
-            holders=tuple(r[13] or ()),
-            other_holders=tuple(r[14] or ()),
-            ess_holders=tuple(r[15] or ()),
-            inclusive_holders=tuple(r[16] or ()),
+            place_code=r[13],
+            holders=tuple(r[14] or ()),
+            other_holders=tuple(r[15] or ()),
+            ess_holders=tuple(r[16] or ()),
+            inclusive_holders=tuple(r[17] or ()),
         )
         for r in rows
     ]

@@ -8,4 +8,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("rapport/<str:buyer>/<int:year>/", views.report, name="report"),
     path("rejets/", views.rejected, name="rejected"),
+    path("renouvellements/", views.renewals_page, name="renewals"),
+    path("renouvellements/prevision/", views.renewal_forecast, name="renewal_forecast"),
 ]

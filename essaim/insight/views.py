@@ -9,18 +9,25 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from essaim.accounts.acting import acting_organisation
+from essaim.accounts.models import Organisation
 from essaim.core.downloads import attachment
+from essaim.core.errors import DomainError
 from essaim.core.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
 from essaim.core.links import absolute_url
-from essaim.core.views_utils import check_perm
+from essaim.core.views_utils import check_perm, report_domain_error
+from essaim.sourcing.forecasts import ForecastData
+from essaim.sourcing.forms import ForecastForm
 
-from . import exports, selectors
+from . import exports, forms, renewals, selectors, services
 from .charts import all_charts
 from .forms import ReportChoiceForm, normalise_buyer
 from .indicators import InsightError
@@ -139,3 +146,114 @@ def rejected(request: HttpRequest) -> HttpResponse:
         }
     )
     return render(request, "insight/rejected.html", context)
+
+
+# --- the renewal radar ------------------------------------------------------------------------------------
+
+
+def _default_buyer(request: HttpRequest, buyers: list[selectors.BuyerChoice]) -> str:
+    """A buyer sees its own contracts first (its SIREN); everyone else the territory (its first choice)."""
+    organisation = acting_organisation(request)
+    if organisation is not None and organisation.kind == Organisation.Kind.BUYER:
+        siren = organisation.siren or organisation.siret[:9]
+        if siren:
+            return siren
+    return buyers[0].value if buyers else ""
+
+
+def renewals_page(request: HttpRequest) -> HttpResponse:
+    check_perm(request, "insight.view_renewals")
+    buyers = selectors.territory_buyers()
+    today = timezone.localdate()
+    buyer = _default_buyer(request, buyers)
+    start, months, filters = today, renewals.DEFAULT_MONTHS, selectors.RenewalFilters()
+    form = forms.RenewalFilterForm(request.GET or None, buyers=buyers)
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        buyer = data["identifiant"] or data["acheteur"] or buyer
+        start, months = data["debut"] or today, data["mois"] or renewals.DEFAULT_MONTHS
+        filters = selectors.RenewalFilters(
+            sector=data["secteur"],
+            amount_band=data["montant"],
+            purchase_type=data["type"],
+            reservable=data["reservable"],
+        )
+    elif not form.is_bound:
+        form = forms.RenewalFilterForm(
+            initial={"acheteur": buyer, "debut": today, "mois": months}, buyers=buyers
+        )
+    context: dict[str, Any] = {"form": form, "error": None, "lines": [], "buyer": buyer, "start": start}
+    context["window_end"] = renewals.window(start, months)[1]
+    if buyer and not form.errors:
+        try:
+            context["label"] = selectors.buyer_label(buyer)
+            with selectors.open_store() as con:
+                every = selectors.renewals_for(con, buyer=buyer, start=start, months=months)
+                context["undated"] = renewals.undated_count(
+                    con, buyer=buyer, buyer_sirets_resolver=selectors.epci_member_sirens
+                )
+        except InsightError as error:  # the store is missing or busy, or an unknown EPCI
+            context["error"] = error.message
+        else:
+            lines = selectors.filter_renewals(every, filters)
+            wanted = request.GET.get("format", "")
+            if wanted in ("csv", "xlsx"):
+                return exports.renewals_download(lines, buyer=buyer, start=start, extension=wanted)
+            rows = [
+                (line, request.user.has_perm("insight.forecast_from_renewal", line.contract))
+                for line in lines
+            ]
+            context.update(
+                {
+                    "total": len(every),
+                    "lines": rows,
+                    "any_forecast": any(can for _, can in rows),
+                    "territory": settings.ESSAIM_BRAND.get("territory_perimeter", ""),
+                    "query": request.GET.urlencode(),
+                }
+            )
+    return render(request, "insight/renewals.html", context)
+
+
+def renewal_forecast(request: HttpRequest) -> HttpResponse:
+    """A purchase forecast pre-filled from one contract of the radar (`?acheteur=SIRET&marche=ID`)."""
+    check_perm(request, "insight.view_renewals")
+    buyer_siret = request.GET.get("acheteur", "")[:14]
+    contract_id = request.GET.get("marche", "")[:100]
+    try:
+        with selectors.open_store() as con:
+            line = selectors.renewal_line(con, buyer_siret=buyer_siret, contract_id=contract_id)
+    except selectors.StoreUnavailable as error:
+        return render(request, "insight/renewal_forecast.html", {"error": error.message})
+    if line is None:
+        raise Http404("insight: no such contract with an end date")
+    check_perm(request, "insight.forecast_from_renewal", line.contract)
+    form = ForecastForm(request.POST or None, initial=selectors.forecast_initial(line))
+    if request.method == "POST" and form.is_valid():
+        c = form.cleaned_data
+        try:
+            forecast = services.forecast_from_renewal(
+                actor=request.user,
+                acting=acting_organisation(request),
+                line=line,
+                data=ForecastData(
+                    title=c["title"],
+                    year=c["year"],
+                    quarter=c["quarter"],
+                    sector=c["sector"],
+                    amount_band=c["amount_band"],
+                    procedure=c["procedure"],
+                    place_code=c["place_code"] or "",
+                    reference=c["reference"],
+                ),
+            )
+        except DomainError as error:
+            report_domain_error(request, error, form)
+        else:
+            messages.success(
+                request,
+                "Prévision d'achat publiée : les structures qui suivent ce secteur la recevront dans leur "
+                "prochaine lettre hebdomadaire.",
+            )
+            return redirect("sourcing:forecast_detail", pk=forecast.pk)
+    return render(request, "insight/renewal_forecast.html", {"form": form, "line": line, "error": None})

@@ -368,6 +368,11 @@ BAND_FLOORS: tuple[tuple[str, float], ...] = (
 )
 
 
+def amount_band_choices() -> list[tuple[str, str]]:
+    """(code, label) of the amount bands, for the pages of other apps (they never import our models)."""
+    return list(Need.AmountBand.choices)
+
+
 def band_for_amount(amount: float) -> str:
     """The amount band (`Need.AmountBand`) an amount in € HT falls in: 40 000 € is in 40k-90k."""
     band = BAND_FLOORS[0][0]

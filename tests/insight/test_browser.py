@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
+from essaim.accounts.models import Organisation
 from tests.browser_support import axe_violations, login_as
 from tests.territory_support import make_small_territory
 
-from .conftest import make_report_store
+from .conftest import make_renewals_store, make_report_store
 
 
 def test_full_report_is_accessible_and_choosing_a_buyer_opens_it(
@@ -45,5 +46,23 @@ def test_rejected_records_page_is_accessible(page: Page, client, world, settings
     login_as(page, client, world.users["facilitator"])
     page.goto(reverse("insight:rejected"))
     expect(page.get_by_role("table", name="Rejets par motif")).to_contain_text("id_missing")
+    violations = axe_violations(page)
+    assert violations == [], violations
+
+
+def test_renewal_radar_and_the_forecast_form_are_accessible(
+    page: Page, client, world, settings, tmp_path
+) -> None:
+    make_small_territory()
+    settings.INSIGHT_DB = str(make_renewals_store(tmp_path / "radar.duckdb"))
+    Organisation.objects.filter(pk=world.buyer_org.pk).update(siren="219400819")
+    login_as(page, client, world.users["buyer"])
+    page.goto(reverse("insight:renewals") + "?debut=2026-01-01&mois=18")
+    table = page.get_by_role("table", name="Marchés arrivant à échéance, par date de fin")
+    expect(table).to_contain_text("Nettoyage des écoles")
+    violations = axe_violations(page)
+    assert violations == [], violations
+    page.get_by_role("link", name="Créer une prévision pour « Nettoyage des écoles »").click()
+    expect(page.get_by_label("Objet de l'achat")).to_have_value("Nettoyage des écoles")
     violations = axe_violations(page)
     assert violations == [], violations

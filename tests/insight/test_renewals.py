@@ -72,7 +72,7 @@ def test_an_epci_lists_its_members_once_per_buyer_siret_and_id(con) -> None:
         ("21940081900018", "R-01", "2026-03-15"),
         ("21940041300010", "R-07", "2026-04-01"),
         ("21940041300010", "R-01", "2026-05-01"),
-        ("20005801400015", "R-08", "2026-08-01"),
+        ("20005801400016", "R-08", "2026-08-01"),
         ("21940081900026", "R-04", "2026-09-01"),
     ]
     assert rows[2].amount is None  # an outlier amount is never shown as one

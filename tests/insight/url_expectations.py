@@ -16,4 +16,8 @@ EXPECTED: dict[str, tuple[Callable[[Any], dict[str, Any]] | None, dict[str, int]
     "insight:home": (None, logged_in(200)),
     "insight:report": (lambda s: {"buyer": "epci:200058014", "year": 2025}, logged_in(200)),
     "insight:rejected": (None, only(["facilitator", "superuser"])),
+    "insight:renewals": (None, logged_in(200)),
+    # Without ?acheteur=&marche= (and with the empty test store) there is no contract: 404 for everyone
+    # allowed to read the radar. The rule on a real contract is tested in test_renewal_views.py.
+    "insight:renewal_forecast": (None, logged_in(404)),
 }
