@@ -147,7 +147,7 @@ def _backup_database(target: Path) -> dict[str, Any]:
             tables = [
                 row[0]
                 for row in destination.execute(
-                    "SELECT name FROM sqlite_master WHERE type = 'table'"
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite!_%' ESCAPE '!'"
                 ).fetchall()
             ]
             counts = _count_rows(

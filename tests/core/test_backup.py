@@ -127,6 +127,8 @@ def test_a_damaged_or_unfinished_backup_is_refused_before_anything_is_touched(on
     _small_world()
     folder = on_disk / "sauvegarde"
     manifest = backup_create(directory=folder)
+    # The manifest counts the tables a restore is checked against (SQLite's internal tables excluded).
+    assert manifest["database"]["tables"] == table_row_counts()
     with pytest.raises(BackupError, match="pas vide"):
         backup_create(directory=folder)
     photo = folder / "files" / "default" / "directory/photos/atelier.png"
