@@ -62,12 +62,18 @@ class ProgrammeItemForm(forms.ModelForm):
 
 
 class RegistrationForm(forms.Form):
-    organisation = forms.ModelChoiceField(label="Pour l'organisation", queryset=Organisation.objects.none())
+    """The organisations are the person's own (the acting one chosen); the roles are those these
+    organisations may register with (the acting organisation's role chosen)."""
+
+    organisation = forms.ModelChoiceField(
+        label="Pour l'organisation", queryset=Organisation.objects.none(), empty_label=None
+    )
     role = forms.ChoiceField(label="Je participe comme", choices=Role.choices)
 
-    def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, organisations: Any, roles: set[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
+        self.fields["role"].choices = [(value, label) for value, label in Role.choices if value in roles]
 
 
 class StandForm(forms.Form):

@@ -72,6 +72,38 @@ def registration_figures(event: Event) -> list[RoleFigure]:
     return figures
 
 
+# How a role's quota is named in messages ("les places réservées aux acheteurs").
+ROLE_PLURALS: dict[str, str] = {
+    Role.BUYER: "acheteurs",
+    Role.SUPPLIER: "structures",
+    Role.PARTNER: "partenaires",
+    Role.VISITOR: "visiteurs",
+}
+EVENT_FULL = "L'événement est complet"
+
+
+def waitlist_reason(event: Event, role: str) -> str:
+    """Why a registration as `role` goes to the waiting list now, naming the quota that is full ("" while a
+    seat is left): the whole event, or only the seats of this role (then the roles that still have seats)."""
+    figures = registration_figures(event)
+    if sum(figure.confirmed for figure in figures) >= event.capacity:
+        return EVENT_FULL
+    mine = next(figure for figure in figures if figure.role == role)
+    if mine.capacity is None or mine.confirmed < mine.capacity:
+        return ""
+    reason = f"Les places réservées aux {ROLE_PLURALS[role]} sont toutes prises"
+    others = [
+        f"les {ROLE_PLURALS[figure.role]}"
+        for figure in figures
+        if figure.role not in (role, Role.VISITOR)
+        and (figure.capacity is None or figure.confirmed < figure.capacity)
+    ]
+    if others:
+        listed = others[0] if len(others) == 1 else ", ".join(others[:-1]) + " et " + others[-1]
+        reason += f" ; il reste des places pour {listed}"
+    return reason
+
+
 def meeting_outcome_figures(event: Event) -> dict[str, int]:
     row = Meeting.objects.filter(event=event).aggregate(
         total=Count("id"),

@@ -81,3 +81,18 @@ def test_after_the_event_a_buyer_records_a_collaboration_and_sees_it_listed(
     page.get_by_role("link", name="Les collaborations de mon organisation").click()
     expect(page.get_by_role("table")).to_contain_text("Jouets de réemploi")
     assert axe_violations(page) == []
+
+
+def test_a_supplier_registers_with_one_click_as_a_supplier_of_its_organisation(
+    page: Page, client, world
+) -> None:
+    event = meeting_event(title="Matinale des achats socialement responsables")
+    login_as(page, client, world.users["supplier"])
+    page.goto(f"/evenements/{event.pk}/inscription/")
+    expect(page.get_by_label("Pour l'organisation")).to_have_value(str(world.supplier_org.pk))
+    expect(page.get_by_label("Je participe comme")).to_have_value("fournisseur")
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Confirmer mon inscription").click()
+    expect(page.get_by_role("status").first).to_contain_text("Inscription confirmée")
+    registration = Registration.objects.get(event=event, user=world.users["supplier"])
+    assert (registration.organisation, registration.role) == (world.supplier_org, "fournisseur")

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
+from essaim.accounts.services import membership_add
 from essaim.events import services
 from essaim.events.models import Meeting, Registration, Stand
 from tests.events.factories import meeting_event, register
@@ -51,7 +52,11 @@ def test_an_smtp_outage_does_not_break_a_registration_and_the_email_goes_out_on_
 
 
 def test_a_wrong_role_is_shown_next_to_the_field(client_as, world):
+    """A person in a buyer and a supplier organisation is offered both roles; the supplier organisation
+    with the buyer's role is refused by the service, next to the role field."""
     event = meeting_event()
+    person = world.users["supplier"]
+    membership_add(actor=None, organisation=world.other_buyer_org, user=person, role="member")
     response = client_as("supplier").post(
         reverse("events:event_register", args=[event.pk]),
         {"organisation": world.supplier_org.pk, "role": "acheteur"},

@@ -40,12 +40,14 @@ from .meeting_requests import (
 from .registrations import (
     CANCEL_SALT,
     CHECKIN_SALT,
+    allowed_roles,
     registration_cancel,
     registration_cancel_token,
     registration_check_in,
     registration_check_in_token,
     registration_create,
     registration_from_token,
+    role_for,
 )
 
 __all__ = [
@@ -57,6 +59,7 @@ __all__ = [
     "MUTUAL_BONUS",
     "EventError",
     "agenda_signature",
+    "allowed_roles",
     "agendas_publish",
     "event_create",
     "event_update",
@@ -76,6 +79,7 @@ __all__ = [
     "registration_check_in_token",
     "registration_create",
     "registration_from_token",
+    "role_for",
     "schedule_input",
     "schedule_run",
     "stand_create",

@@ -22,6 +22,7 @@ from essaim.core.mail import Attachment, send_mail
 
 from ..calendar import CALENDAR_MIMETYPE, event_calendar
 from ..models import Event, MeetingRequest, Registration, Role
+from ..selectors import waitlist_reason
 from .errors import EventError
 
 CANCEL_SALT = "essaim.events.registration-cancel"
@@ -66,13 +67,17 @@ def _has_seat(event: Event, role: str, total: int, by_role: dict[str, int]) -> b
     return role_capacity is None or by_role.get(role, 0) < role_capacity
 
 
-def _allowed_roles(organisation: Organisation) -> set[str]:
-    kind = organisation.kind
-    if kind == Organisation.Kind.BUYER:
-        return {Role.BUYER, Role.VISITOR}
-    if kind == Organisation.Kind.SUPPLIER:
-        return {Role.SUPPLIER, Role.VISITOR}
-    return {Role.PARTNER, Role.VISITOR}
+def role_for(organisation: Organisation) -> str:
+    """The role a member of `organisation` registers with unless they choose "visiteur"."""
+    if organisation.kind == Organisation.Kind.BUYER:
+        return Role.BUYER
+    if organisation.kind == Organisation.Kind.SUPPLIER:
+        return Role.SUPPLIER
+    return Role.PARTNER
+
+
+def allowed_roles(organisation: Organisation) -> set[str]:
+    return {role_for(organisation), Role.VISITOR}
 
 
 def registration_create(*, actor: Any, event: Event, organisation: Organisation, role: str) -> Registration:
@@ -84,7 +89,7 @@ def registration_create(*, actor: Any, event: Event, organisation: Organisation,
         raise EventError(
             "Vous ne pouvez vous inscrire que pour une de vos organisations.", field="organisation"
         )
-    if role not in _allowed_roles(organisation):
+    if role not in allowed_roles(organisation):
         raise EventError(
             f"Une organisation de type « {organisation.get_kind_display()} » ne peut pas s'inscrire comme "
             f"« {Role(role).label.lower()} ».",
@@ -196,6 +201,7 @@ def _registration_email(registration_id: int, *, promoted: bool = False) -> None
     )
     event = registration.event
     confirmed = registration.status == Registration.Status.CONFIRMED
+    waiting_reason = "" if confirmed else waitlist_reason(event, registration.role)
     cancel = reverse("events:registration_cancel", args=[registration_cancel_token(registration)])
     send_mail(
         template="events/emails/registration",
@@ -206,6 +212,7 @@ def _registration_email(registration_id: int, *, promoted: bool = False) -> None
             "confirmed": confirmed,
             "promoted": promoted,
             "cancel_url": absolute_url(cancel),
+            "waiting_reason": waiting_reason,
         },
         attachments=[Attachment("invitation.ics", event_calendar(event), CALENDAR_MIMETYPE)]
         if confirmed

@@ -35,12 +35,14 @@ def event_register(request: HttpRequest, pk: int) -> HttpResponse:
     existing = selectors.registration_of(event, request.user)
     if existing is not None:
         return redirect("events:registration_detail", pk=existing.pk)
-    organisations = [m.organisation_id for m in acting_memberships_of(request.user)]
+    memberships = acting_memberships_of(request.user)
     acting = acting_organisation(request)
+    role = services.role_for(acting) if acting else ""
     form = RegistrationForm(
         request.POST or None,
-        organisations=Organisation.objects.filter(pk__in=organisations),
-        initial={"organisation": acting.pk if acting else None},
+        organisations=Organisation.objects.filter(pk__in=[m.organisation_id for m in memberships]),
+        roles=set().union(*(services.allowed_roles(m.organisation) for m in memberships)),
+        initial={"organisation": acting.pk if acting else None, "role": role},
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -58,12 +60,23 @@ def event_register(request: HttpRequest, pk: int) -> HttpResponse:
                     request, "Inscription confirmée. Un courriel avec l'invitation vous a été envoyé."
                 )
             else:
-                messages.info(request, "L'événement est complet : vous êtes sur la liste d'attente.")
+                reason = selectors.waitlist_reason(event, registration.role) or selectors.EVENT_FULL
+                messages.info(
+                    request,
+                    f"{reason} : vous êtes sur la liste d'attente. "
+                    "Nous vous écrirons dès qu'une place se libère.",
+                )
             return redirect("events:registration_detail", pk=registration.pk)
+    is_open = event.registration_is_open()
     return render(
         request,
         "events/register.html",
-        {"event": event, "form": form, "registration_open": event.registration_is_open()},
+        {
+            "event": event,
+            "form": form,
+            "registration_open": is_open,
+            "waitlist_reason": selectors.waitlist_reason(event, role) if is_open and role else "",
+        },
         status=400 if form.errors else 200,
     )
 
