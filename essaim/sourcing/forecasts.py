@@ -11,11 +11,7 @@ label), `reference` (optional).
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-import zipfile
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -26,6 +22,7 @@ from essaim.accounts.models import Organisation
 from essaim.core.audit import log_action
 from essaim.core.db_rules import database_errors, without_nul
 from essaim.core.errors import DomainError
+from essaim.core.spreadsheets import Limits, read_table
 from essaim.directory.models import Sector
 from essaim.directory.search.analysis import normalise
 
@@ -119,71 +116,19 @@ def _key(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", normalise(text))
 
 
-def _xlsx_rows(raw: bytes) -> Iterator[list[str]]:
-    """The first sheet's rows, streamed (openpyxl read-only), after checking what the archive expands to."""
-    if not raw.startswith(b"PK\x03\x04"):
-        raise ForecastError("Ce fichier n'est pas un classeur XLSX.", field="file")
-    try:
-        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
-            expanded = sum(member.file_size for member in archive.infolist())
-    except zipfile.BadZipFile as error:
-        raise ForecastError("Classeur XLSX illisible.", field="file") from error
-    if expanded > MAX_XLSX_EXPANDED_MB * 1024 * 1024:
-        raise ForecastError(
-            f"Ce classeur décompressé dépasse {MAX_XLSX_EXPANDED_MB} Mo : un plan d'achat de {MAX_ROWS} lignes "
-            "n'en demande pas tant. Enregistrez seulement le tableau du plan (CSV ou XLSX).",
-            field="file",
-        )
-    from openpyxl import load_workbook  # imported here: openpyxl takes about 0.5 s to load
-
-    try:
-        workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-        sheet = workbook.worksheets[0]
-        # Declared sizes may lie: the row and column caps stop the reading itself (read_rows).
-        for row in sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS):
-            yield ["" if v is None else str(v).strip() for v in row]
-    except ForecastError:
-        raise
-    except Exception as error:  # openpyxl and zipfile raise many kinds of errors on a broken file
-        raise ForecastError("Classeur XLSX illisible.", field="file") from error
-
-
-def _csv_rows(raw: bytes) -> Iterator[list[str]]:
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ForecastError("Le fichier CSV doit être encodé en UTF-8.", field="file") from error
-    first = text.split("\n", 1)[0]
-    dialect = ";" if first.count(";") >= first.count(",") else ","
-    for row in csv.reader(io.StringIO(text), delimiter=dialect):
-        yield [cell.strip() for cell in row[:MAX_COLUMNS]]
+LIMITS = Limits(
+    max_rows=MAX_ROWS,
+    max_read_rows=MAX_READ_ROWS,
+    max_columns=MAX_COLUMNS,
+    max_xlsx_expanded_mb=MAX_XLSX_EXPANDED_MB,
+    what="plan d'achat",
+)
 
 
 def read_rows(filename: str, stream: IO[bytes]) -> list[dict[str, str]]:
-    """The rows of a CSV (UTF-8, `;` or `,`) or XLSX file as dicts keyed by normalised column names.
-
-    Read as a stream: the caps (MAX_ROWS filled rows, MAX_READ_ROWS rows in all, MAX_COLUMNS columns, and
-    for XLSX what the archive expands to) stop the reading as soon as they are reached."""
-    raw = stream.read()
-    if filename.lower().endswith(".xlsx"):
-        rows = _xlsx_rows(raw)
-    elif filename.lower().endswith(".csv"):
-        rows = _csv_rows(raw)
-    else:
-        raise ForecastError("Importez un fichier CSV ou XLSX.", field="file")
-    table: list[list[str]] = []
-    for read, row in enumerate(rows, start=1):
-        if read > MAX_READ_ROWS:
-            raise ForecastError(
-                f"Au plus {MAX_READ_ROWS} lignes lues par import (lignes vides comprises) : "
-                "supprimez les lignes vides en fin de tableau.",
-                field="file",
-            )
-        if not any(row):
-            continue
-        table.append(row)
-        if len(table) - 1 > MAX_ROWS:
-            raise ForecastError(f"Au plus {MAX_ROWS} lignes par import.", field="file")
+    """The rows of a CSV (UTF-8 or Windows-1252, `;` or `,`) or XLSX file as dicts keyed by normalised
+    column names, read by the shared reader (`core.spreadsheets`: caps checked while reading)."""
+    table = [row for _, row in read_table(filename, stream.read(), LIMITS, error=ForecastError)]
     if not table:
         raise ForecastError("Le fichier est vide.", field="file")
     header = [_key(h) for h in table[0]]

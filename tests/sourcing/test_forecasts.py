@@ -72,10 +72,18 @@ def test_xlsx_import_and_bad_files(world) -> None:
         (b"objet;annee\nA;2027\n", "plan.csv", "Colonnes manquantes"),
         (b"not a zip", "plan.xlsx", "XLSX"),
         (b"x", "plan.pdf", "CSV ou XLSX"),
-        ("objet;annee".encode("latin-1") + b"\xe9", "plan.csv", "UTF-8"),
+        ("objet;année".encode("cp1252"), "plan.csv", "Colonnes manquantes : trimestre"),
     ]:
         with pytest.raises(forecasts.ForecastError, match=message):
             run(world, content=content, filename=filename)
+
+
+def test_a_plan_written_in_windows_1252_is_read(world) -> None:
+    make_small_territory()
+    content = CSV.decode().replace("crèches", "crèches d'été").encode("cp1252")
+    report = run(world, content=content, commit=True)
+    assert report.created == 2
+    assert PurchaseForecast.objects.filter(title="Jouets des crèches d'été").exists()
 
 
 def test_import_page_shows_rejected_rows(client_as, world) -> None:

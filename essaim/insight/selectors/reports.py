@@ -1,0 +1,110 @@
+"""The SPASER report with what the transactional database knows: the territory's structures of an
+opportunity, the collaborations, the holders' names."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import duckdb
+from django.conf import settings
+from django.db.models import Q
+
+from essaim.accounts.models import Organisation
+from essaim.directory.models import Structure
+from essaim.directory.references import RESERVATIONS
+from essaim.directory.selectors import SearchFilters, filtered_structures
+from essaim.sourcing.collaborations import buyer_collaborations
+
+from ..report import ReportSources, build_report
+from .buyers import buyer_label, epci_member_sirens
+
+# --- the report, with what the transactional database knows ---------------------------------------------
+
+
+def territory_structures(sectors: list[str]) -> Any:
+    """Published directory structures working in the territory (`ESSAIM_BRAND["territory_perimeter"]`,
+    the directory's `works_in`) in one of `sectors` (top-level slugs): the structures able to answer of
+    the report's opportunities and of the renewal radar."""
+    perimeter = settings.ESSAIM_BRAND.get("territory_perimeter", "")
+    return filtered_structures(SearchFilters(sectors=tuple(sectors), works_in=perimeter)).order_by(
+        "name_normalised", "pk"
+    )
+
+
+def territory_structures_for_sectors(sectors: list[str]) -> list[dict[str, Any]]:
+    """Published directory structures working in the territory in one of `sectors` (top-level slugs)."""
+    if not sectors:
+        return []
+    rows = territory_structures(sectors).values(
+        "pk", "name", "commune__name", "eligible_l2113_12", "eligible_l2113_13", "eligible_l2113_15"
+    )
+    return [
+        {
+            "pk": row["pk"],
+            "name": row["name"],
+            "commune": row["commune__name"] or "",
+            "reservations": [code for code in RESERVATIONS if row[f"eligible_{code.replace('-', '_')}"]],
+        }
+        for row in rows
+    ]
+
+
+@dataclass(frozen=True)
+class CollaborationLine:
+    date: date
+    buyer: str
+    supplier: str
+    structure: str
+    source: str
+    status: str
+    amount: float | None
+
+
+def collaborations_of(sirens: list[str], year: int) -> list[CollaborationLine]:
+    """Collaborations recorded by sourcing and events for the buyer organisations of these SIRENs/SIRET."""
+    sirets = [s for s in sirens if len(s) == 14]
+    match = (
+        Q(siren__in=[s for s in sirens if len(s) == 9])
+        | Q(siret__in=sirets)
+        | Q(siret="", siren__in=[s[:9] for s in sirets])
+    )
+    organisations = Organisation.objects.filter(match, kind=Organisation.Kind.BUYER)
+    rows = buyer_collaborations(organisations, year)
+    return [
+        CollaborationLine(
+            date=row.date,
+            buyer=row.buyer.name,
+            supplier=row.supplier.name,
+            structure=row.structure.name if row.structure else "",
+            source=row.get_source_display(),
+            status=row.get_status_display(),
+            amount=float(row.amount) if row.amount is not None else None,
+        )
+        for row in rows
+    ]
+
+
+def holder_names(sirens: Any) -> dict[str, str]:
+    wanted = [s for s in sirens if s]
+    names: dict[str, str] = {}
+    for siren, name in Structure.objects.filter(siren__in=wanted).values_list("siren", "name"):
+        names.setdefault(siren, name)
+    return names
+
+
+def report_for(con: duckdb.DuckDBPyConnection, *, buyer: str, year: int) -> Any:
+    """The SPASER report of `buyer` for `year`, with names, opportunities' structures, collaborations."""
+    return build_report(
+        con,
+        buyer=buyer,
+        year=year,
+        buyer_sirets_resolver=epci_member_sirens,
+        sources=ReportSources(
+            structures_for_sectors=territory_structures_for_sectors,
+            collaborations=collaborations_of,
+            holder_names=holder_names,
+        ),
+        label=buyer_label(buyer),
+    )
