@@ -53,6 +53,34 @@ def load_average() -> str:
     return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
+def cpu_seconds(processes: list[subprocess.Popen[bytes]]) -> dict[str, float]:
+    """CPU time used so far by our servers (gunicorn masters and workers, the task worker) and by the
+    PostgreSQL backends serving the load-test database: what the run cost, whatever else the machine does."""
+    import psutil  # a dependency of Locust, in the dev extras
+
+    def used(process: psutil.Process) -> float:
+        try:
+            times = process.cpu_times()
+            return times.user + times.system
+        except psutil.Error:
+            return 0.0
+
+    servers = 0.0
+    for popen in processes:
+        try:
+            parent = psutil.Process(popen.pid)
+        except psutil.Error:
+            continue
+        servers += used(parent) + sum(used(child) for child in parent.children(recursive=True))
+    database = urlsplit(DATABASE_URL).path.lstrip("/")
+    backends = 0.0
+    for process in psutil.process_iter(["cmdline"]):
+        cmdline = " ".join(process.info.get("cmdline") or [])
+        if cmdline.startswith("postgres:") and f" {database} " in f"{cmdline} ":
+            backends += used(process)
+    return {"servers": round(servers, 1), "postgresql": round(backends, 1)}
+
+
 def environment(settings: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "REDIS_URL"))}
     env.update(
@@ -281,6 +309,7 @@ def main() -> int:
             wait_until_up(url + "/", processes)
         time.sleep(2)  # let the workers settle
         load_before = load_average()
+        cost_before = cpu_seconds(processes)
         print(
             f"Load average {load_before}; {USERS} users for {SECONDS} s on {', '.join(instances)}", flush=True
         )
@@ -300,6 +329,8 @@ def main() -> int:
             env=locust_env, cwd=ROOT, check=False, stdout=subprocess.DEVNULL,
         )  # fmt: skip
         load_after = load_average()
+        cost_after = cpu_seconds(processes)
+        cost = {key: round(cost_after[key] - cost_before[key], 1) for key in cost_after}
     finally:
         for process in processes:
             process.send_signal(signal.SIGTERM)
@@ -309,7 +340,14 @@ def main() -> int:
     rows = family_rows(Path(f"{prefix}_stats.csv"))
     acknowledged = [int(line) for line in acknowledged_file.read_text().split()]
     result = report(rows, registrations_check(world["event"], acknowledged), (load_before, load_after))
-    result.update(users=USERS, seconds=SECONDS, load=[load_before, load_after], instances=instances)
+    print(
+        f"CPU used by the run: application {cost['servers']} s, PostgreSQL {cost['postgresql']} s "
+        f"({(cost['servers'] + cost['postgresql']) / (SECONDS * (os.cpu_count() or 1)):.0%} of the machine "
+        f"over {SECONDS} s)"
+    )
+    result.update(
+        cpu_seconds=cost, users=USERS, seconds=SECONDS, load=[load_before, load_after], instances=instances
+    )
     (VAR / "result.json").write_text(json.dumps(result, indent=2))
     shutil.copy(f"{prefix}_stats.csv", VAR / "last_stats.csv")
     total = next((f for f in result["families"] if f["name"] == "Aggregated"), {"errors": 1})  # type: ignore[attr-defined]
