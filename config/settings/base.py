@@ -97,6 +97,7 @@ TEMPLATES = [
                 "essaim.core.context_processors.navigation",
                 "essaim.accounts.context_processors.organisations",
             ],
+            "builtins": ["essaim.core.templatetags.essaim_text"],
         },
     },
 ]

@@ -16,6 +16,7 @@ from django.utils import timezone
 from essaim.accounts.models import Membership, Organisation, User
 from essaim.accounts.services import membership_add
 from essaim.core.demo import DEMO_PASSWORD
+from essaim.core.french import counted, plural
 from essaim.directory.models import Structure
 from essaim.events.models import Event
 from essaim.territory.models import Commune, Perimeter
@@ -335,6 +336,6 @@ def load_demo() -> str:
     if not Membership.objects.filter(user=owner, organisation=ressourcerie).exists():
         membership_add(actor=None, organisation=ressourcerie, user=owner, role=Membership.Role.ADMIN)
     return (
-        f"{len(partners)} partenaires, {offers} offre(s) créée(s), groupe « {TEXTILE_GROUP} », "
+        f"{len(partners)} partenaires, {counted(offers, 'offre')} créée{plural(offers)}, groupe « {TEXTILE_GROUP} », "
         f"camion et atelier partagés ; propriétaire du camion : {OWNER_EMAIL}"
     )

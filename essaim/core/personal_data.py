@@ -32,6 +32,8 @@ from typing import Any
 
 from django.conf import settings
 
+from essaim.core.french import counted
+
 Person = Any  # the AUTH_USER_MODEL instance (core does not import the accounts app)
 Row = dict[str, Any]
 
@@ -156,8 +158,8 @@ def duration_label(days: int) -> str:
     """ "1 an", "2 ans", "30 jours", "1 jour": how the page says a period of `days` days."""
     if days >= 365 and days % 365 == 0:
         years = days // 365
-        return f"{years} an" if years == 1 else f"{years} ans"
-    return f"{days} jour" if days == 1 else f"{days} jours"
+        return counted(years, "an")
+    return counted(days, "jour")
 
 
 def retention_label(name: str) -> str:

@@ -9,6 +9,8 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 
+from essaim.core.french import counted, plural
+
 from . import services
 from .models import Activity, ClaimRequest, Sector, Structure
 from .selectors import possible_duplicates
@@ -62,7 +64,7 @@ class StructureAdmin(admin.ModelAdmin):
                 done += 1
             except services.DirectoryError as error:
                 messages.warning(request, f"{structure} : {error.message}")
-        messages.success(request, f"{done} fiche(s) mise(s) à jour.")
+        messages.success(request, f"{counted(done, 'fiche')} mise{plural(done)} à jour.")
 
     @admin.action(description="Publier")
     def publish(self, request: HttpRequest, queryset: Any) -> None:

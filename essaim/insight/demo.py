@@ -22,6 +22,7 @@ from stdnum import luhn
 from stdnum.fr import siren as siren_check
 from stdnum.fr import siret as siret_check
 
+from essaim.core.french import plural
 from essaim.directory.models import Structure
 from essaim.territory.models import Epci
 
@@ -332,5 +333,5 @@ def load_demo(db_path: str | Path | None = None, out: Path | None = None) -> str
     counts = report.as_dict()
     return (
         f"{counts['read']} enregistrements DECP lus, {counts['new']} nouveaux, "
-        f"{counts['rejected']} rejeté(s), {linked} SIREN de l'ESS reliés"
+        f"{counts['rejected']} rejeté{plural(counts['rejected'])}, {linked} SIREN de l'ESS relié{plural(linked)}"
     )

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from essaim.accounts.models import Membership, Organisation, User
 from essaim.accounts.services import membership_add
+from essaim.core.french import counted, plural
 from essaim.directory.demo import load_demo_structures
 from essaim.directory.models import Sector, Structure
 
@@ -63,7 +64,10 @@ def load_demo() -> str:
         toys, planned = _load(buyer, actor)
         notifications.notify_batch(toys.pk, 1)  # now, inside the dummy email backend (idempotent)
     told = toys.notifications.count()
-    return f"besoin « {TOYS_TITLE} » publié ({told} structures prévenues) ; {planned} prévision(s) ajoutée(s)"
+    return (
+        f"besoin « {TOYS_TITLE} » publié ({counted(told, 'structure')} prévenue{plural(told)}) ; "
+        f"{counted(planned, 'prévision')} ajoutée{plural(planned)}"
+    )
 
 
 @transaction.atomic

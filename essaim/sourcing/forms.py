@@ -237,7 +237,14 @@ class ContractForm(forms.Form):
 class AdviceForm(forms.Form):
     """The reservation advisor's editable inputs (read with GET: the page never writes)."""
 
-    amount = forms.DecimalField(label="Montant (€ HT)", min_value=Decimal(0), max_digits=14, decimal_places=2)
+    amount = forms.DecimalField(
+        label="Montant (€ HT)",
+        min_value=Decimal(0),
+        max_digits=14,
+        decimal_places=2,
+        required=False,
+        help_text="Laissé vide : la tranche de montant du besoin.",
+    )
     duration_months = forms.IntegerField(label="Durée (mois)", min_value=1, max_value=120)
     labour_share = forms.DecimalField(
         label="Part de main-d'œuvre (%)", min_value=Decimal(0), max_value=Decimal(100), decimal_places=1

@@ -25,6 +25,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from essaim.core.french import counted
 from essaim.directory.search.analysis import analyse
 from essaim.directory.sector_mappings import SECTORS
 
@@ -300,8 +301,7 @@ def _score(need: NeedQuery, candidate: Candidate, model: _TextModel, weights: di
     if candidate.completeness > 0:
         reasons.append(f"profil complet à {round(100 * min(1.0, candidate.completeness))} %")
     if candidate.asked:
-        plural = "s" if candidate.answered > 1 else ""
-        reasons.append(f"a répondu à {candidate.answered} besoin{plural} sur {candidate.asked}")
+        reasons.append(f"a répondu à {counted(candidate.answered, 'besoin')} sur {candidate.asked}")
     return Match(
         id=candidate.id,
         name=candidate.name,

@@ -4,6 +4,9 @@ Pure and typed (no Django). The caller lists the structures able to answer in th
 sector, with the reservations they qualify for and their capacity; `advise` returns one recommendation in
 plain French with the reasoning, sentence by sentence. The rules (documented in docs/sourcing.md):
 
+0. The amount: the buyer's estimate, or an amount band (`Need.AmountBand`) turned into amounts by
+   `band_amounts` — the band's upper bound for every threshold (capacities, the clause's 40 k€), its
+   middle for estimates (the insertion hours, the amount shown).
 1. Capacity of a structure for one year of the contract: its revenue band's lower bound (at least 50 k€ for
    the smallest band), or 40 k€ per worker when only the headcount is known; unknown when neither is known.
    A structure "can carry" the purchase when its capacity is at least the yearly amount.
@@ -23,6 +26,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+
+from essaim.core.french import counted, plural
 
 ARTICLES: dict[str, str] = {
     "L2113-12": "marché réservé aux entreprises adaptées et ESAT (article L2113-12)",
@@ -65,18 +70,91 @@ class AbleStructure:
 
 
 @dataclass(frozen=True)
+class AmountBand:
+    """An amount band of needs and forecasts (`Need.AmountBand`): from `floor` (included) to `ceiling`
+    (excluded; None for the open top band), € HT over the whole duration."""
+
+    code: str
+    floor: float
+    ceiling: float | None
+
+
+AMOUNT_BANDS: dict[str, AmountBand] = {
+    band.code: band
+    for band in (
+        AmountBand("lt-40k", 0.0, 40_000.0),
+        AmountBand("40k-90k", 40_000.0, 90_000.0),
+        AmountBand("90k-221k", 90_000.0, 221_000.0),
+        AmountBand("221k-1m", 221_000.0, 1_000_000.0),
+        AmountBand("gte-1m", 1_000_000.0, None),
+    )
+}
+OPEN_BAND_ESTIMATE = 1.5  # the open top band's estimate: 1.5 × its floor
+
+
+@dataclass(frozen=True)
+class BandAmounts:
+    threshold: float  # compared with every threshold (capacities, the clause's 40 k€): the band's upper bound
+    estimate: float  # the amount of estimates (insertion hours, the amount shown): the band's middle
+
+
+def band_amounts(code: str) -> BandAmounts:
+    """The amounts a band stands for, the one conversion used wherever a band is (reservation advice of
+    needs and forecasts, renewals). For thresholds, the band's upper bound: its largest amount to the cent
+    (89 999,99 € for 40k–90k, so that "less than 40 000 €" never reaches the clause's 40 000 €), or the
+    floor of the open top band (1 M€: every threshold below it is reached). For estimates, its middle
+    (65 000 € for 40k–90k; 1.5 M€ for the open top band). An unknown code raises `KeyError`."""
+    band = AMOUNT_BANDS[code]
+    if band.ceiling is None:
+        return BandAmounts(threshold=band.floor, estimate=band.floor * OPEN_BAND_ESTIMATE)
+    return BandAmounts(threshold=band.ceiling - 0.01, estimate=(band.floor + band.ceiling) / 2)
+
+
+def band_for_amount(amount: float) -> str:
+    """The band an amount in € HT falls in (the other way round): 40 000 € is in 40k–90k."""
+    found = next(iter(AMOUNT_BANDS))
+    for code, band in AMOUNT_BANDS.items():
+        if amount >= band.floor:
+            found = code
+    return found
+
+
+@dataclass(frozen=True)
 class Purchase:
-    amount: float  # € HT, whole duration
+    amount: float | None = None  # € HT, whole duration: the buyer's estimate when there is one…
     duration_months: int = 12
     labour_share: float = 0.5
     insertion_rate: float = 0.05
     hourly_cost: float = 30.0
     l2113_15_service: bool = False  # a social, cultural or health service covered by L2113-15
     l2113_15_awarded_recently: bool = False  # awarded under L2113-15 in the last three years
+    band: str = ""  # …else its amount band (`AMOUNT_BANDS`)
+
+    @property
+    def known(self) -> bool:
+        return self.amount is not None or self.band in AMOUNT_BANDS
+
+    @property
+    def estimate(self) -> float:
+        """The amount of estimates (hours, what is shown): the amount, else the band's middle, else 0."""
+        if self.amount is not None:
+            return self.amount
+        return band_amounts(self.band).estimate if self.band in AMOUNT_BANDS else 0.0
+
+    @property
+    def threshold_amount(self) -> float:
+        """The amount compared with thresholds: the amount, else the band's upper bound, else 0."""
+        if self.amount is not None:
+            return self.amount
+        return band_amounts(self.band).threshold if self.band in AMOUNT_BANDS else 0.0
+
+    def yearly(self, amount: float) -> float:
+        return amount * 12 / max(1, self.duration_months)
 
     @property
     def yearly_amount(self) -> float:
-        return self.amount * 12 / max(1, self.duration_months)
+        """The yearly amount compared with the structures' capacities."""
+        return self.yearly(self.threshold_amount)
 
 
 @dataclass
@@ -112,10 +190,40 @@ def _euros(value: float) -> str:
     return f"{value:,.0f}".replace(",", " ") + " €"
 
 
+def _amount_sentence(purchase: Purchase) -> str:
+    months = f"sur {purchase.duration_months} mois"
+    if purchase.amount is not None:
+        return f"Montant estimé : {_euros(purchase.amount)} HT {months}, soit {_euros(purchase.yearly_amount)} par an."
+    if purchase.band in AMOUNT_BANDS:
+        band = AMOUNT_BANDS[purchase.band]
+        amounts = band_amounts(band.code)
+        if band.ceiling is None:
+            span = f"plus de {_euros(band.floor)} HT"
+            rule = f"les seuils sont appréciés sur son plancher ({_euros(amounts.threshold)})"
+            return (
+                f"Montant : tranche {span} {months} ; {rule}, le montant estimé est "
+                f"{_euros(amounts.estimate)} HT."
+            )
+        else:
+            span = (
+                f"de {_euros(band.floor)} à {_euros(band.ceiling)} HT"
+                if band.floor
+                else f"moins de {_euros(band.ceiling)} HT"
+            )
+            rule = f"les seuils sont appréciés sur son haut ({_euros(band.ceiling)})"
+            if purchase.duration_months != 12:
+                rule += f", soit {_euros(purchase.yearly_amount)} par an"
+        return f"Montant : tranche {span} {months} ; {rule}, le montant estimé est son milieu ({_euros(amounts.estimate)} HT)."
+    return (
+        "Montant non précisé : les seuils ne peuvent pas être appréciés (indiquez un montant estimé ou une "
+        "tranche de montant)."
+    )
+
+
 def _names(structures: list[AbleStructure]) -> str:
     names = sorted(s.name for s in structures)
     shown = ", ".join(names[:MAX_NAMES])
-    return shown + (f" et {len(names) - MAX_NAMES} autre(s)" if len(names) > MAX_NAMES else "")
+    return shown + (f" et {counted(len(names) - MAX_NAMES, 'autre')}" if len(names) > MAX_NAMES else "")
 
 
 def _eligible(structures: tuple[AbleStructure, ...], article: str) -> list[AbleStructure]:
@@ -130,20 +238,21 @@ def advise(purchase: Purchase, structures: tuple[AbleStructure, ...] | list[Able
     yearly = purchase.yearly_amount
     eligible = {article: _eligible(structures, article) for article in ARTICLES}
     capable = {a: [s for s in found if (s.capacity or 0) >= yearly] for a, found in eligible.items()}
+    estimate = purchase.estimate
     hours = (
-        insertion_hours(purchase.amount, purchase.labour_share, purchase.insertion_rate, purchase.hourly_cost)
-        if purchase.amount >= CLAUSE_MIN_AMOUNT and purchase.labour_share > 0
+        insertion_hours(estimate, purchase.labour_share, purchase.insertion_rate, purchase.hourly_cost)
+        if purchase.threshold_amount >= CLAUSE_MIN_AMOUNT and purchase.labour_share > 0
         else None
     )
-    reasoning = [
-        f"Montant estimé : {_euros(purchase.amount)} HT sur {purchase.duration_months} mois, soit {_euros(yearly)} par an."
-    ]
+    reasoning = [_amount_sentence(purchase)]
     for article in ("L2113-13", "L2113-12", "L2113-15"):
         found = eligible[article]
         if found:
+            able = len(capable[article])
             reasoning.append(
-                f"{len(found)} structure(s) éligible(s) au {ARTICLES[article]} dans le lieu et le secteur : "
-                f"{_names(found)} ; {len(capable[article])} peu(ven)t porter {_euros(yearly)} par an."
+                f"{counted(len(found), 'structure')} éligible{plural(len(found))} au "
+                f"{ARTICLES[article]} dans le lieu et le secteur : {_names(found)} ; "
+                f"{counted(able, 'peut', 'peuvent') if able else 'aucune ne peut'} porter {_euros(yearly)} par an."
             )
         else:
             reasoning.append(f"Aucune structure éligible au {ARTICLES[article]} dans le lieu et le secteur.")
@@ -194,7 +303,7 @@ def advise(purchase: Purchase, structures: tuple[AbleStructure, ...] | list[Able
             if hours is not None:
                 reasoning.append(
                     f"Sur les autres lots, une clause d'insertion (article L2112-2) de {hours} heures "
-                    f"({_euros(purchase.amount)} × {purchase.labour_share:.0%} de main-d'œuvre × "
+                    f"({_euros(estimate)} × {purchase.labour_share:.0%} de main-d'œuvre × "
                     f"{purchase.insertion_rate:.0%} ÷ {_euros(purchase.hourly_cost)} de l'heure, "
                     "à proratiser selon le montant des lots)."
                 )
@@ -202,14 +311,20 @@ def advise(purchase: Purchase, structures: tuple[AbleStructure, ...] | list[Able
     if hours is not None:
         reasoning.append(
             f"Aucune structure ne peut recevoir un marché réservé : une clause d'insertion (article L2112-2) "
-            f"de {hours} heures ({_euros(purchase.amount)} × {purchase.labour_share:.0%} de main-d'œuvre × "
+            f"de {hours} heures ({_euros(estimate)} × {purchase.labour_share:.0%} de main-d'œuvre × "
             f"{purchase.insertion_rate:.0%} ÷ {_euros(purchase.hourly_cost)} de l'heure) ouvre le marché "
             "aux personnes éloignées de l'emploi."
         )
         summary = f"Ajouter une clause d'insertion (article L2112-2) de {hours} heures."
         return recommend("clause", "L2112-2", summary, True)
-    reasoning.append(
-        f"Aucune structure éligible et un montant sous {_euros(CLAUSE_MIN_AMOUNT)} HT (ou sans main-d'œuvre) : "
-        "une clause d'insertion demanderait trop peu d'heures pour être suivie."
-    )
+    if not purchase.known:
+        reasoning.append(
+            "Aucune structure éligible, et sans montant ni tranche de montant la clause d'insertion ne peut "
+            "être calculée : indiquez le montant estimé."
+        )
+    else:
+        reasoning.append(
+            f"Aucune structure éligible et un montant sous {_euros(CLAUSE_MIN_AMOUNT)} HT (ou sans main-d'œuvre) : "
+            "une clause d'insertion demanderait trop peu d'heures pour être suivie."
+        )
     return recommend("aucune", None, "Ni réservation ni clause d'insertion recommandée.")

@@ -161,7 +161,11 @@ def able_matches(need: Need | None, matches: list[Match]) -> list[Match]:
 
 @dataclass
 class AdviceInputs:
-    amount: float
+    """The reservation advisor's inputs: the amount (€ HT, whole duration) when known, else the amount band
+    (`reservation.band_amounts` turns it into amounts), and the clause's hypotheses."""
+
+    amount: float | None = None
+    amount_band: str = ""
     duration_months: int = 12
     labour_share: float = 0.5
     insertion_rate: float = 0.05
@@ -202,6 +206,7 @@ def advice_for_structures(
     able = structures if isinstance(structures, list) else able_structures(structures)
     purchase = reservation.Purchase(
         amount=inputs.amount,
+        band=inputs.amount_band,
         duration_months=inputs.duration_months,
         labour_share=inputs.labour_share,
         insertion_rate=inputs.insertion_rate,
@@ -350,36 +355,13 @@ def structure_of(organisation: Organisation | None) -> Structure | None:
     return Structure.objects.filter(organisation=organisation).first()
 
 
-# Amount assumed for a forecast's band in the reservation advice: the middle of the band (1.5 M€ above 1 M€).
-BAND_AMOUNTS: dict[str, float] = {
-    "lt-40k": 20_000.0,
-    "40k-90k": 65_000.0,
-    "90k-221k": 155_000.0,
-    "221k-1m": 610_000.0,
-    "gte-1m": 1_500_000.0,
-}
-# Lower bound (€ HT, included) of each band, in order: an amount belongs to the last band it reaches.
-BAND_FLOORS: tuple[tuple[str, float], ...] = (
-    ("lt-40k", 0.0),
-    ("40k-90k", 40_000.0),
-    ("90k-221k", 90_000.0),
-    ("221k-1m", 221_000.0),
-    ("gte-1m", 1_000_000.0),
-)
+# The bands' bounds and the conversions live with the advisor (pure): `reservation.band_amounts`.
+band_for_amount = reservation.band_for_amount
 
 
 def amount_band_choices() -> list[tuple[str, str]]:
     """(code, label) of the amount bands, for the pages of other apps (they never import our models)."""
     return list(Need.AmountBand.choices)
-
-
-def band_for_amount(amount: float) -> str:
-    """The amount band (`Need.AmountBand`) an amount in € HT falls in: 40 000 € is in 40k-90k."""
-    band = BAND_FLOORS[0][0]
-    for code, floor in BAND_FLOORS:
-        if amount >= floor:
-            band = code
-    return band
 
 
 def forecast_advice(forecast: PurchaseForecast) -> tuple[list[Match], reservation.Recommendation]:
@@ -389,5 +371,5 @@ def forecast_advice(forecast: PurchaseForecast) -> tuple[list[Match], reservatio
         key = "commune" if Commune.objects.filter(pk=forecast.place_code).exists() else "perimeter"
         data[key] = forecast.place_code
     matches = able_matches(None, matches_for(data))
-    advice = reservation_advice(None, matches, AdviceInputs(amount=BAND_AMOUNTS[forecast.amount_band]))
+    advice = reservation_advice(None, matches, AdviceInputs(amount_band=forecast.amount_band))
     return matches, advice

@@ -29,7 +29,7 @@ def test_demo_sample_is_imported_once_and_gives_a_real_looking_report(tmp_path) 
     )
     db, out = tmp_path / "demo.duckdb", tmp_path / "decp-demo.json"
     summary = load_demo(db, out=out)
-    assert "1 rejeté(s)" in summary and "1 SIREN de l'ESS reliés" in summary
+    assert "1 rejeté," in summary and "1 SIREN de l'ESS relié" in summary
     data = json.loads(out.read_text(encoding="utf-8"))
     marches = data["marches"]["marche"]
     assert data["marches"]["contrat-concession"]

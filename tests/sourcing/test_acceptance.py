@@ -135,3 +135,46 @@ def test_need_pages_read_in_a_fixed_number_of_queries(
     buyer.get(reverse("sourcing:need_answers", args=[need.pk]))
     with django_assert_max_num_queries(14):
         assert buyer.get(reverse("sourcing:need_answers", args=[need.pk])).status_code == 200
+
+
+def test_a_need_with_the_40_90k_band_gets_the_insertion_clause_advice(client_as, world) -> None:
+    from .factories import make_need
+
+    need = make_need(
+        world.buyer_org,
+        publish=True,
+        title="Nettoyage des vitres des écoles",
+        description="Vitres des écoles élémentaires, deux passages par an.",
+        sectors=list(Sector.objects.filter(slug="nettoyage-locaux")),
+        amount=None,
+        amount_band="40k-90k",
+        place_code="91027",
+        place_name="Athis-Mons",
+    )
+    page = client_as("buyer").get(reverse("sourcing:need_detail", args=[need.pk])).content.decode()
+    assert "Montant estimé : 0 € HT" not in page
+    assert "tranche de 40 000 € à 90 000 € HT" in page
+    assert "clause d&#x27;insertion (article L2112-2)" in page  # the clause, alone or beside a reserved lot
+    assert "Heures d'insertion à exiger : <strong>54 h</strong>" in page  # 65 000 € × 50 % × 5 % ÷ 30 €
+    assert 'name="amount" ' in page and 'name="amount" value' not in page  # left empty: the band is used
+
+
+def test_a_forecast_band_is_advised_on_its_upper_bound_and_estimated_on_its_middle(client_as, world) -> None:
+    from essaim.sourcing import forecasts
+
+    forecast = forecasts.forecast_create(
+        actor=None,
+        buyer=world.buyer_org,
+        data=forecasts.ForecastData(
+            title="Traiteur des cérémonies",
+            year=timezone.localdate().year + 1,
+            quarter=1,
+            sector=Sector.objects.get(slug="traiteur"),
+            amount_band="40k-90k",
+            procedure="mapa",
+            place_code="94081",
+        ),
+    )
+    page = client_as("buyer").get(reverse("sourcing:forecast_detail", args=[forecast.pk])).content.decode()
+    assert "tranche de 40 000 € à 90 000 € HT" in page and "65 000 € HT" in page
+    assert "65 000 € HT sur 12 mois, soit" not in page  # never taken as an exact 65 000 €

@@ -6,7 +6,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from essaim.sourcing.reservation import AbleStructure, Purchase, advise, insertion_hours
+from essaim.sourcing.reservation import (
+    AMOUNT_BANDS,
+    AbleStructure,
+    Purchase,
+    advise,
+    band_amounts,
+    band_for_amount,
+    insertion_hours,
+)
 
 SIAE = frozenset({"L2113-13", "L2113-15"})
 EA = frozenset({"L2113-12", "L2113-15"})
@@ -105,3 +113,63 @@ def test_advice_is_always_one_of_four_with_reasons(
         assert advice.capable_counts[advice.article or ""] >= 3
     if advice.kind in {"clause", "lot-reserve"} and advice.insertion_hours is not None:
         assert advice.insertion_hours == insertion_hours(amount)
+
+
+# --- amount bands: the upper bound for thresholds, the middle for estimates ----------------------------
+
+BANDS = {  # code: (threshold, estimate)
+    "lt-40k": (39_999.99, 20_000.0),
+    "40k-90k": (89_999.99, 65_000.0),
+    "90k-221k": (220_999.99, 155_500.0),
+    "221k-1m": (999_999.99, 610_500.0),
+    "gte-1m": (1_000_000.0, 1_500_000.0),
+}
+
+
+@pytest.mark.parametrize(("code", "expected"), sorted(BANDS.items()))
+def test_every_band_turns_into_its_upper_bound_for_thresholds_and_its_middle_for_estimates(
+    code: str, expected: tuple[float, float]
+) -> None:
+    amounts = band_amounts(code)
+    assert (round(amounts.threshold, 2), amounts.estimate) == expected
+    assert band_for_amount(amounts.threshold) == code  # the threshold amount stays inside its band
+    assert band_for_amount(amounts.estimate) == code
+    assert set(BANDS) == set(AMOUNT_BANDS)
+
+
+def test_a_40_90k_need_gets_the_insertion_clause_never_a_zero_amount() -> None:
+    advice = advise(Purchase(band="40k-90k"), [able("Coop", frozenset())])
+    assert (advice.kind, advice.article) == ("clause", "L2112-2")
+    assert advice.insertion_hours == insertion_hours(65_000) == 54  # hours on the band's middle
+    assert not any(" 0 € HT" in sentence for sentence in advice.reasoning)
+    assert "tranche de 40 000 € à 90 000 € HT" in advice.reasoning[0]
+
+
+def test_a_band_below_40k_never_reaches_the_clause_threshold() -> None:
+    advice = advise(Purchase(band="lt-40k"), [])
+    assert advice.kind == "aucune" and advice.insertion_hours is None
+    assert "moins de 40 000 € HT" in advice.reasoning[0]
+
+
+def test_capacities_are_compared_with_the_band_upper_bound() -> None:
+    # a structure of the 50 k€ capacity class carries 65 000 € (the middle) no more than 90 000 €: a lot
+    small = [able(f"ACI {i}", SIAE, band="lt-100k") for i in range(3)]
+    assert advise(Purchase(band="40k-90k"), small).kind == "lot-reserve"
+    assert advise(Purchase(band="lt-40k"), small).kind == "reservation"
+
+
+def test_without_amount_nor_band_the_advice_says_so() -> None:
+    advice = advise(Purchase(), [])
+    assert advice.reasoning[0].startswith("Montant non précisé")
+    assert "0 €" not in " ".join(advice.reasoning)
+
+
+@given(st.sampled_from(sorted(BANDS)), st.integers(min_value=1, max_value=120))
+def test_band_advice_equals_the_advice_on_an_amount_for_thresholds(code: str, months: int) -> None:
+    # thresholds read the upper bound: a band is advised as its largest amount would be, hours apart
+    found = [able("EA", EA, band="100k-500k"), able("ACI", SIAE, band="lt-100k")]
+    by_band = advise(Purchase(band=code, duration_months=months), found)
+    by_amount = advise(Purchase(amount=band_amounts(code).threshold, duration_months=months), found)
+    assert (by_band.kind, by_band.article) == (by_amount.kind, by_amount.article)
+    if by_band.insertion_hours is not None:
+        assert by_band.insertion_hours == insertion_hours(band_amounts(code).estimate)

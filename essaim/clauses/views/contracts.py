@@ -127,11 +127,14 @@ def _source(request: HttpRequest) -> Source:
 
 
 def _source_of_need(need: Need) -> Source:
-    amount = float(need.amount or 0)
     advice = sourcing_selectors.reservation_advice(
         need,
         sourcing_selectors.need_matches(need),
-        sourcing_selectors.AdviceInputs(amount=amount, duration_months=need.duration_months),
+        sourcing_selectors.AdviceInputs(
+            amount=float(need.amount) if need.amount is not None else None,
+            amount_band=need.amount_band,
+            duration_months=need.duration_months,
+        ),
     )
     start = need.start_date or timezone.localdate()
     return Source(

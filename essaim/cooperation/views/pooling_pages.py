@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from essaim.accounts.acting import acting_organisation
 from essaim.core.downloads import attachment
 from essaim.core.errors import DomainError
+from essaim.core.french import counted, plural
 from essaim.core.views_utils import check_perm, form_page, report_domain_error
 
 from .. import selectors, services
@@ -259,7 +260,7 @@ def request_create(request: HttpRequest) -> HttpResponse:
             count = resource_request.matches.count()
             messages.success(
                 request,
-                f"Demande publiée : {count} ressource{'s' if count > 1 else ''} correspond{'ent' if count > 1 else ''}.",
+                f"Demande publiée : {counted(count, 'ressource')} correspond{plural(count, 'ent')}.",
             )
             return redirect("cooperation:my_pooling")
     return render(

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from essaim.core.errors import DomainError
+from essaim.core.french import counted, plural
 from essaim.core.views_utils import check_perm, report_domain_error
 
 from .. import selectors, services
@@ -100,7 +101,10 @@ def agendas_publish(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         report_domain_error(request, error)
     else:
-        messages.success(request, f"Agendas publiés : {notified} participant(s) prévenu(s) par courriel.")
+        messages.success(
+            request,
+            f"Agendas publiés : {counted(notified, 'participant')} prévenu{plural(notified)} par courriel.",
+        )
     return redirect("events:meetings_manage", pk=pk)
 
 

@@ -15,6 +15,7 @@ from essaim.accounts.acting import acting_organisation
 from essaim.accounts.models import Organisation
 from essaim.cooperation.selectors import relevant_support_offers
 from essaim.core.errors import DomainError
+from essaim.core.french import counted
 from essaim.core.private_files import private_file_response
 from essaim.core.views_utils import check_perm, report_domain_error
 
@@ -142,9 +143,8 @@ def need_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _advice(request: HttpRequest, need: Need, matches: list[Any]) -> tuple[AdviceForm, Any]:
-    default_amount = need.amount or Decimal(0)
     initial: dict[str, Any] = {
-        "amount": default_amount,
+        "amount": need.amount,
         "duration_months": need.duration_months,
         "labour_share": Decimal(50),
         "insertion_rate": Decimal(5),
@@ -153,7 +153,8 @@ def _advice(request: HttpRequest, need: Need, matches: list[Any]) -> tuple[Advic
     form = AdviceForm(request.GET if "amount" in request.GET else None, initial=initial)
     values = form.cleaned_data if form.is_bound and form.is_valid() else initial
     inputs = selectors.AdviceInputs(
-        amount=float(values["amount"]),
+        amount=float(values["amount"]) if values["amount"] is not None else None,
+        amount_band=need.amount_band,
         duration_months=int(values["duration_months"]),
         labour_share=float(values["labour_share"]) / 100,
         insertion_rate=float(values["insertion_rate"]) / 100,
@@ -248,7 +249,7 @@ def need_action(request: HttpRequest, pk: int) -> HttpResponse:
             done = "Besoin renvoyé à l'acheteur."
         else:
             count = services.need_remind(actor=request.user, need=need)
-            done = f"Relance envoyée à {count} structure{'s' if count > 1 else ''}."
+            done = f"Relance envoyée à {counted(count, 'structure')}."
     except DomainError as error:
         report_domain_error(request, error)
     else:

@@ -16,6 +16,7 @@ import duckdb
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from essaim.core.french import counted, plural
 from essaim.insight import renewals, selectors, store
 from essaim.insight.indicators import InsightError
 
@@ -60,5 +61,5 @@ class Command(BaseCommand):
             c = line.contract
             self.stdout.write(
                 f"{c.ends.isoformat()}  {c.buyer_siret}  {c.id}  {c.amount or '-'} €  {c.object}  "
-                f"({line.local_structures} structure(s) locale(s))"
+                f"({counted(line.local_structures, 'structure')} locale{plural(line.local_structures)})"
             )

@@ -1,0 +1,27 @@
+"""French text in templates (a builtin library: no `{% load %}` needed).
+
+`{{ n }} structure{{ n|pluriel }} prévenue{{ n|pluriel }}`, `travail{{ n|pluriel:",x" }}`: French plurals
+(from 2 on), where Django's `pluralize` would write "0 structures". See `essaim.core.french`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from essaim.core import french
+
+register = template.Library()
+
+
+@register.filter
+def pluriel(value: Any, suffixes: str = "s") -> str:
+    """The plural ending after a count (a number, or a collection's length)."""
+    if not isinstance(value, int | float) and hasattr(value, "__len__"):
+        value = len(value)
+    try:
+        count = float(value)
+    except (TypeError, ValueError):
+        return ""
+    return french.plural(count, suffixes)
