@@ -28,7 +28,8 @@ def months_chart_svg(rows: list[tuple[date, Decimal, Decimal]], *, title: str, n
         height=340,
         legend_at_bottom=True,
         show_y_guides=True,
-        x_label_rotation=45 if len(rows) > 12 else 0,
+        x_label_rotation=45 if len(rows) > 8 else 0,
+        truncate_label=-1,
         title=title,
     )
     chart.x_labels = [month_label(month) for month, _, _ in rows]

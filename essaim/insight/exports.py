@@ -181,6 +181,8 @@ def report_tables(report: Report) -> list[ReportTable]:
             ],
         ),
     ]
+    for built in report.sections:  # the sections other apps add (insight.sections), before the quality table
+        tables[-1:-1] = built.tables()
     return tables
 
 

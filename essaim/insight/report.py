@@ -102,6 +102,8 @@ class ReportSources:
     structures_for_sectors: Callable[[list[str]], list[dict[str, Any]]] | None = None
     collaborations: Callable[[list[str], int], list[Any]] | None = None
     holder_names: Callable[[Iterable[str]], dict[str, str]] | None = None
+    # the sections other apps add (insight.sections): (sirens, year) -> built sections
+    extra_sections: Callable[[list[str], int], list[Any]] | None = None
 
 
 @dataclass
@@ -125,6 +127,7 @@ class Report:
     quality: dict[str, Any]
     collaborations: list[Any]
     seconds: float = 0.0
+    sections: list[Any] = field(default_factory=list)
     national_social: list[tuple[int, float, str]] = field(default_factory=lambda: references.NATIONAL_SOCIAL)
     national_environmental: list[tuple[int, float, str]] = field(
         default_factory=lambda: references.NATIONAL_ENVIRONMENTAL
@@ -489,6 +492,7 @@ def build_report(
         concessions=_concessions(con, condition, params, year),
         quality=_quality(con, condition, params, year, sirens),
         collaborations=sources.collaborations(sirens, year) if sources.collaborations else [],
+        sections=sources.extra_sections(sirens, year) if sources.extra_sections else [],
     )
     report.seconds = round(time.perf_counter() - started, 3)
     return report

@@ -21,7 +21,6 @@ from essaim.sourcing.reservation import insertion_hours
 
 from ..errors import ClauseError
 from ..models import Contract, ContractLot, ContractParty, LegalBasis
-from .acting import acting_user
 
 ONE = Decimal(1)
 
@@ -278,13 +277,22 @@ def contract_lot_add(
 
 @transaction.atomic
 def contract_party_add(
-    *, actor: Any, contract: Contract, siret: str, role: str, name: str = ""
+    *,
+    actor: Any,
+    contract: Contract,
+    role: str,
+    siret: str = "",
+    name: str = "",
+    organisation: Organisation | None = None,
 ) -> ContractParty:
+    """A co-contractor or subcontractor: an organisation Essaim knows, or the one of `siret` (created when
+    Essaim does not know it yet)."""
     if role not in ContractParty.Role.values:
         raise ClauseError("Rôle inconnu : cotraitant ou sous-traitant.", field="role")
-    organisation = organisation_for_siret(
-        actor=acting_user(actor), siret=siret, kind=Organisation.Kind.SUPPLIER, name=name
-    )
+    if organisation is None:
+        organisation = organisation_for_siret(
+            actor=actor, siret=siret, kind=Organisation.Kind.SUPPLIER, name=name
+        )
     if organisation.pk == contract.holder_id:
         raise ClauseError("Le titulaire du marché ne peut pas être son propre cotraitant.", field="siret")
     if contract.parties.filter(organisation=organisation).exists():

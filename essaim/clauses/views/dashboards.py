@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
@@ -29,8 +29,7 @@ def _dashboard(
     basename: str,
     extra: dict[str, Any] | None = None,
 ) -> HttpResponseBase:
-    years = year_choices()
-    form = YearForm(request.GET or None, years=years)
+    form = YearForm(request.GET or None, years=year_choices(), initial={"annee": timezone.localdate().year})
     year = form.year(timezone.localdate().year)
     figures = year_figures(contracts, year)
     if request.GET.get("format") in ("csv", "xlsx"):
@@ -105,13 +104,13 @@ def dashboard_territory(request: HttpRequest) -> HttpResponseBase:
     )
 
 
-def yearly_export(request: HttpRequest) -> HttpResponse:
+def yearly_export(request: HttpRequest) -> HttpResponseBase:
     """The consolidated export of a year (one row per contract, one per participant and contract)."""
     check_perm(request, "clauses.view_territory_figures")
-    form = YearForm(request.GET or None, years=year_choices())
-    year = form.year(
-        timezone.localdate().year - 1 if timezone.localdate().month < 4 else timezone.localdate().year
-    )
+    today = timezone.localdate()
+    default = today.year - 1 if today.month < 4 else today.year  # until April, last year's export is due
+    form = YearForm(request.GET or None, years=year_choices(), initial={"annee": default})
+    year = form.year(default)
     table = request.GET.get("tableau")
     if request.GET.get("format") in ("csv", "xlsx") and table in ("marches", "participations"):
         chosen = exports.yearly_contracts(year) if table == "marches" else exports.yearly_participations(year)

@@ -17,6 +17,7 @@ from essaim.directory.references import RESERVATIONS
 from essaim.directory.selectors import SearchFilters, filtered_structures
 from essaim.sourcing.collaborations import buyer_collaborations
 
+from .. import sections
 from ..report import ReportSources, build_report
 from .buyers import buyer_label, epci_member_sirens
 
@@ -105,6 +106,7 @@ def report_for(con: duckdb.DuckDBPyConnection, *, buyer: str, year: int) -> Any:
             structures_for_sectors=territory_structures_for_sectors,
             collaborations=collaborations_of,
             holder_names=holder_names,
+            extra_sections=sections.build_all,
         ),
         label=buyer_label(buyer),
     )
