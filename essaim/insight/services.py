@@ -12,8 +12,8 @@ from typing import Any
 from django.db import transaction
 
 from essaim.accounts.models import Organisation
-from essaim.clauses.services import organisation_for_siret
 from essaim.core.audit import log_action
+from essaim.directory.services import organisation_for_siret
 from essaim.sourcing.forecasts import ForecastData, forecast_create
 
 from .selectors import RenewalLine, buyer_organisation

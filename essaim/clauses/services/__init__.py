@@ -5,6 +5,8 @@ missions, monthly declarations, personal data (erasure, purge). Every public nam
 `essaim.clauses.services`.
 """
 
+from essaim.directory.services import find_organisation, organisation_for_siret, valid_siret
+
 from ..errors import ClauseError, StatementLockedError
 from .contracts import (
     ContractData,
@@ -17,9 +19,6 @@ from .contracts import (
     contract_party_remove,
     contract_save,
     contract_update,
-    find_organisation,
-    organisation_for_siret,
-    valid_siret,
 )
 from .declarations import (
     Line,

@@ -8,14 +8,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from essaim.accounts.models import Organisation
-from essaim.accounts.services import organisation_create
-from essaim.accounts.validators import clean_siret
 from essaim.core.audit import log_action, save_changes
-from essaim.directory.models import Structure
+from essaim.directory.services import organisation_for_siret
 from essaim.sourcing.models import Need
 from essaim.sourcing.reservation import insertion_hours
 
@@ -176,51 +173,6 @@ def contract_update(*, actor: Any, contract: Contract, data: ContractData) -> li
             },
         )
     return changed
-
-
-# --- organisations behind a SIRET --------------------------------------------------------------------------
-
-
-def valid_siret(value: str, *, field: str = "siret") -> str:
-    try:
-        return clean_siret(value)
-    except ValidationError as error:
-        raise ClauseError(f"SIRET {value.strip() or 'vide'} : {error.messages[0]}", field=field) from error
-
-
-def find_organisation(siret: str) -> Organisation | None:
-    """The organisation of a (valid) SIRET: by its SIRET, through the directory structure of that SIRET, or
-    the only organisation of that SIREN that has no SIRET of its own."""
-    found = Organisation.objects.filter(siret=siret).first()
-    if found is not None:
-        return found
-    structure = Structure.objects.filter(siret=siret, organisation__isnull=False).select_related(
-        "organisation"
-    )
-    if (hit := structure.first()) is not None:
-        return hit.organisation
-    same_siren = list(Organisation.objects.filter(siren=siret[:9], siret="")[:2])
-    return same_siren[0] if len(same_siren) == 1 else None
-
-
-def organisation_for_siret(
-    *, actor: Any, siret: str, kind: str, name: str = "", field: str = "siret"
-) -> Organisation:
-    """The organisation of `siret`, created when Essaim does not know it yet (named after the directory
-    structure of that SIRET, else `name`, else the SIRET itself until someone edits it)."""
-    siret = valid_siret(siret, field=field)
-    found = find_organisation(siret)
-    if found is not None:
-        return found
-    structure = Structure.objects.filter(siret=siret).first()
-    label = (structure.name if structure else "") or name.strip() or siret
-    return organisation_create(
-        actor=actor,
-        kind=kind,
-        name=label,
-        siret=siret,
-        buyer_category=Organisation.BuyerCategory.OTHER if kind == Organisation.Kind.BUYER else "",
-    )
 
 
 @transaction.atomic

@@ -4,6 +4,7 @@ The public names are re-exported here."""
 
 from essaim.directory.errors import DirectoryError
 from essaim.directory.services.claims import claim_approve, claim_reject, claim_request
+from essaim.directory.services.organisations import find_organisation, organisation_for_siret, valid_siret
 from essaim.directory.services.profiles import MediaInput, structure_edit
 from essaim.directory.services.structures import (
     ALLOWED_TRANSITIONS,
@@ -30,6 +31,8 @@ __all__ = [
     "claim_approve",
     "claim_reject",
     "claim_request",
+    "find_organisation",
+    "organisation_for_siret",
     "structure_create",
     "structure_delist",
     "structure_edit",
@@ -37,4 +40,5 @@ __all__ = [
     "structure_refresh_derived",
     "structure_set_status",
     "structure_update",
+    "valid_siret",
 ]
