@@ -5,7 +5,7 @@
   hourly_cost,hours_owed,start,end`; keyed on `reference` (a stored reference updates that contract); a
   buyer or holder Essaim does not know is created from its SIRET, named by it until someone edits it;
 - hours: `contract_reference,participant_ref,eligibility,modality,month,hours,training_hours,sex,birth_year,
-  qpv`; keyed on (contract, participant, month): a stored line is replaced (updated, or unchanged when
+  qpv` (`month` YYYY-MM, or a spreadsheet date of the month's first day); keyed on (contract, participant, month): a stored line is replaced (updated, or unchanged when
   equal).
 
 Idempotent and safe (style habit 7): the whole file is applied in one transaction, rolled back unless
@@ -16,12 +16,11 @@ import does. Rows are written through the services (validation, audit).
 
 from __future__ import annotations
 
-import csv
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -31,9 +30,11 @@ from django.utils import timezone
 
 from essaim.accounts.models import Organisation
 from essaim.core.errors import DomainError
-from essaim.directory.imports import ImportReport, Rejection, open_text, write_rejections
+from essaim.core.spreadsheets import Limits, read_table
+from essaim.directory.imports import ImportReport, Rejection, write_rejections
 
 from . import services
+from .errors import ClauseError
 from .models import MAX_MONTHLY_HOURS, Contract, Eligibility, LegalBasis, Mission, Modality, Participant
 
 KINDS = ("contracts", "hours")
@@ -72,42 +73,19 @@ SPACES = re.compile(r"[\s\u00a0\u202f]")
 # --- reading ---------------------------------------------------------------------------------------------
 
 
-def _cell(value: Any, column: str) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime | date):
-        return value.strftime("%Y-%m" if column == "month" else "%Y-%m-%d")
-    if isinstance(value, float) and value.is_integer() and column in ("birth_year",):
-        return str(int(value))
-    return str(value).strip()
+LIMITS = Limits(max_rows=50_000, max_read_rows=100_000, max_columns=30, what="tableau de clauses")
 
 
 def read_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
-    """(line number, row keyed by lower-case column names) of a CSV (UTF-8 or Windows-1252, `,` or `;`)
-    or XLSX file (first sheet)."""
-    if path.suffix.lower() == ".xlsx":
-        from openpyxl import load_workbook  # imported here: openpyxl takes about 0.5 s to load
-
-        try:
-            workbook = load_workbook(path, read_only=True, data_only=True)
-        except Exception as error:  # openpyxl raises many kinds of errors on a broken file
-            raise DomainError("Classeur XLSX illisible.") from error
-        rows = workbook.worksheets[0].iter_rows(values_only=True)
-        header = [str(h or "").strip().lower() for h in next(rows, ())]
-        for line, values in enumerate(rows, start=2):
-            row = {name: _cell(value, name) for name, value in zip(header, values, strict=False) if name}
-            if any(row.values()):
-                yield line, row
-        workbook.close()
-        return
-    with open_text(path) as handle:
-        first = handle.readline()
-        handle.seek(0)
-        delimiter = ";" if first.count(";") > first.count(",") else ","
-        for line, raw in enumerate(csv.DictReader(handle, delimiter=delimiter), start=2):
-            row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items() if k}
-            if any(row.values()):
-                yield line, row
+    """(line number, row keyed by lower-case column names) of a CSV or XLSX file, through the shared reader
+    of uploaded tables (`core.spreadsheets`: encodings, separators, caps)."""
+    table = read_table(path.name, path.read_bytes(), LIMITS, error=ClauseError)
+    header: list[str] = []
+    for line, cells in table:
+        if not header:
+            header = [cell.strip().lower() for cell in cells]
+            continue
+        yield line, {name: value for name, value in zip(header, cells, strict=False) if name}
 
 
 def check_columns(path: Path, expected: tuple[str, ...], optional: set[str]) -> None:
@@ -154,7 +132,8 @@ def _date(value: str, label: str) -> date:
 
 
 def _month(value: str) -> date:
-    match = re.fullmatch(r"(\d{4})-(\d{2})", value.strip())
+    # YYYY-MM; a spreadsheet's date cell of the first day of the month (YYYY-MM-01) is read as that month
+    match = re.fullmatch(r"(\d{4})-(\d{2})(?:-01)?", value.strip())
     if not match or not 1 <= int(match.group(2)) <= 12:
         raise RowError(f"month : mois illisible « {value} » (attendu AAAA-MM)")
     return date(int(match.group(1)), int(match.group(2)), 1)
