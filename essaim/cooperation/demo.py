@@ -1,13 +1,15 @@
 """Demo data of the cooperation capability (called by `essaim demo_setup`). Idempotent.
 
 From the "matinale des achats responsables" article: the partners who presented their support offers, the
-textile working group decided at the first textile sector meeting (towards a PTCE) with its members, action
-plan and a year of quarterly material flows, and two pooled resources (a van and a workshop space).
+textile working group decided at the first textile sector meeting (towards a PTCE) with its members, an
+action plan and the last four quarters of material flows, and two pooled resources (a van and a workshop
+space). Every date is relative to today and follows the textile meeting of the events demo (about a year
+ago): the first actions are done, the others due in the coming months, none late.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -18,6 +20,7 @@ from essaim.accounts.services import membership_add
 from essaim.core.demo import DEMO_PASSWORD
 from essaim.core.french import counted, plural
 from essaim.directory.models import Structure
+from essaim.events.demo import textile_day
 from essaim.events.models import Event
 from essaim.territory.models import Commune, Perimeter
 
@@ -139,34 +142,34 @@ MEMBERS = [
     ("ADEME Île-de-France", GroupMember.MemberType.PARTNER, GroupMember.Role.MEMBER, ""),
 ]
 
-# title, owner, due date, status
+# title, owner, due date ("after": days after the textile meeting; "ahead": days from today), status
 ACTIONS = [
     (
         "Cartographier les acteurs textiles du territoire",
         "Chambre Régionale de l'ESS Île-de-France",
-        date(2024, 3, 31),
+        ("after", 90),
         "fait",
     ),
-    ("Recenser les besoins en locaux et en stockage", TERRITORY_TEAM, date(2024, 6, 30), "fait"),
-    (
-        "Étudier un atelier partagé de réparation et de transformation",
-        "Fashion Green Hub",
-        date(2024, 12, 31),
-        "en-cours",
-    ),
+    ("Recenser les besoins en locaux et en stockage", TERRITORY_TEAM, ("after", 180), "fait"),
     (
         "Mutualiser une tournée de collecte entre ressourceries",
         "Ressourcerie du spectacle",
-        date(2025, 3, 31),
+        ("ahead", 30),
         "en-cours",
     ),
-    ("Monter le dossier de candidature PTCE", TERRITORY_TEAM, date(2026, 6, 30), "a-faire"),
+    (
+        "Étudier un atelier partagé de réparation et de transformation",
+        "Fashion Green Hub",
+        ("ahead", 75),
+        "en-cours",
+    ),
     (
         "Construire un parcours de formation aux métiers du réemploi textile",
         "Q-Tanné",
-        date(2025, 1, 31),
+        ("ahead", 150),
         "a-faire",
     ),
+    ("Monter le dossier de candidature PTCE", TERRITORY_TEAM, ("ahead", 240), "a-faire"),
 ]
 
 # member, material, quarterly tonnes collected (reused and recycled are shares of it)
@@ -188,6 +191,16 @@ FLOWS = [
     ("Q-Tanné", MaterialFlow.Material.LEATHER, ["0.35", "0.42", "0.38", "0.51"], "0.70", "0.10"),
     ("Fashion Green Hub", MaterialFlow.Material.OFFCUTS, ["2.1", "2.6", "2.4", "3.0"], "0.35", "0.50"),
 ]
+
+
+def last_quarters(today: date, count: int = 4) -> list[tuple[int, int]]:
+    """The last `count` complete quarters before `today`, oldest first: (year, quarter)."""
+    year, quarter = today.year, (today.month - 1) // 3 + 1
+    quarters = []
+    for _ in range(count):
+        year, quarter = (year - 1, 4) if quarter == 1 else (year, quarter - 1)
+        quarters.append((year, quarter))
+    return quarters[::-1]
 
 
 def _perimeter(code: str) -> Perimeter | None:
@@ -235,7 +248,7 @@ def load_demo() -> str:
         name=TEXTILE_GROUP,
         defaults={
             "purpose": (
-                "Issu de la première rencontre de la filière textile (mois de l'ESS 2023, avec la ville "
+                "Issu de la première rencontre de la filière textile (mois de l'ESS, avec la ville "
                 "d'Ivry-sur-Seine) : fédérer ressourceries, ateliers de transformation, associations et "
                 "institutions autour d'une mode plus durable, mutualiser locaux, matériel et logistique, "
                 "développer les formations et préparer un pôle territorial de coopération économique (PTCE)."
@@ -260,19 +273,22 @@ def load_demo() -> str:
             organisation=organisation,
             defaults={"member_type": member_type, "role": role, "status": GroupMember.Status.ACTIVE},
         )
-    for title, owner, due, status in ACTIONS:
+    today = timezone.localdate()
+    textile_event = Event.objects.filter(title__icontains="textile").order_by("starts_at").first()
+    met_on = timezone.localdate(textile_event.starts_at) if textile_event else textile_day(today)
+    for title, owner, (anchor, days), status in ACTIONS:
+        due = (met_on if anchor == "after" else today) + timedelta(days=days)
         GroupAction.objects.get_or_create(
             group=group,
             title=title,
             defaults={"owner": members.get(owner), "due_date": due, "status": status},
         )
-    textile_event = Event.objects.filter(title__icontains="textile").order_by("starts_at").first()
     GroupMeeting.objects.get_or_create(
         group=group,
         title="Première rencontre de la filière textile",
         defaults={
             "event": textile_event,
-            "held_on": textile_event.starts_at.date() if textile_event else date(2023, 11, 16),
+            "held_on": met_on,
             "notes": "Besoins partagés : locaux, financement, mutualisation du matériel et de la logistique, "
             "formations. Décision : créer un groupe de travail vers un PTCE.",
         },
@@ -281,18 +297,17 @@ def load_demo() -> str:
         group=group,
         title="Atelier mutualisation logistique",
         defaults={
-            "held_on": date(2024, 4, 11),
+            "held_on": met_on + timedelta(days=150),
             "notes": "Tournée commune de collecte à l'essai sur Vitry et Ivry.",
         },
     )
-    last_year = timezone.localdate().year - 1
     for name, material, quarterly, reuse_share, recycle_share in FLOWS:
-        for quarter, collected in enumerate(quarterly, start=1):
+        for (year, quarter), collected in zip(last_quarters(today), quarterly, strict=True):
             tonnes = Decimal(collected)
             MaterialFlow.objects.get_or_create(
                 group=group,
                 organisation=members[name],
-                year=last_year,
+                year=year,
                 quarter=quarter,
                 material=material,
                 defaults={

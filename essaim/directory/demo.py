@@ -1,5 +1,6 @@
-"""Demo structures: every structure named in the seed article (no invented SIRET), plus plausible others
-across the territory so that every facet shows something. `load_demo_structures()` is idempotent.
+"""Demo structures: every structure named in the seed article (no invented SIRET), plus fictitious others
+across the territory, marked as examples with example SIRENs (`demo_data`), so that every facet shows
+something. `load_demo_structures()` is idempotent.
 
 Territory rows (communes, perimeters) come from `essaim territory_load`; codes missing from the database
 are skipped (commune left empty, perimeter dropped) rather than invented.
@@ -14,10 +15,19 @@ from essaim.accounts.services import organisation_create
 from essaim.territory.models import Commune, Perimeter
 
 from . import services
-from .demo_data import EPT, OTHERS, SEED, DemoStructure
+from .demo_data import EPT, EXAMPLE_MARK, EXAMPLE_SIRENS, OTHERS, SEED, DemoStructure
 from .models import Structure
 
-__all__ = ["EPT", "OTHERS", "SEED", "DemoStructure", "load_demo", "load_demo_structures"]
+__all__ = [
+    "EPT",
+    "EXAMPLE_MARK",
+    "EXAMPLE_SIRENS",
+    "OTHERS",
+    "SEED",
+    "DemoStructure",
+    "load_demo",
+    "load_demo_structures",
+]
 
 
 def _existing(codes: set[str]) -> tuple[set[str], set[str]]:
@@ -44,10 +54,12 @@ def load_demo_structures() -> dict[str, int]:
             )
             for sector, types, places in demo.activities
         ]
+        example = demo.key in EXAMPLE_SIRENS
         data = {
             "name": demo.name,
+            "siren": EXAMPLE_SIRENS.get(demo.key, ""),
             "commune": demo.commune if demo.commune in communes else None,
-            "description": demo.description,
+            "description": f"{EXAMPLE_MARK} {demo.description}" if example else demo.description,
             "offers": demo.offers,
             "ess_families": list(demo.families),
             "inclusion_kinds": list(demo.kinds),

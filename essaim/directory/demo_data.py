@@ -1,12 +1,26 @@
-"""The demo structures' data: every structure named in the seed article (no invented SIRET), and plausible
-others across the territory so that every facet shows something. Loaded by `demo.load_demo_structures()`.
+"""The demo structures' data: every structure named in the seed article (no invented SIRET: their real
+identifiers are not known here), and fictitious others across the territory so that every facet shows
+something. The fictitious ones are marked as examples (their description starts with `EXAMPLE_MARK`) and
+carry example SIRENs that cannot be real (`example_siren`: eight leading zeros but the index, then the
+Luhn key), so that the demo's public-procurement data can show contracts won by the ESS.
+Loaded by `demo.load_demo_structures()`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from stdnum import luhn
+
 EPT = "epci:200058014"
+EXAMPLE_MARK = "Exemple fictif (structure de démonstration, SIREN d'exemple)."
+
+
+def example_siren(index: int) -> str:
+    """The example SIREN of the `index`-th fictitious structure: `00000iii` and its Luhn key. No real
+    SIREN starts with five zeros; the key makes it pass the checks a real one passes."""
+    head = f"00000{index:03d}"
+    return head + luhn.calc_check_digit(head)
 
 
 @dataclass(frozen=True)
@@ -183,7 +197,8 @@ SEED: tuple[DemoStructure, ...] = (
     ),
 )
 
-# Plausible others (invented names, no SIRET), so that every facet of the search shows something.
+# Fictitious others (invented names, marked as examples, example SIRENs), so that every facet of the search
+# shows something and the demo's DECP sample has ESS holders.
 OTHERS: tuple[DemoStructure, ...] = (
     A(
         "vitry-traiteur-solidaire",
@@ -585,3 +600,8 @@ OTHERS: tuple[DemoStructure, ...] = (
         (("velo", ("prestation",), (EPT,)),),
     ),
 )
+
+# The example SIREN of each fictitious structure, by key (stable: new ones go at the end of OTHERS).
+EXAMPLE_SIRENS: dict[str, str] = {
+    demo.key: example_siren(index) for index, demo in enumerate(OTHERS, start=1)
+}

@@ -1,10 +1,14 @@
 """Demo DECP sample for the territory's buyers, in the real JSON shape, imported into the store.
 
-`load_demo()` (called by `essaim demo_setup`) writes `var/demo/decp-demo.json` — marchés of 2024 and 2025
-of the EPT Grand-Orly Seine Bièvre and its member communes, with the dirt real files carry (outliers,
-republications, contradictory considerations, a bad CPV code, an impossible date, a record without id, an
-empty holder block) — imports it into `settings.INSIGHT_DB` and links the holders to the directory.
-The sample is generated from a fixed seed: running it twice gives the same file and imports nothing new.
+`load_demo()` (called by `essaim demo_setup`) writes `var/demo/decp-demo.json` — marchés of the last two
+years (relative to today) of the EPT Grand-Orly Seine Bièvre and its member communes, with the dirt real
+files carry (outliers, republications, contradictory considerations, a bad CPV code, an impossible date, a
+record without id, an empty holder block) — imports it into `settings.INSIGHT_DB` and links the holders to
+the directory. Contracts with a social consideration go in part to the directory's **fictitious example
+structures** whose trade fits the contract (`ESS_HOLDERS`, by CPV code): they carry example SIRENs
+(`directory.demo_data.example_siren`), so the SPASER report shows contracts won by the ESS without
+inventing an identifier for a real organisation. The sample is generated from a fixed seed: running it
+twice the same year gives the same file and imports nothing new.
 """
 
 from __future__ import annotations
@@ -18,11 +22,13 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.utils import timezone
 from stdnum import luhn
 from stdnum.fr import siren as siren_check
 from stdnum.fr import siret as siret_check
 
 from essaim.core.french import plural
+from essaim.directory.demo_data import EXAMPLE_SIRENS
 from essaim.directory.models import Structure
 from essaim.territory.models import Epci
 
@@ -32,7 +38,35 @@ from .linking import link
 
 SEED = 20250101
 EPT_SIREN = "200058014"
-YEARS = (2024, 2025)
+# The fictitious example structures of the directory's demo (by key) that may hold a contract of each CPV.
+ESS_HOLDERS: dict[str, tuple[str, ...]] = {
+    "45214200-2": ("batir-ensemble", "renov-energie"),
+    "45261000-4": ("batir-ensemble",),
+    "45421000-4": ("renov-energie",),
+    "90513000-6": ("ressourcerie-vallee", "mobilier-seconde-vie"),
+    "90910000-9": ("net-services", "proprete-plus"),
+    "90911200-8": ("net-services",),
+    "77310000-6": ("jardins-orly", "esat-thiais", "vergers-urbains"),
+    "77211400-6": ("jardins-orly",),
+    "15800000-6": ("epicerie-locale",),
+    "55524000-9": ("cantine-partagee",),
+    "55520000-1": ("vitry-traiteur-solidaire",),
+    "30213000-5": ("recyclinfo",),
+    "18110000-3": ("atelier-couture-ivry", "eiti-couture"),
+    "39130000-2": ("mobilier-seconde-vie",),
+    "60112000-6": ("mobil-emploi",),
+    "79800000-2": ("imprim-solidaire",),
+    "79952000-2": ("evenements-durables",),
+    "80500000-9": ("coop-formation",),
+    "85320000-8": ("fondation-insertion",),
+}
+
+
+def demo_years(today: date | None = None) -> tuple[int, int]:
+    """The two years of the sample: the last two complete years."""
+    year = (today or timezone.localdate()).year
+    return (year - 2, year - 1)
+
 
 # (CPV, object, median amount € HT, spread, weight for the EPT, weight for a commune,
 #  chance of a social consideration, chance of an environmental one)
@@ -165,12 +199,19 @@ def territory_buyer_sirens() -> list[str]:
     return [EPT_SIREN]
 
 
-def directory_holders() -> list[str]:
-    """SIRETs of published directory structures that have a SIREN (they win a few demo contracts)."""
-    holders = []
-    for siren, siret in Structure.objects.published().exclude(siren="").values_list("siren", "siret"):
-        holders.append(siret if siret and siret[:9] == siren else _siret(siren, 1))
-    return sorted(holders)
+def directory_holders() -> dict[str, list[str]]:
+    """By CPV code, the SIRETs of the published example structures that may hold such a contract: only the
+    demo's fictitious structures (their example SIRENs), never a real organisation of the directory."""
+    sirens = dict(
+        Structure.objects.published()
+        .filter(source="demo", siren__in=list(EXAMPLE_SIRENS.values()))
+        .values_list("source_id", "siren")
+    )
+    holders = {
+        cpv: sorted(_siret(sirens[key], 1) for key in keys if key in sirens)
+        for cpv, keys in ESS_HOLDERS.items()
+    }
+    return {cpv: sirets for cpv, sirets in holders.items() if sirets}
 
 
 def _pick(rng: random.Random, pairs: list[tuple[Any, float]]) -> Any:
@@ -181,9 +222,15 @@ def _wrapped(key: str, values: list[str]) -> dict[str, list[str]]:
     return {key: values}
 
 
-def build_sample(buyers: list[str], ess_holders: list[str], seed: int = SEED) -> dict[str, Any]:
+def build_sample(
+    buyers: list[str],
+    ess_holders: dict[str, list[str]],
+    seed: int = SEED,
+    years: tuple[int, int] | None = None,
+) -> dict[str, Any]:
     """The demo file content: {"marches": {"marche": [...], "contrat-concession": [...]}}."""
     rng = random.Random(seed)
+    first, last = years or demo_years()
     holders = [_siret(_synthetic_siren(rng), rng.randint(1, 40)) for _ in range(140)]
     marches: list[dict[str, Any]] = []
     for b_index, buyer_siren in enumerate(buyers):
@@ -192,9 +239,9 @@ def build_sample(buyers: list[str], ess_holders: list[str], seed: int = SEED) ->
         size = 70 if is_ept else rng.randint(10, 26)
         catalogue = [c for c in CATALOGUE if (c[4] if is_ept else c[5]) > 0]
         weights = [c[4] if is_ept else c[5] for c in catalogue]
-        for year in YEARS:
-            progress = 1.25 if year == 2025 else 1.0  # buyers do a little better each year
-            for n in range(size + (rng.randint(0, 4) if year == 2025 else 0)):
+        for year in (first, last):
+            progress = 1.25 if year == last else 1.0  # buyers do a little better each year
+            for n in range(size + (rng.randint(0, 4) if year == last else 0)):
                 cpv, objet, median, spread, _we, _wc, p_social, p_env = rng.choices(catalogue, weights)[0]
                 notified = date(year, 1, 2) + timedelta(days=rng.randrange(0, 360))
                 published = notified + timedelta(days=rng.randint(5, 60))
@@ -208,8 +255,8 @@ def build_sample(buyers: list[str], ess_holders: list[str], seed: int = SEED) ->
                     environmental = [
                         _pick(rng, [("Clause environnementale", 6), ("Critère environnemental", 4)])
                     ]
-                if social and ess_holders and rng.random() < 0.5:
-                    holder = rng.choice(ess_holders)
+                if social and ess_holders.get(cpv) and rng.random() < 0.6:
+                    holder = rng.choice(ess_holders[cpv])
                 else:
                     holder = holders[int(rng.paretovariate(1.2) * 7) % len(holders)]
                 amount = round(median * math.exp(rng.gauss(0, spread)), 2)
@@ -276,9 +323,9 @@ def build_sample(buyers: list[str], ess_holders: list[str], seed: int = SEED) ->
             "considerationsEnvironnementales": {"considerationEnvironnementale": ["Clause environnementale"]},
         }
         for year, index, objet, value in (
-            (2024, 0, "Délégation du service public de la restauration collective", 12_500_000),
-            (2025, 1, "Gestion du centre aquatique intercommunal", 8_200_000),
-            (2025, 2, "Exploitation du marché forain", 1_450_000),
+            (first, 0, "Délégation du service public de la restauration collective", 12_500_000),
+            (last, 1, "Gestion du centre aquatique intercommunal", 8_200_000),
+            (last, 2, "Exploitation du marché forain", 1_450_000),
         )
     ]
     return {"marches": {"marche": marches, "contrat-concession": concessions}}

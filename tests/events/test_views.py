@@ -168,7 +168,24 @@ def test_event_page_counts_meetings_that_led_to_collaborations(client, world, dj
     services.meeting_outcome_set(actor=world.users["buyer"], meeting=meeting, outcome="collaboration")
     with django_assert_max_num_queries(12):
         page = client.get(reverse("events:event_detail", args=[event.pk])).content.decode()
-    assert "<strong>1</strong> rendez-vous sur 1 ont abouti à une collaboration" in page
+    assert "<strong>1</strong> rendez-vous sur 1 a abouti à une collaboration" in page
+
+
+def test_an_event_ahead_shows_its_planned_meetings_never_their_outcomes(client, world) -> None:
+    event = meeting_event(starts_at=timezone.now() + timedelta(days=20))
+    buyer, supplier = (
+        Registration.objects.create(
+            event=event, user=world.users[role], organisation=org, role=kind, status="confirmee"
+        )
+        for role, org, kind in (
+            ("buyer", world.buyer_org, "acheteur"),
+            ("supplier", world.supplier_org, "fournisseur"),
+        )
+    )
+    Meeting.objects.create(event=event, a=buyer, b=supplier, slot=0, table=1)
+    page = client.get(reverse("events:event_detail", args=[event.pk])).content.decode()
+    assert "<strong>1</strong> rendez-vous planifié." in page
+    assert "abouti" not in page
 
 
 def test_participants_can_browse_and_request_but_outsiders_cannot(client_as, world):

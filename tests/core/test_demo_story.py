@@ -1,0 +1,123 @@
+"""The demo tells the article's story ("Des solutions pour une commande publique plus responsable") on dates
+relative to today: last year's matinale with its meetings, collaborations and the contracts that followed,
+this year's ahead with its requests, the textile group born of the month of the ESS's meeting with a
+coherent action plan, and a SPASER report where the ESS wins contracts — through fictitious example
+structures, never invented identifiers for real organisations."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from essaim.cooperation.demo import TEXTILE_GROUP
+from essaim.cooperation.models import GroupAction, WorkingGroup
+from essaim.directory.demo import EXAMPLE_MARK, EXAMPLE_SIRENS, SEED
+from essaim.directory.models import Structure
+from essaim.events.demo import MATINALE, PAST_MATINALE, TEXTILE
+from essaim.events.models import Event, Meeting, MeetingRequest
+from essaim.insight import store
+from essaim.insight.demo import demo_years
+from essaim.insight.report import build_report
+from essaim.insight.selectors import epci_member_sirens
+from essaim.sourcing.collaborations import event_collaborations
+
+ROOT = Path(__file__).resolve().parents[2] / "essaim"
+THE_ARTICLES_COLLABORATIONS = {
+    ("Ville de Vitry-sur-Seine", "Rejoué"),
+    ("Ville de Limeil-Brévannes", "SMER la Végétale"),
+    ("Établissement Public Territorial Grand-Orly Seine Bièvre", "Ressourcerie du spectacle"),
+    ("Établissement Public Territorial Grand-Orly Seine Bièvre", "Med Arcades"),
+}
+
+
+@pytest.mark.django_db
+def test_the_demo_tells_the_articles_story(settings, tmp_path, client) -> None:
+    """One run of `essaim demo_setup` (the costly part), then each chapter of the story."""
+    settings.INSIGHT_DB = str(tmp_path / "insight.duckdb")
+    call_command("demo_setup", "--skip-migrate", stdout=StringIO())
+    last_years_matinale_has_its_meetings_collaborations_and_contracts(client)
+    this_years_matinale_is_ahead_with_requests_and_no_outcome(client)
+    the_textile_group_follows_the_meeting_it_came_from_with_a_coherent_plan()
+    the_spaser_demo_report_shows_contracts_won_by_example_ess_structures(settings)
+
+
+def last_years_matinale_has_its_meetings_collaborations_and_contracts(client) -> None:
+    today = timezone.localdate()
+    past = Event.objects.get(title=PAST_MATINALE)
+    assert timedelta(days=300) < today - timezone.localdate(past.starts_at) < timedelta(days=400)
+    assert past.stands.filter(name="Ressourcerie du spectacle", location="A1").exists()
+    assert Meeting.objects.filter(event=past).count() >= len(THE_ARTICLES_COLLABORATIONS)
+    records = list(event_collaborations(past.pk))
+    contracts = {(c.buyer.name, c.supplier.name) for c in records if c.status == "collaboration" and c.amount}
+    assert contracts == THE_ARTICLES_COLLABORATIONS
+    assert all(c.date == timezone.localdate(past.starts_at) for c in records)
+    assert any(c.status == "a-suivre" for c in records)
+    page = client.get(reverse("events:event_detail", args=[past.pk])).content.decode()
+    assert "<strong>4</strong> rendez-vous sur" in page and "ont abouti à une collaboration" in page
+
+
+def this_years_matinale_is_ahead_with_requests_and_no_outcome(client) -> None:
+    upcoming = Event.objects.get(title=MATINALE)
+    ahead = timezone.localdate(upcoming.starts_at) - timezone.localdate()
+    assert timedelta(days=14) <= ahead <= timedelta(days=42)  # a few weeks ahead
+    assert upcoming.registration_is_open() and upcoming.stands.count() >= 6
+    assert upcoming.registrations.filter(role="acheteur").count() >= 3
+    requests = MeetingRequest.objects.filter(event=upcoming)
+    assert requests.filter(status="acceptee").count() >= 9 and requests.filter(status="en-attente").exists()
+    assert not Meeting.objects.filter(event=upcoming).exclude(outcome="").exists()
+    page = client.get(reverse("events:event_detail", args=[upcoming.pk])).content.decode()
+    assert "abouti" not in page and "rendez-vous planifiés" in page
+
+
+def the_textile_group_follows_the_meeting_it_came_from_with_a_coherent_plan() -> None:
+    today = timezone.localdate()
+    meeting = Event.objects.get(title=TEXTILE)
+    met_on = timezone.localdate(meeting.starts_at)
+    assert met_on.month == 11 and met_on < today  # the month of the ESS, held
+    group = WorkingGroup.objects.get(name=TEXTILE_GROUP)
+    first = group.meetings.order_by("held_on").first()
+    assert first.event == meeting and first.held_on == met_on
+    assert all(m.held_on <= today for m in group.meetings.all())
+    assert not re.search(r"\b(19|20)\d\d\b", group.purpose)  # no year that could contradict the dates
+    actions = list(group.actions.all())
+    assert len(actions) == 6 and sum(a.is_overdue for a in actions) <= 1
+    for action in actions:
+        assert action.due_date > met_on
+        if action.status == GroupAction.Status.DONE:
+            assert action.due_date <= today
+    assert group.flows.values("year", "quarter").distinct().count() == 4
+
+
+def the_spaser_demo_report_shows_contracts_won_by_example_ess_structures(settings) -> None:
+    con = store.connect(settings.INSIGHT_DB, read_only=True)
+    try:
+        report = build_report(
+            con, buyer="epci:200058014", year=demo_years()[1], buyer_sirets_resolver=epci_member_sirens
+        )
+    finally:
+        con.close()
+    assert report.indicators["ess_awarded"]["count"] > 0
+    with_siren = Structure.objects.filter(source="demo").exclude(siren="")
+    assert set(with_siren.values_list("siren", flat=True)) == set(EXAMPLE_SIRENS.values())
+    assert all(s.description.startswith(EXAMPLE_MARK) for s in with_siren)
+    real = Structure.objects.filter(source="demo", source_id__in=[d.key for d in SEED])
+    assert real.count() == len(SEED) and not real.exclude(siren="", siret="").exists()
+
+
+def test_every_demo_date_is_relative_to_today() -> None:
+    demo_modules = [*ROOT.glob("*/demo.py"), *ROOT.glob("*/demo_data.py")]
+    assert len(demo_modules) >= 8
+    literal_years = [
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+        for path in demo_modules
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if re.search(r"\b(19|20)\d\d\b", line) and "DEMO_PASSWORD" not in line
+    ]
+    assert literal_years == []
