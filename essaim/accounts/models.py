@@ -47,6 +47,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField("accès au back-office", default=False)
     is_active = models.BooleanField("actif", default=True)
     date_joined = models.DateTimeField("inscrit le", default=timezone.now)
+    # Set when the person proved they read this mailbox (sign-up confirmation link, accepted invitation).
+    email_confirmed_at = models.DateTimeField("adresse confirmée le", null=True, blank=True)
 
     objects: ClassVar[UserManager] = UserManager()
 

@@ -53,3 +53,5 @@ rules.add_perm("accounts.view_organisation", is_member_of | is_facilitator)
 rules.add_perm("accounts.manage_members", is_admin_of | is_facilitator)
 rules.add_perm("accounts.manage_api_tokens", is_admin_of)
 rules.add_perm("core.access_backoffice", is_facilitator)
+# The review queue (essaim.core.review): items awaiting a facilitator's decision.
+rules.add_perm("core.review", is_facilitator)

@@ -235,12 +235,18 @@ def invitation_accept(
         if User.objects.filter(email__iexact=invitation.email).exists():
             raise AccountError("Un compte existe déjà pour cette adresse : connectez-vous pour accepter.")
         user = User.objects.create_user(
-            email=invitation.email, password=password, full_name=full_name.strip()
+            email=invitation.email,
+            password=password,
+            full_name=full_name.strip(),
+            email_confirmed_at=timezone.now(),  # the link came to this mailbox
         )
     elif user.email.lower() != invitation.email.lower():
         raise AccountError(
             f"Cette invitation est destinée à {invitation.email}. Connectez-vous avec cette adresse."
         )
+    elif user.email_confirmed_at is None:
+        user.email_confirmed_at = timezone.now()
+        user.save(update_fields=["email_confirmed_at"])
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at", "updated_at"])
     membership = membership_add(

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .review import views as review_views
 
 app_name = "core"
 
@@ -11,4 +12,8 @@ urlpatterns = [
     path("mentions-legales/", views.legal_notices, name="legal_notices"),
     path("plan-du-site/", views.sitemap, name="sitemap"),
     path("contact/", views.contact, name="contact"),
+    path("animation/a-examiner/", review_views.queue, name="review_queue"),
+    path("animation/a-examiner/<slug:slug>/", review_views.kind_list, name="review_list"),
+    path("animation/a-examiner/<slug:slug>/decision/", review_views.decide, name="review_decide"),
+    path("animation/a-examiner/<slug:slug>/<int:pk>/", review_views.item_detail, name="review_detail"),
 ]

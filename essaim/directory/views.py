@@ -172,11 +172,7 @@ def claim(request: HttpRequest) -> HttpResponse:
         except DomainError as error:
             report_domain_error(request, error, form)
         else:
-            messages.success(
-                request,
-                f"Votre demande pour gérer « {claim_request.structure.name} » a été envoyée. "
-                "L'équipe du territoire ou l'administrateur de la structure vous répondra.",
-            )
+            messages.success(request, claim_message(claim_request))
             return redirect("directory:profile", pk=claim_request.structure_id)
     return render(request, "directory/claim.html", {"form": form}, status=400 if form.errors else 200)
 
@@ -204,6 +200,17 @@ def claim_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
     except DomainError as error:
         report_domain_error(request, error)
     return redirect("directory:claims", pk=claim_request.structure_id)
+
+
+def claim_message(claim_request: ClaimRequest) -> str:
+    """What the claimant is told: approved at once (their email is the structure's domain), or waiting."""
+    name = claim_request.structure.name
+    if claim_request.status == ClaimRequest.Status.APPROVED:
+        return f"Votre adresse électronique correspond au site de « {name} » : vous gérez désormais sa fiche."
+    return (
+        f"Votre demande pour gérer « {name} » a été envoyée. L'équipe du territoire l'examinera et vous "
+        "répondra par courriel."
+    )
 
 
 # --- Helpers of the edit view: form data to service inputs, domain errors back to the right field ---------

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import factory
+from django.utils import timezone
 
 from essaim.accounts.models import Membership, Organisation, User
 from essaim.accounts.services import membership_add
@@ -18,6 +19,10 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"personne{n}@exemple.fr")
     full_name = factory.Faker("name", locale="fr_FR")
     password = factory.django.Password("mot-de-passe-solide-2026")
+
+    class Params:
+        # The person opened the link sent to this address (sign-up confirmation, invitation).
+        confirmed = factory.Trait(email_confirmed_at=factory.LazyFunction(timezone.now))
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):

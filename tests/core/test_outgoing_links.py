@@ -24,6 +24,7 @@ from pypdf import PdfReader
 from essaim.accounts import services as account_services
 from essaim.clauses import services as clause_services
 from essaim.cooperation import services as cooperation_services
+from essaim.directory import services as directory_services
 from essaim.directory.models import Sector
 from essaim.events import services as event_services
 from essaim.privacy.services import inactivity_notice_send
@@ -33,6 +34,7 @@ from essaim.sourcing.models import SupplierPreference
 from essaim.territory.models import Commune
 from tests.clauses.factories import make_contract
 from tests.cooperation.factories import make_group, make_resource, period
+from tests.directory.factories import make_structure
 from tests.events.factories import meeting_event, register
 from tests.insight.conftest import make_report_store
 from tests.sourcing.factories import make_need, make_toy_structure
@@ -181,6 +183,20 @@ def _clause_statements(world, client) -> None:
     clause_services.reminders_send(today=dt.date(2025, 4, 11))
 
 
+def _claim_decisions(world, client) -> None:
+    structure = make_structure("Rejoué", website="https://www.rejoue.fr")
+    facilitator = world.users["facilitator"]
+    for user, decide in (
+        (world.users["buyer"], directory_services.claim_approve),
+        (world.users["partner"], None),
+    ):
+        claim = directory_services.claim_request(user=user, structure=structure)
+        if decide is not None:
+            decide(actor=facilitator, claim=claim)
+        else:
+            directory_services.claim_reject(actor=facilitator, claim=claim, reason="Inconnu")
+
+
 EMAIL_FLOWS: dict[str, Callable[..., None]] = {
     "core/emails/contact": _contact,
     "accounts/emails/invitation": _invitation,
@@ -202,6 +218,8 @@ EMAIL_FLOWS: dict[str, Callable[..., None]] = {
     "privacy/emails/inactivity_warning": _inactivity,
     "clauses/emails/statement_link": _clause_statements,
     "clauses/emails/statement_reminder": _clause_statements,
+    "directory/emails/claim_approved": _claim_decisions,
+    "directory/emails/claim_rejected": _claim_decisions,
 }
 
 

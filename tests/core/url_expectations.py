@@ -9,6 +9,7 @@ from tests.url_matrix import NOT_ALLOWED, OK, REDIRECT, everyone, logged_in, onl
 
 BUYER_ORG_VIEWERS = ["buyer", "buyer_admin", "facilitator", "superuser"]
 BUYER_ORG_MANAGERS = ["buyer_admin", "facilitator", "superuser"]
+REVIEWERS = ["facilitator", "superuser"]
 
 # url name -> (kwargs builder, expected status per role)
 EXPECTED: dict[str, tuple[Callable[[Any], dict[str, Any]] | None, dict[str, int]]] = {
@@ -38,12 +39,14 @@ EXPECTED: dict[str, tuple[Callable[[Any], dict[str, Any]] | None, dict[str, int]
     "accounts:invitation_revoke": (lambda s: {"pk": s["invitation"].pk}, logged_in(NOT_ALLOWED)),
     "accounts:api_token_revoke": (lambda s: {"pk": s["token"].pk}, logged_in(NOT_ALLOWED)),
     "territory:perimeter_detail": (lambda s: {"code": "epci:200058014"}, everyone(OK)),
+    "core:review_queue": (None, only(REVIEWERS)),
+    "core:review_list": (lambda s: {"slug": "rattachements"}, only(REVIEWERS)),
+    "core:review_detail": (lambda s: {"slug": "rattachements", "pk": s["claim"].pk}, only(REVIEWERS)),
+    "core:review_decide": (lambda s: {"slug": "rattachements"}, logged_in(NOT_ALLOWED)),
 }
 
 # POST to the views that change something: who may, who may not (and then nothing changes).
-POST_EXPECTED: dict[
-    str, tuple[Callable[[Any], dict[str, Any]], Callable[[Any], dict[str, Any]], list[str]]
-] = {
+POST_EXPECTED: dict[str, tuple[Any, ...]] = {
     "accounts:organisation_invite": (
         lambda s: {"pk": s["org"].pk},
         lambda s: {"email": "nouvelle@exemple.fr", "role": "member"},
@@ -60,5 +63,11 @@ POST_EXPECTED: dict[
         lambda s: {"pk": s["token"].pk},
         lambda s: {},
         ["buyer_admin", "superuser"],
+    ),
+    "core:review_decide": (
+        lambda s: {"slug": "rattachements"},
+        lambda s: {"items": [s["claim"].pk], "decision": "reject"},
+        REVIEWERS,
+        lambda s: type(s["claim"]).objects.get(pk=s["claim"].pk).status,
     ),
 }

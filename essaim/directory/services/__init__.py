@@ -3,7 +3,13 @@
 The public names are re-exported here."""
 
 from essaim.directory.errors import DirectoryError
-from essaim.directory.services.claims import claim_approve, claim_reject, claim_request
+from essaim.directory.services.claims import (
+    PROPOSAL_SOURCE,
+    claim_approve,
+    claim_reject,
+    claim_request,
+    structure_propose,
+)
 from essaim.directory.services.organisations import find_organisation, organisation_for_siret, valid_siret
 from essaim.directory.services.profiles import MediaInput, structure_edit
 from essaim.directory.services.structures import (
@@ -23,6 +29,7 @@ from essaim.directory.services.structures import (
 __all__ = [
     "ALLOWED_TRANSITIONS",
     "LIST_FIELDS",
+    "PROPOSAL_SOURCE",
     "SCALAR_FIELDS",
     "ActivityInput",
     "DirectoryError",
@@ -36,6 +43,7 @@ __all__ = [
     "structure_create",
     "structure_delist",
     "structure_edit",
+    "structure_propose",
     "structure_publish",
     "structure_refresh_derived",
     "structure_set_status",

@@ -1,55 +1,114 @@
-"""Writes of the directory's claims: a person asks to manage a structure, a facilitator decides."""
+"""Writes of the directory's claims: a person asks to manage a structure, a facilitator decides.
+
+A claim is approved at once when the claimant's confirmed email belongs to the structure's website
+(`accounts.email_domains.email_matches_website`: same registrable domain, never a free-mail one);
+otherwise it waits in the facilitators' review queue (`directory.review.ClaimReview`). A structure absent
+from the directory can be proposed with the claim (`structure_propose`): it is created "to review" with
+the source `PROPOSAL_SOURCE`, published when its claim is approved and delisted when it is rejected.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
+from essaim.accounts.email_domains import email_matches_website
 from essaim.accounts.models import Membership, Organisation, User
 from essaim.accounts.services import membership_add, organisation_create
 from essaim.accounts.validators import clean_siret
 from essaim.core.audit import log_action
 from essaim.core.errors import PermissionDeniedError
+from essaim.core.links import absolute_url
+from essaim.core.mail import send_mail
 from essaim.directory.errors import DirectoryError
 from essaim.directory.models import ClaimRequest, Structure
+from essaim.directory.services.structures import structure_create, structure_set_status
+
+PROPOSAL_SOURCE = "inscription"  # Structure.source of a structure proposed by a person signing up
 
 
-@transaction.atomic
-def claim_request(*, user: User, siret: str, message: str = "") -> ClaimRequest:
-    """Ask to manage the structure with this SIRET."""
-    try:
-        siret = clean_siret(siret)
-    except ValidationError as exc:
-        raise DirectoryError(exc.messages[0], field="siret") from exc
-    structure = Structure.objects.select_related("organisation").filter(siret=siret).first()
-    if structure is None or structure.status == Structure.Status.DELISTED:
-        raise DirectoryError(
-            "Aucune structure de l'annuaire n'a ce SIRET : contactez l'équipe du territoire pour l'ajouter.",
-            field="siret",
-        )
+def _check_can_claim(user: User, structure: Structure, field: str) -> None:
+    if structure.status == Structure.Status.DELISTED:
+        raise DirectoryError("Cette structure a été retirée de l'annuaire.", field=field)
     if (
         structure.organisation_id
         and Membership.objects.filter(organisation_id=structure.organisation_id, user=user).exists()
     ):
-        raise DirectoryError("Vous gérez déjà cette structure.", field="siret")
+        raise DirectoryError("Vous gérez déjà cette structure.", field=field)
     if ClaimRequest.objects.filter(
         structure=structure, user=user, status=ClaimRequest.Status.PENDING
     ).exists():
-        raise DirectoryError("Votre demande pour cette structure est déjà en attente.", field="siret")
+        raise DirectoryError("Votre demande pour cette structure est déjà en attente.", field=field)
+
+
+@transaction.atomic
+def claim_request(
+    *, user: User, siret: str = "", structure: Structure | None = None, message: str = ""
+) -> ClaimRequest:
+    """Ask to manage a structure, given or found by its SIRET. Approved at once when the person's confirmed
+    email belongs to the structure's website (`claim.status` says which)."""
+    field = "siret"
+    if structure is None:
+        try:
+            siret = clean_siret(siret)
+        except ValidationError as exc:
+            raise DirectoryError(exc.messages[0], field="siret") from exc
+        structure = Structure.objects.select_related("organisation").filter(siret=siret).first()
+        if structure is None or structure.status == Structure.Status.DELISTED:
+            raise DirectoryError(
+                "Aucune structure de l'annuaire n'a ce SIRET : vous pouvez la proposer.", field="siret"
+            )
+    else:
+        field = "structure"
+    structure = Structure.objects.select_for_update().get(pk=structure.pk)
+    _check_can_claim(user, structure, field)
     claim = ClaimRequest.objects.create(structure=structure, user=user, message=message.strip()[:2000])
     log_action(actor=user, action="structure.claim_requested", target=structure, data={"claim": claim.pk})
+    if (
+        user.email_confirmed_at is not None
+        and structure.source != PROPOSAL_SOURCE
+        and email_matches_website(user.email, structure.website)
+    ):
+        _approve(claim, actor=user, automatic=True)
     return claim
 
 
 @transaction.atomic
-def claim_approve(*, actor: User, claim: ClaimRequest) -> Membership:
-    """Approve a claim: the claimant joins the structure's organisation (created if missing) as its admin
-    when it has none yet, as a member otherwise."""
-    if claim.status != ClaimRequest.Status.PENDING:
-        raise DirectoryError("Cette demande a déjà été traitée.")
-    if not actor.has_perm("directory.decide_claim", claim):
-        raise PermissionDeniedError()
+def structure_propose(*, user: User, data: dict[str, Any], message: str = "") -> ClaimRequest:
+    """Propose a structure missing from the directory, and ask to manage it: both wait for review."""
+    siret = str(data.get("siret") or "").strip()
+    if siret:
+        try:
+            siret = clean_siret(siret)
+        except ValidationError as exc:
+            raise DirectoryError(exc.messages[0], field="siret") from exc
+        if Structure.objects.filter(siret=siret).exclude(status=Structure.Status.DELISTED).exists():
+            raise DirectoryError(
+                "Cette structure est déjà dans l'annuaire : retrouvez-la par son nom ou son SIRET.",
+                field="siret",
+            )
+        if Structure.objects.filter(siret=siret).exists():
+            raise DirectoryError(
+                "Une structure avec ce SIRET a été retirée de l'annuaire : écrivez à l'équipe du territoire.",
+                field="siret",
+            )
+    structure = structure_create(
+        actor=user,
+        data={**data, "siret": siret},
+        status=Structure.Status.TO_REVIEW,
+        source=PROPOSAL_SOURCE,
+        source_id=f"user:{user.pk}",
+    )
+    claim = ClaimRequest.objects.create(structure=structure, user=user, message=message.strip()[:2000])
+    log_action(actor=user, action="structure.proposed", target=structure, data={"claim": claim.pk})
+    return claim
+
+
+def _approve(claim: ClaimRequest, *, actor: User, automatic: bool = False) -> Membership:
     structure = claim.structure
     organisation = structure.organisation
     if organisation is None:
@@ -63,6 +122,8 @@ def claim_approve(*, actor: User, claim: ClaimRequest) -> Membership:
         )
         structure.organisation = organisation
         structure.save(update_fields=["organisation", "updated_at"])
+    if structure.status == Structure.Status.TO_REVIEW and structure.source == PROPOSAL_SOURCE:
+        structure_set_status(actor=actor, structure=structure, status=Structure.Status.PUBLISHED)
     has_admin = Membership.objects.filter(organisation=organisation, role=Membership.Role.ADMIN).exists()
     membership = membership_add(
         actor=actor,
@@ -71,21 +132,45 @@ def claim_approve(*, actor: User, claim: ClaimRequest) -> Membership:
         role=Membership.Role.MEMBER if has_admin else Membership.Role.ADMIN,
     )
     claim.status = ClaimRequest.Status.APPROVED
-    claim.decided_by = actor
+    claim.decided_by = None if automatic else actor
     claim.decided_at = timezone.now()
     claim.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
     log_action(
         actor=actor,
-        action="structure.claim_approved",
+        action="structure.claim_auto_approved" if automatic else "structure.claim_approved",
         target=structure,
         organisation_id=organisation.pk,
         data={"claim": claim.pk, "user": claim.user.email},
     )
+    if not automatic:
+        send_mail(
+            template="directory/emails/claim_approved",
+            to=[claim.user.email],
+            context={
+                "claim": claim,
+                "structure": structure,
+                "profile_url": absolute_url(reverse("directory:profile", args=[structure.pk])),
+            },
+        )
     return membership
 
 
 @transaction.atomic
-def claim_reject(*, actor: User, claim: ClaimRequest) -> ClaimRequest:
+def claim_approve(*, actor: User, claim: ClaimRequest) -> Membership:
+    """Approve a claim: the claimant joins the structure's organisation (created if missing) as its admin
+    when it has none yet, as a member otherwise; a structure they proposed is published."""
+    claim = ClaimRequest.objects.select_for_update().select_related("structure", "user").get(pk=claim.pk)
+    if claim.status != ClaimRequest.Status.PENDING:
+        raise DirectoryError("Cette demande a déjà été traitée.")
+    if not actor.has_perm("directory.decide_claim", claim):
+        raise PermissionDeniedError()
+    return _approve(claim, actor=actor)
+
+
+@transaction.atomic
+def claim_reject(*, actor: User, claim: ClaimRequest, reason: str = "") -> ClaimRequest:
+    """Reject a claim (a structure the claimant proposed is delisted); the claimant is told, with `reason`."""
+    claim = ClaimRequest.objects.select_for_update().select_related("structure", "user").get(pk=claim.pk)
     if claim.status != ClaimRequest.Status.PENDING:
         raise DirectoryError("Cette demande a déjà été traitée.")
     if not actor.has_perm("directory.decide_claim", claim):
@@ -94,7 +179,23 @@ def claim_reject(*, actor: User, claim: ClaimRequest) -> ClaimRequest:
     claim.decided_by = actor
     claim.decided_at = timezone.now()
     claim.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+    structure = claim.structure
+    if structure.status == Structure.Status.TO_REVIEW and structure.source == PROPOSAL_SOURCE:
+        structure_set_status(actor=actor, structure=structure, status=Structure.Status.DELISTED)
     log_action(
-        actor=actor, action="structure.claim_rejected", target=claim.structure, data={"claim": claim.pk}
+        actor=actor,
+        action="structure.claim_rejected",
+        target=structure,
+        data={"claim": claim.pk, "reason": reason.strip()[:1000]},
+    )
+    send_mail(
+        template="directory/emails/claim_rejected",
+        to=[claim.user.email],
+        context={
+            "claim": claim,
+            "structure": structure,
+            "reason": reason.strip(),
+            "contact_url": absolute_url(reverse("core:contact")),
+        },
     )
     return claim
