@@ -163,6 +163,32 @@ def report_tables(report: Report) -> list[ReportTable]:
             ],
         ),
         ReportTable(
+            "Parts des dépenses (fichier de l'acheteur)",
+            [
+                "Acheteur",
+                "Dépenses",
+                "HT ou TTC",
+                "Fournisseurs",
+                "Part ESS",
+                "Part inclusive",
+                "Part ESS du territoire",
+                "Part payée à des fournisseurs sous 40 000 € HT",
+            ],
+            [
+                [
+                    s["buyer"],
+                    s["total"],
+                    s["tax"],
+                    s["suppliers"],
+                    s["ess"].share,
+                    s["inclusive"].share,
+                    s["local_ess"].share,
+                    s["under_threshold"].share,
+                ]
+                for s in report.spend
+            ],
+        ),
+        ReportTable(
             "Qualité des données",
             ["Constat", "Nombre"],
             [

@@ -103,3 +103,54 @@ class RenewalFilterForm(forms.Form):
             return normalise_buyer(typed)
         except InsightError as error:
             raise forms.ValidationError(error.message) from error
+
+
+class SpendUploadForm(forms.Form):
+    """A buyer's yearly spend file; a facilitator names the buyer by its SIRET."""
+
+    siret = forms.CharField(
+        label="SIRET de l'acheteur",
+        max_length=20,
+        required=False,
+        help_text="L'acheteur pour qui vous importez (créé à partir de son SIRET s'il n'est pas encore sur Essaim).",
+    )
+    year = forms.IntegerField(label="Année des dépenses", min_value=2000)
+    ttc = forms.TypedChoiceField(
+        label="Les montants du fichier sont",
+        choices=[("ht", "hors taxes (HT)"), ("ttc", "toutes taxes comprises (TTC)")],
+        coerce=lambda value: value == "ttc",
+        widget=forms.RadioSelect,
+    )
+    file = forms.FileField(
+        label="Fichier de dépenses (CSV ou XLSX)",
+        help_text="Une ligne par fournisseur ou par facture ; colonnes siret ou siren, supplier_name (ou "
+        "fournisseur), amount (ou montant) et, si besoin, date. CSV séparé par des points-virgules ou des "
+        "virgules, en UTF-8 ou Windows-1252 ; montants au format français (12 500,50) acceptés. Le fichier "
+        "n'est pas conservé : seuls les totaux par fournisseur le sont.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+
+    def __init__(self, *args: Any, for_facilitator: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["year"].initial = timezone.localdate().year - 1
+        if for_facilitator:
+            self.fields["siret"].required = True
+        else:
+            del self.fields["siret"]
+
+
+class SpendChoiceForm(forms.Form):
+    """The year (and, for a facilitator, the buyer) of the spend page."""
+
+    acheteur = forms.TypedChoiceField(label="Acheteur", coerce=int, required=False)
+    annee = forms.TypedChoiceField(label="Année", coerce=int, required=False)
+
+    def __init__(
+        self, *args: Any, buyers: list[tuple[int, str]] | None, years: list[int], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        if buyers is None:
+            del self.fields["acheteur"]
+        else:
+            self.fields["acheteur"].choices = [("", "— Choisir un acheteur —"), *buyers]
+        self.fields["annee"].choices = [(y, str(y)) for y in years] or [("", "Aucune année importée")]

@@ -13,7 +13,7 @@ from typing import Any
 
 import rules
 
-from essaim.accounts.acting import acting_organisation_of
+from essaim.accounts.acting import acting_organisation_of, memberships_by_organisation
 from essaim.accounts.models import Organisation
 from essaim.accounts.perms import is_buyer, is_facilitator, is_partner, is_supplier
 
@@ -37,3 +37,20 @@ def buys_under_this_siren(user: Any, contract: Any) -> bool:
 rules.add_perm("insight.view_renewals", can_view_reports)
 # A forecast pre-filled from a contract ending soon: its buyer, or a facilitator on the buyer's behalf.
 rules.add_perm("insight.forecast_from_renewal", is_facilitator | buys_under_this_siren)
+
+
+@rules.predicate
+def is_spend_buyer(user: Any, organisation: Organisation | None) -> bool:
+    """A member of that buyer organisation (without one: the person acts for a buyer)."""
+    if organisation is None:
+        acting = acting_organisation_of(user)
+        return acting is not None and acting.kind == Organisation.Kind.BUYER
+    return organisation.kind == Organisation.Kind.BUYER and organisation.pk in memberships_by_organisation(
+        user
+    )
+
+
+# A buyer's spend by supplier is its own business: its members and the facilitators, nobody else (a buyer
+# never sees another buyer's spend; the SPASER report shows only the shares).
+rules.add_perm("insight.view_spend", is_facilitator | is_spend_buyer)
+rules.add_perm("insight.import_spend", is_facilitator | is_spend_buyer)

@@ -104,6 +104,8 @@ class ReportSources:
     holder_names: Callable[[Iterable[str]], dict[str, str]] | None = None
     # the sections other apps add (insight.sections): (sirens, year) -> built sections
     extra_sections: Callable[[list[str], int], list[Any]] | None = None
+    # (sirens, year) -> the spend shares of the buyers' own spend files, without any supplier's amount
+    spend_shares: Callable[[list[str], int], list[dict[str, Any]]] | None = None
 
 
 @dataclass
@@ -126,6 +128,7 @@ class Report:
     concessions: dict[str, Any]
     quality: dict[str, Any]
     collaborations: list[Any]
+    spend: list[dict[str, Any]] = field(default_factory=list)
     seconds: float = 0.0
     sections: list[Any] = field(default_factory=list)
     national_social: list[tuple[int, float, str]] = field(default_factory=lambda: references.NATIONAL_SOCIAL)
@@ -493,6 +496,7 @@ def build_report(
         quality=_quality(con, condition, params, year, sirens),
         collaborations=sources.collaborations(sirens, year) if sources.collaborations else [],
         sections=sources.extra_sections(sirens, year) if sources.extra_sections else [],
+        spend=sources.spend_shares(sirens, year) if sources.spend_shares else [],
     )
     report.seconds = round(time.perf_counter() - started, 3)
     return report

@@ -10,4 +10,6 @@ urlpatterns = [
     path("rejets/", views.rejected, name="rejected"),
     path("renouvellements/", views.renewals_page, name="renewals"),
     path("renouvellements/prevision/", views.renewal_forecast, name="renewal_forecast"),
+    path("depenses/", views.spend_page, name="spend"),
+    path("depenses/import/", views.spend_upload, name="spend_upload"),
 ]

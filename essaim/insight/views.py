@@ -13,12 +13,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from essaim.accounts.acting import acting_organisation
 from essaim.accounts.models import Organisation
+from essaim.accounts.perms import is_facilitator
 from essaim.core.downloads import attachment
 from essaim.core.errors import DomainError
 from essaim.core.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
@@ -257,3 +258,86 @@ def renewal_forecast(request: HttpRequest) -> HttpResponse:
             )
             return redirect("sourcing:forecast_detail", pk=forecast.pk)
     return render(request, "insight/renewal_forecast.html", {"form": form, "line": line, "error": None})
+
+
+# --- buyers' own spending -----------------------------------------------------------------------------------
+
+
+def spend_page(request: HttpRequest) -> HttpResponse:
+    """A buyer's spend shares (its own; a facilitator chooses the buyer): supplier amounts stay here."""
+    check_perm(request, "insight.view_spend")
+    facilitator = is_facilitator(request.user)
+    buyer: Organisation | None = None
+    if facilitator:
+        buyers = selectors.buyers_with_spend()
+        wanted = request.GET.get("acheteur", "")
+        buyer = next((b for b in buyers if str(b.pk) == wanted), None)
+        if wanted and buyer is None:
+            buyer = get_object_or_404(Organisation, pk=int(wanted) if wanted.isdigit() else 0)
+    else:
+        buyer = acting_organisation(request)
+    if buyer is not None:
+        check_perm(request, "insight.view_spend", buyer)
+    years = selectors.spend_years(buyer) if buyer is not None else []
+    form = forms.SpendChoiceForm(
+        request.GET or None,
+        buyers=[(b.pk, b.name) for b in selectors.buyers_with_spend()] if facilitator else None,
+        years=years,
+    )
+    year = form.cleaned_data.get("annee") if form.is_valid() else None
+    year = year or (years[0] if years else None)
+    if not form.is_bound:
+        form = forms.SpendChoiceForm(
+            initial={"acheteur": buyer.pk if buyer else "", "annee": year},
+            buyers=[(b.pk, b.name) for b in selectors.buyers_with_spend()] if facilitator else None,
+            years=years,
+        )
+    record = selectors.spend_import_of(buyer, year) if buyer is not None and year else None
+    return render(
+        request,
+        "insight/spend.html",
+        {
+            "form": form,
+            "buyer": buyer,
+            "shares": selectors.spend_shares(record) if record is not None else None,
+            "can_import": request.user.has_perm("insight.import_spend", buyer),
+            "facilitator": facilitator,
+        },
+    )
+
+
+def spend_upload(request: HttpRequest) -> HttpResponse:
+    check_perm(request, "insight.import_spend")
+    facilitator = is_facilitator(request.user)
+    form = forms.SpendUploadForm(request.POST or None, request.FILES or None, for_facilitator=facilitator)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if facilitator:
+                buyer = services.spend_buyer(actor=request.user, siret=data["siret"])
+            else:
+                buyer = acting_organisation(request)
+                check_perm(request, "insight.import_spend", buyer)
+            assert buyer is not None  # noqa: S101 - the rule above refuses a person without a buyer
+            uploaded = data["file"]
+            record = services.spend_import(
+                actor=request.user,
+                buyer=buyer,
+                year=data["year"],
+                ttc=data["ttc"],
+                filename=uploaded.name or "depenses.csv",
+                raw=uploaded.read(),
+            )
+        except DomainError as error:
+            report_domain_error(request, error, form)
+        else:
+            counts = services.spend_counts(record)
+            messages.success(
+                request,
+                f"Dépenses {record.year} importées : {counts['rows']} ligne(s) lue(s), {counts['suppliers']} "
+                f"fournisseur(s) dont {counts['matched']} trouvé(s) dans l'annuaire, {counts['rejected']} "
+                "ligne(s) rejetée(s).",
+            )
+            url = reverse("insight:spend") + f"?annee={record.year}"
+            return redirect(url + (f"&acheteur={buyer.pk}" if facilitator else ""))
+    return render(request, "insight/spend_upload.html", {"form": form, "facilitator": facilitator})

@@ -10,6 +10,7 @@ from tests.browser_support import axe_violations, login_as
 from tests.territory_support import make_small_territory
 
 from .conftest import make_renewals_store, make_report_store
+from .spend_support import make_spend_world, spend_csv
 
 
 def test_full_report_is_accessible_and_choosing_a_buyer_opens_it(
@@ -64,5 +65,23 @@ def test_renewal_radar_and_the_forecast_form_are_accessible(
     assert violations == [], violations
     page.get_by_role("link", name="Créer une prévision pour « Nettoyage des écoles »").click()
     expect(page.get_by_label("Objet de l'achat")).to_have_value("Nettoyage des écoles")
+    violations = axe_violations(page)
+    assert violations == [], violations
+
+
+def test_spend_upload_and_the_spend_page_are_accessible(page: Page, client, world, tmp_path) -> None:
+    make_spend_world()
+    path = tmp_path / "depenses-vitry-2025.csv"
+    path.write_bytes(spend_csv())
+    login_as(page, client, world.users["buyer"])
+    page.goto(reverse("insight:spend_upload"))
+    violations = axe_violations(page)
+    assert violations == [], violations
+    page.get_by_label("Année des dépenses").fill("2025")
+    page.get_by_label("hors taxes (HT)").check()
+    page.get_by_label("Fichier de dépenses (CSV ou XLSX)").set_input_files(str(path))
+    page.get_by_role("button", name="Importer").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Part d'achats inclusifs")
+    expect(page.get_by_role("table", name="Lignes rejetées et leur motif")).to_contain_text("SIRET invalide")
     violations = axe_violations(page)
     assert violations == [], violations

@@ -20,4 +20,7 @@ EXPECTED: dict[str, tuple[Callable[[Any], dict[str, Any]] | None, dict[str, int]
     # Without ?acheteur=&marche= (and with the empty test store) there is no contract: 404 for everyone
     # allowed to read the radar. The rule on a real contract is tested in test_renewal_views.py.
     "insight:renewal_forecast": (None, logged_in(404)),
+    # A buyer's spend by supplier: its members and the facilitators only (each buyer sees its own).
+    "insight:spend": (None, only(["facilitator", "buyer", "buyer_admin", "other_buyer", "superuser"])),
+    "insight:spend_upload": (None, only(["facilitator", "buyer", "buyer_admin", "other_buyer", "superuser"])),
 }

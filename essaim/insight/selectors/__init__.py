@@ -36,9 +36,29 @@ from .reports import (
     territory_structures,
     territory_structures_for_sectors,
 )
+from .spend import (
+    Breakdown,
+    Part,
+    SpendShares,
+    SupplierLine,
+    buyers_with_spend,
+    spend_import_of,
+    spend_shares,
+    spend_years,
+    territory_communes,
+)
 from .store_access import StoreUnavailable, open_store
 
 __all__ = [
+    "Breakdown",
+    "Part",
+    "SpendShares",
+    "SupplierLine",
+    "buyers_with_spend",
+    "spend_import_of",
+    "spend_shares",
+    "spend_years",
+    "territory_communes",
     "NO_END_DATES",
     "BuyerChoice",
     "CollaborationLine",

@@ -9,7 +9,7 @@ from typing import Any
 
 import duckdb
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from essaim.accounts.models import Organisation
 from essaim.directory.models import Structure
@@ -18,8 +18,10 @@ from essaim.directory.selectors import SearchFilters, filtered_structures
 from essaim.sourcing.collaborations import buyer_collaborations
 
 from .. import sections
+from ..models import SpendImport
 from ..report import ReportSources, build_report
 from .buyers import buyer_label, epci_member_sirens
+from .spend import spend_shares
 
 # --- the report, with what the transactional database knows ---------------------------------------------
 
@@ -63,16 +65,20 @@ class CollaborationLine:
     amount: float | None
 
 
-def collaborations_of(sirens: list[str], year: int) -> list[CollaborationLine]:
-    """Collaborations recorded by sourcing and events for the buyer organisations of these SIRENs/SIRET."""
+def buyer_organisations(sirens: list[str]) -> QuerySet[Organisation]:
+    """The buyer organisations of these SIRENs (or SIRET: that establishment, or its SIREN without one)."""
     sirets = [s for s in sirens if len(s) == 14]
     match = (
         Q(siren__in=[s for s in sirens if len(s) == 9])
         | Q(siret__in=sirets)
         | Q(siret="", siren__in=[s[:9] for s in sirets])
     )
-    organisations = Organisation.objects.filter(match, kind=Organisation.Kind.BUYER)
-    rows = buyer_collaborations(organisations, year)
+    return Organisation.objects.filter(match, kind=Organisation.Kind.BUYER)
+
+
+def collaborations_of(sirens: list[str], year: int) -> list[CollaborationLine]:
+    """Collaborations recorded by sourcing and events for the buyer organisations of these SIRENs/SIRET."""
+    rows = buyer_collaborations(buyer_organisations(sirens), year)
     return [
         CollaborationLine(
             date=row.date,
@@ -95,6 +101,18 @@ def holder_names(sirens: Any) -> dict[str, str]:
     return names
 
 
+def spend_shares_of(sirens: list[str], year: int) -> list[dict[str, Any]]:
+    """The spend shares of that year of the buyer organisations of these SIRENs/SIRET, one per buyer that
+    imported its spend file: shares only, never a supplier's amount (the report is read by everyone)."""
+    records = SpendImport.objects.filter(buyer__in=buyer_organisations(sirens), year=year).select_related(
+        "buyer"
+    )
+    return [
+        {"buyer": record.buyer.name, **spend_shares(record, with_previous=False).public()}
+        for record in records.order_by("buyer__name", "pk")
+    ]
+
+
 def report_for(con: duckdb.DuckDBPyConnection, *, buyer: str, year: int) -> Any:
     """The SPASER report of `buyer` for `year`, with names, opportunities' structures, collaborations."""
     return build_report(
@@ -107,6 +125,7 @@ def report_for(con: duckdb.DuckDBPyConnection, *, buyer: str, year: int) -> Any:
             collaborations=collaborations_of,
             holder_names=holder_names,
             extra_sections=sections.build_all,
+            spend_shares=spend_shares_of,
         ),
         label=buyer_label(buyer),
     )
