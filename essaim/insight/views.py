@@ -23,6 +23,7 @@ from essaim.accounts.perms import is_facilitator
 from essaim.core.downloads import attachment
 from essaim.core.errors import DomainError
 from essaim.core.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
+from essaim.core.french import counted, plural
 from essaim.core.links import absolute_url
 from essaim.core.views_utils import check_perm, report_domain_error
 from essaim.sourcing.forecasts import ForecastData
@@ -332,11 +333,14 @@ def spend_upload(request: HttpRequest) -> HttpResponse:
             report_domain_error(request, error, form)
         else:
             counts = services.spend_counts(record)
+            rows, suppliers, matched, rejected = (
+                counts[k] for k in ("rows", "suppliers", "matched", "rejected")
+            )
             messages.success(
                 request,
-                f"Dépenses {record.year} importées : {counts['rows']} ligne(s) lue(s), {counts['suppliers']} "
-                f"fournisseur(s) dont {counts['matched']} trouvé(s) dans l'annuaire, {counts['rejected']} "
-                "ligne(s) rejetée(s).",
+                f"Dépenses {record.year} importées : {counted(rows, 'ligne lue', 'lignes lues')}, "
+                f"{counted(suppliers, 'fournisseur')} dont {matched} trouvé{plural(matched)} dans l'annuaire, "
+                f"{counted(rejected, 'ligne rejetée', 'lignes rejetées')}.",
             )
             url = reverse("insight:spend") + f"?annee={record.year}"
             return redirect(url + (f"&acheteur={buyer.pk}" if facilitator else ""))

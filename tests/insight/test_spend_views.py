@@ -48,7 +48,10 @@ def test_a_buyer_uploads_its_file_and_reads_its_shares(client_as, spend_world, s
     response = _upload(client)
     assert response.status_code == 302 and response["Location"].endswith("?annee=2025")
     page = _text(client.get(response["Location"]))
-    assert "Dépenses 2025 importées : 8 ligne(s) lue(s), 5 fournisseur(s) dont 3 trouvé(s)" in page
+    assert (
+        "Dépenses 2025 importées : 8 lignes lues, 5 fournisseurs dont 3 trouvés dans l'annuaire, 2 lignes rejetées."
+        in page
+    )
     assert "Structures de l'ESS 70 000 € 34,8 % 2" in page
     assert "Structures inclusives (SIAE, EA, ESAT) 50 000 € 24,9 % 2" in page
     assert "ESS du territoire 20 000 € 10,0 % 1" in page
