@@ -3,6 +3,7 @@ unsubscribe, signed expiring links, retries, the next batch after 24 h, follow-u
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 from unittest import mock
 
@@ -210,8 +211,16 @@ def test_on_the_database_queue_the_worker_sends_the_batch_and_the_24h_check_wait
             mail.outbox == [] and DBTaskResult.objects.filter(task_path__endswith="notify_need").count() == 1
         )
         # The test runs in one transaction: the worker must not close the connection between tasks.
-        with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
-            call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+        # The worker sets its loggers' levels for the whole process (verbosity 0: CRITICAL), which would
+        # silence the error mails of later tests: put them back.
+        loggers = [logging.getLogger(name) for name in ("django_tasks", "django.tasks", "django_tasks_db")]
+        levels = [logger.level for logger in loggers]
+        try:
+            with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+                call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+        finally:
+            for logger, level in zip(loggers, levels, strict=True):
+                logger.setLevel(level)
         assert len(mail.outbox) == notifications.BATCH_SIZE
         widen = DBTaskResult.objects.get(task_path__endswith="widen_need")
         assert widen.status == "READY" and widen.run_after > timezone.now() + timedelta(hours=23)
