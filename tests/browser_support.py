@@ -7,14 +7,15 @@ Tests in tests/browser/ and in any tests/<app>/test_browser.py are marked `brows
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import axe_playwright_python
 import pytest
 from django.conf import settings
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Route, sync_playwright
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_FLAGS = [
@@ -52,18 +53,48 @@ document.addEventListener("securitypolicyviolation", (event) => {
 """
 
 
+def outside_host(live_server_url: str) -> Callable[[str], bool]:
+    """Whether a URL a page requests is on another host than the live server (scheme, host and port)."""
+    own = urlsplit(live_server_url)
+
+    def is_outside(url: str) -> bool:
+        target = urlsplit(url)
+        if target.scheme in ("data", "blob", "about"):
+            return False  # inline content, never a request to anyone
+        return (target.scheme, target.netloc) != (own.scheme, own.netloc)
+
+    return is_outside
+
+
+def refuse_outside_hosts(context: BrowserContext, live_server_url: str) -> list[str]:
+    """Refuse every request of the context's pages to another host; the list (filled as pages load) says
+    which, of what kind, and from which page."""
+    outside: list[str] = []
+
+    def refuse(route: Route) -> None:
+        request = route.request
+        outside.append(f"{request.resource_type} {request.url} (from {request.frame.url})")
+        route.abort("blockedbyclient")
+
+    context.route(outside_host(live_server_url), refuse)
+    return outside
+
+
 @pytest.fixture
 def page(chromium: Browser, live_server: Any, transactional_db: None) -> Iterator[Page]:
-    """A browser page on the live server; the test fails if any page it opened broke the CSP."""
+    """A browser page on the live server. The test fails if any page it opened broke the CSP, or requested
+    anything from another host (no page depends on an outside host: such requests are refused and listed)."""
     context = chromium.new_context(base_url=live_server.url, locale="fr-FR")
     violations: list[str] = []
     context.expose_function("reportCspViolation", lambda text: violations.append(text))
     context.add_init_script(REPORT_CSP_VIOLATIONS)
+    outside = refuse_outside_hosts(context, live_server.url)
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
     context.close()
     assert violations == [], "Content-Security-Policy violations:\n" + "\n".join(violations)
+    assert outside == [], "Requests to another host than the live server:\n" + "\n".join(outside)
 
 
 def login_as(page: Page, client: Any, user: Any) -> None:

@@ -63,7 +63,7 @@ EXHIBITORS = [
         "Chantiers d'insertion : espaces verts, bâtiment, vélo.",
         "etudeschantiers",
     ),
-    ("SMER la Végétale", "C3", "Végétalisation et jardins partagés à Limeil-Brévannes.", "smer"),
+    ("SMER la Végétale", "C3", "Végétalisation et jardins partagés à Limeil-Brévannes.", "smer-la-vegetale"),
 ]
 BUYER_EMAILS = ["acheteuse@vitry.essaim.demo", "acheteur@gosb.essaim.demo", "acheteuse@ivry.essaim.demo"]
 LIMEIL = ("Ville de Limeil-Brévannes", "94044", "acheteur@limeil.essaim.demo", "Nicolas Petit")

@@ -13,6 +13,7 @@ from playwright.sync_api import Page, expect
 from essaim.accounts.models import User
 from essaim.cooperation.demo import OWNER_EMAIL, TEXTILE_GROUP, load_demo
 from essaim.cooperation.models import Booking, GroupMember, MaterialFlow, Resource
+from essaim.cooperation.services import group_member_decide
 from tests.browser_support import axe_violations, login_as
 from tests.territory_support import make_small_territory
 
@@ -35,9 +36,14 @@ def test_supplier_joins_declares_flows_books_the_van_and_downloads_the_agreement
     expect(page.get_by_role("heading", level=1)).to_have_text(TEXTILE_GROUP)
     assert "réservés à ses membres" in page.locator("#contenu").inner_text()
     page.get_by_label("Votre organisation participe en tant que").select_option("structure-ess")
-    page.get_by_role("button", name="Rejoindre le groupe").click()
-    expect(page.get_by_role("status")).to_contain_text("Rejoué a rejoint le groupe")
+    page.get_by_role("button", name="Envoyer la demande").click()  # a private group: joined by request
+    expect(page.get_by_role("status")).to_contain_text(
+        "Votre demande est envoyée aux coordinateurs du groupe"
+    )
     assert axe_violations(page) == []
+    request = GroupMember.objects.get(group__name=TEXTILE_GROUP, organisation=world.supplier_org)
+    group_member_decide(actor=None, member=request, approve=True)  # a coordinator accepts
+    page.reload()
 
     page.get_by_role("link", name="Flux de matières du groupe").click()
     page.get_by_role("spinbutton", name="Année").fill("2026")

@@ -48,7 +48,7 @@ def test_the_facilitator_schedules_publishes_and_sees_the_table_plan(page: Page,
     page.get_by_role("button", name="Calculer le planning").click()
     expect(page.get_by_role("status").first).to_contain_text("Planning calculé (optimal prouvé)")
     page.get_by_role("button", name="Publier les agendas").click()
-    expect(page.get_by_role("status").first).to_contain_text("Agendas publiés : 2 participant(s)")
+    expect(page.get_by_role("status").first).to_contain_text("Agendas publiés : 2 participants prévenus")
     assert axe_violations(page) == []
     page.get_by_role("link", name="Plan des tables").first.click()
     expect(page.get_by_role("table")).to_contain_text("Ville de Vitry-sur-Seine")
