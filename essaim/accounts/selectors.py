@@ -4,9 +4,25 @@ from __future__ import annotations
 
 from django.db.models import Count, Prefetch
 
+from essaim.core import home
 from essaim.core.home import KeyFigure
 
+from .acting import acting_organisation_of
 from .models import Invitation, Membership, Organisation
+
+HOME_ROLES: dict[str, str] = {
+    Organisation.Kind.BUYER: home.BUYER,
+    Organisation.Kind.SUPPLIER: home.SUPPLIER,
+    Organisation.Kind.PARTNER: home.PARTNER,
+    Organisation.Kind.TERRITORY: home.FACILITATOR,
+}
+
+
+def home_viewer(user: object) -> home.Viewer:
+    """Whom a person's home page is for: the organisation they act for and the role its kind gives."""
+    organisation = acting_organisation_of(user)
+    role = HOME_ROLES.get(organisation.kind, "") if organisation is not None else ""
+    return home.Viewer(user=user, organisation=organisation, role=role)
 
 
 def member_emails(organisation_id: int, *, admins_only: bool = False) -> list[str]:

@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 
-from essaim.core import demo
+from essaim.core import demo, home
 from essaim.insight import sections
 
 
@@ -20,3 +20,4 @@ class ClausesConfig(AppConfig):
             template="clauses/includes/spaser_section.html",
         )
         demo.register_step("essaim.clauses.demo.load_demo", label="clauses", order=80)
+        home.register_waiting("essaim.clauses.waiting.waiting_items", order=50)

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.module_loading import autodiscover_modules
 
+from . import home
+
 
 class CoreConfig(AppConfig):
     name = "essaim.core"
@@ -14,3 +16,5 @@ class CoreConfig(AppConfig):
         # about people in data_protection.py (the registry of essaim.core.personal_data).
         autodiscover_modules("perms")
         autodiscover_modules("data_protection")
+        # The facilitators' review queue on their home page.
+        home.register_waiting("essaim.core.review.waiting.waiting_items", order=5)

@@ -18,12 +18,13 @@ MAIN_NAVIGATION: list[tuple[str, str, bool] | tuple[str, str, bool, str]] = [
 
 
 @cache
-def available_entries() -> list[tuple[str, str, bool, str]]:
-    """(url, label, public, rule or "") of the entries whose URL exists."""
+def available_entries() -> list[tuple[str, str, str, bool, str]]:
+    """(url name, url, label, public, rule or "") of the entries whose URL exists. The url name is the
+    `section` of the home page's waiting items that the entry's badge counts (`core.home`)."""
     entries = []
     for name, label, public, *rule in MAIN_NAVIGATION:
         try:
-            entries.append((reverse(name), label, public, rule[0] if rule else ""))
+            entries.append((name, reverse(name), label, public, rule[0] if rule else ""))
         except NoReverseMatch:
             continue
     return entries

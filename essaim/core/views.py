@@ -12,7 +12,7 @@ from django.views import defaults
 from .clients import client_ip
 from .forms import ContactForm
 from .rate_limits import RateLimited, rate_limit_hit
-from .selectors import home_key_figures
+from .selectors import home_key_figures, personal_home
 from .services import contact_message_create
 from .views_utils import report_domain_error
 
@@ -28,7 +28,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/dashboard.html")
+    """The person's home page: what waits for them, with its action, and their next event."""
+    return render(request, "core/dashboard.html", {"home": personal_home(request.user)})
 
 
 @login_not_required

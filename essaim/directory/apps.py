@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 
-from essaim.core import demo, review
+from essaim.core import demo, home, review
 
 
 class DirectoryConfig(AppConfig):
@@ -10,3 +10,4 @@ class DirectoryConfig(AppConfig):
     def ready(self) -> None:
         demo.register_step("essaim.directory.demo.load_demo", label="directory", order=20)
         review.register_kind("essaim.directory.review.ClaimReview", order=20)
+        home.register_waiting("essaim.directory.waiting.waiting_items", order=10)

@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 
-from essaim.core import demo
+from essaim.core import demo, home
 
 
 class EventsConfig(AppConfig):
@@ -10,3 +10,5 @@ class EventsConfig(AppConfig):
 
     def ready(self) -> None:
         demo.register_step("essaim.events.demo.load_demo", label="events", order=50)
+        home.register_waiting("essaim.events.waiting.waiting_items", order=30)
+        home.register_upcoming("essaim.events.waiting.upcoming", order=30)

@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 
-from essaim.core import demo
+from essaim.core import demo, home
 
 
 class SourcingConfig(AppConfig):
@@ -10,3 +10,4 @@ class SourcingConfig(AppConfig):
 
     def ready(self) -> None:
         demo.register_step("essaim.sourcing.demo.load_demo", label="sourcing", order=40)
+        home.register_waiting("essaim.sourcing.waiting.waiting_items", order=20)

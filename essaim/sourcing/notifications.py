@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from essaim.accounts.selectors import member_emails
 from essaim.core.audit import log_action
+from essaim.core.home import waiting_changed
 from essaim.core.links import absolute_url
 from essaim.core.mail import send_mail
 from essaim.directory.models import Structure
@@ -147,6 +148,7 @@ def notify_batch(need_id: int, batch: int) -> int:
         matches = selectors.able_matches(need, selectors.need_matches(need))
         structures = Structure.objects.in_bulk([m.id for m in matches])
         added = 0
+        told_organisations: list[int | None] = []
         for position, match in enumerate(matches, start=1):
             if added >= BATCH_SIZE:
                 break
@@ -172,9 +174,11 @@ def notify_batch(need_id: int, batch: int) -> int:
             except IntegrityError:  # told meanwhile by another run
                 continue
             added += 1
+            told_organisations.append(structure.organisation_id)
         log_action(
             actor=None, action="need.batch_prepared", target=need, data={"batch": batch, "structures": added}
         )
+        waiting_changed(organisations=told_organisations)
     return send_pending(need_id)
 
 

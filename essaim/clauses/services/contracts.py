@@ -12,6 +12,7 @@ from django.db import transaction
 
 from essaim.accounts.models import Organisation
 from essaim.core.audit import log_action, save_changes
+from essaim.core.home import waiting_changed
 from essaim.directory.services import organisation_for_siret
 from essaim.sourcing.models import Need
 from essaim.sourcing.reservation import insertion_hours
@@ -148,6 +149,7 @@ def contract_create(
         organisation_id=contract.buyer_id,
         data={"origin": origin, "hours_owed": contract.hours_owed, "manual": contract.hours_owed_is_manual},
     )
+    waiting_changed(organisations=[contract.holder_id])
     return contract
 
 

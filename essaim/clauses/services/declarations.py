@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from essaim.core.audit import log_action
+from essaim.core.home import waiting_changed
 
 from ..errors import ClauseError, StatementLockedError
 from ..models import MAX_MONTHLY_HOURS, Contract, Declaration, Mission, MonthlyStatement
@@ -140,6 +141,7 @@ def statement_submit(
             "changed": sum(outcome == "updated" for outcome in outcomes),
         },
     )
+    waiting_changed(organisations=[contract.holder_id], facilitators=True)
     return statement
 
 
@@ -160,6 +162,7 @@ def statement_validate(*, actor: Any, statement: MonthlyStatement) -> MonthlySta
         organisation_id=statement.contract.holder_id,
         data={"month": f"{statement.month:%Y-%m}"},
     )
+    waiting_changed(facilitators=True)
     return statement
 
 
@@ -210,6 +213,7 @@ def declaration_import(
                 "updated_at",
             ]
         )
+    waiting_changed(organisations=[mission.contract.holder_id], facilitators=True)
     return _write_line(
         actor=actor,
         statement=statement,

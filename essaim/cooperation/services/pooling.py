@@ -12,6 +12,7 @@ from django.utils import timezone
 from essaim.accounts.models import Organisation
 from essaim.accounts.selectors import member_emails
 from essaim.core.audit import log_action, save_changes
+from essaim.core.home import waiting_changed
 from essaim.core.idempotency import remember_object, replayed_object
 from essaim.core.links import absolute_url
 from essaim.core.mail import send_mail
@@ -219,6 +220,7 @@ def booking_request(
     log_action(
         actor=actor, action="cooperation.booking.requested", target=booking, organisation_id=organisation.pk
     )
+    waiting_changed(organisations=[resource.owner_id])
     send_mail(
         template="cooperation/emails/booking_requested",
         to=member_emails(resource.owner_id),
@@ -280,6 +282,7 @@ def booking_accept(*, actor: Any, booking: Booking) -> Booking:
         target=booking,
         organisation_id=booking.resource.owner_id,
     )
+    waiting_changed(organisations=[booking.resource.owner_id])
     _tell_requester(booking, accepted=True)
     return booking
 
@@ -295,6 +298,7 @@ def booking_decline(*, actor: Any, booking: Booking) -> Booking:
         target=booking,
         organisation_id=booking.resource.owner_id,
     )
+    waiting_changed(organisations=[booking.resource.owner_id])
     _tell_requester(booking, accepted=False)
     return booking
 
@@ -307,6 +311,7 @@ def booking_cancel(*, actor: Any, booking: Booking) -> Booking:
     booking.status = Booking.Status.CANCELLED
     booking.save(update_fields=["status", "updated_at"])
     log_action(actor=actor, action="cooperation.booking.cancelled", target=booking)
+    waiting_changed(organisations=[booking.resource.owner_id])
     return booking
 
 

@@ -16,6 +16,7 @@ from essaim.accounts.models import Organisation
 from essaim.accounts.selectors import member_emails
 from essaim.core.audit import log_action, save_changes
 from essaim.core.errors import PermissionDeniedError
+from essaim.core.home import waiting_changed
 from essaim.core.idempotency import remember_object, replayed_object
 from essaim.core.links import absolute_url
 from essaim.core.mail import send_mail
@@ -142,6 +143,7 @@ def group_join(
         coordinators = group.members.filter(
             role=GroupMember.Role.COORDINATOR, status=GroupMember.Status.ACTIVE
         )
+        waiting_changed(organisations=[c.organisation_id for c in coordinators])
         send_mail(
             template="cooperation/emails/join_requested",
             to=[e for c in coordinators for e in member_emails(c.organisation_id)],
@@ -171,6 +173,11 @@ def group_member_decide(*, actor: Any, member: GroupMember, approve: bool) -> Gr
         action="cooperation.group.member_approved" if approve else "cooperation.group.member_declined",
         target=member.group,
         organisation_id=member.organisation_id,
+    )
+    waiting_changed(
+        organisations=member.group.members.filter(
+            role=GroupMember.Role.COORDINATOR, status=GroupMember.Status.ACTIVE
+        ).values_list("organisation_id", flat=True)
     )
     send_mail(
         template="cooperation/emails/join_decided",

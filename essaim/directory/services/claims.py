@@ -22,6 +22,7 @@ from essaim.accounts.services import membership_add, organisation_create
 from essaim.accounts.validators import clean_siret
 from essaim.core.audit import log_action
 from essaim.core.errors import PermissionDeniedError
+from essaim.core.home import waiting_changed
 from essaim.core.links import absolute_url
 from essaim.core.mail import send_mail
 from essaim.directory.errors import DirectoryError
@@ -74,6 +75,7 @@ def claim_request(
         and email_matches_website(user.email, structure.website)
     ):
         _approve(claim, actor=user, automatic=True)
+    waiting_changed(organisations=[structure.organisation_id], facilitators=True)
     return claim
 
 
@@ -105,6 +107,7 @@ def structure_propose(*, user: User, data: dict[str, Any], message: str = "") ->
     )
     claim = ClaimRequest.objects.create(structure=structure, user=user, message=message.strip()[:2000])
     log_action(actor=user, action="structure.proposed", target=structure, data={"claim": claim.pk})
+    waiting_changed(facilitators=True)
     return claim
 
 
@@ -152,6 +155,7 @@ def _approve(claim: ClaimRequest, *, actor: User, automatic: bool = False) -> Me
                 "profile_url": absolute_url(reverse("directory:profile", args=[structure.pk])),
             },
         )
+    waiting_changed(organisations=[organisation.pk], facilitators=True)
     return membership
 
 
@@ -198,4 +202,5 @@ def claim_reject(*, actor: User, claim: ClaimRequest, reason: str = "") -> Claim
             "contact_url": absolute_url(reverse("core:contact")),
         },
     )
+    waiting_changed(organisations=[claim.structure.organisation_id], facilitators=True)
     return claim

@@ -14,6 +14,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from essaim.core.audit import log_action
+from essaim.core.home import waiting_changed
 from essaim.core.mail import Attachment, send_mail
 from essaim.sourcing.collaborations import CollaborationSource, collaboration_record
 
@@ -243,6 +244,7 @@ def agendas_publish(*, actor: Any, event: Event) -> int:
     event.save(update_fields=["agendas_published_at", "updated_at"])
     notified = _notify_agenda_changes(event)
     log_action(actor=actor, action="event.agendas_published", target=event, data={"notified": notified})
+    waiting_changed(facilitators=True)
     return notified
 
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from essaim.core.audit import log_action
+from essaim.core.home import waiting_changed
 from essaim.core.links import absolute_url
 from essaim.core.mail import send_mail
 
@@ -91,6 +92,7 @@ def meeting_request_create(
         data={"recipient": recipient.pk, "priority": priority},
     )
     _request_email(request.pk, kind="received")
+    waiting_changed(users=[recipient.user_id])
     return request
 
 
@@ -115,6 +117,7 @@ def meeting_request_decide(*, actor: Any, request: MeetingRequest, accept: bool)
     )
     if request.status != previous:
         _request_email(request.pk, kind="accepted" if accept else "declined")
+    waiting_changed(users=[request.recipient.user_id], facilitators=True)
     return request
 
 
@@ -125,6 +128,7 @@ def meeting_request_cancel(*, actor: Any, request: MeetingRequest) -> MeetingReq
     log_action(
         actor=actor, action="meeting_request.cancelled", target=request, data={"event": request.event_id}
     )
+    waiting_changed(users=[request.recipient.user_id], facilitators=True)
     return request
 
 
@@ -146,6 +150,7 @@ def meeting_force(*, actor: Any, requester: Registration, recipient: Registratio
     request.decided_at = timezone.now()
     request.save()
     log_action(actor=actor, action="meeting_request.forced", target=request, data={"event": request.event_id})
+    waiting_changed(users=[recipient.user_id], facilitators=True)
     return request
 
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from essaim.accounts.models import Organisation
 from essaim.core.audit import log_action
+from essaim.core.home import waiting_changed
 from essaim.core.links import absolute_url
 from essaim.core.mail import Attachment, send_mail
 
@@ -135,10 +136,12 @@ def registration_cancel(*, actor: Any, registration: Registration) -> list[Regis
     registration.status = Registration.Status.CANCELLED
     registration.cancelled_at = timezone.now()
     registration.save(update_fields=["status", "cancelled_at", "updated_at"])
-    MeetingRequest.objects.filter(
+    open_requests = MeetingRequest.objects.filter(
         Q(requester=registration) | Q(recipient=registration),
         status__in=[MeetingRequest.Status.PENDING, MeetingRequest.Status.ACCEPTED],
-    ).update(status=MeetingRequest.Status.CANCELLED, updated_at=timezone.now())
+    )
+    waiting_changed(users=open_requests.values_list("recipient__user_id", flat=True), facilitators=True)
+    open_requests.update(status=MeetingRequest.Status.CANCELLED, updated_at=timezone.now())
     log_action(
         actor=actor,
         action="registration.cancelled",

@@ -11,6 +11,7 @@ from django.utils import timezone
 from essaim.accounts.models import Organisation
 from essaim.core.audit import log_action
 from essaim.core.errors import DomainError
+from essaim.core.home import waiting_changed
 from essaim.directory.models import Structure
 from essaim.sourcing import tasks
 from essaim.sourcing.models import Need, NeedAnswer, NeedNotification
@@ -112,6 +113,7 @@ def answer_record(
         organisation_id=organisation.pk,
         data={"need": need.pk},
     )
+    waiting_changed(organisations=[need.buyer_id, organisation.pk])
     answer_id = answer.pk
     transaction.on_commit(lambda: tasks.tell_buyer_of_answer.enqueue(answer_id))
     return answer

@@ -26,6 +26,7 @@ from essaim.accounts.models import Organisation
 from essaim.cooperation.documents import detect_kind, extension_kind
 from essaim.core.audit import log_action
 from essaim.core.errors import DomainError
+from essaim.core.home import waiting_changed
 from essaim.core.idempotency import remember_object, replayed_object
 from essaim.directory import references
 from essaim.directory.models import Sector, Structure
@@ -149,6 +150,7 @@ def need_create(
     for uploaded in attachments or []:
         attachment_add(actor=actor, need=need, uploaded_file=uploaded)
     log_action(actor=actor, action="need.created", target=need, organisation_id=buyer.pk)
+    waiting_changed(organisations=[buyer.pk])
     remember_object(idempotency_key, need)
     return need
 
@@ -229,6 +231,10 @@ def _transition(
         target=locked,
         organisation_id=locked.buyer_id,
         data={"from": before, "to": target, **(data or {})},
+    )
+    told = locked.notifications.values_list("structure__organisation_id", flat=True)
+    waiting_changed(
+        organisations=[locked.buyer_id, *(told if before == Need.Status.PUBLISHED else [])], facilitators=True
     )
     need.refresh_from_db()
     return locked
