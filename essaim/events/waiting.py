@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from essaim.core.french import counted
 from essaim.core.home import FACILITATOR, ITEMS_PER_PROVIDER, Upcoming, Viewer, WaitingItem
 
 from .models import Event, MeetingRequest, Registration
@@ -57,7 +58,7 @@ def waiting_items(viewer: Viewer) -> list[WaitingItem]:
         items += [
             WaitingItem(
                 kind="Rendez-vous à planifier",
-                title=f"« {event.title} » : {event.accepted} rendez-vous accepté{'s' if event.accepted > 1 else ''}",
+                title=f"« {event.title} » : {counted(event.accepted, 'rendez-vous accepté', 'rendez-vous acceptés')}",
                 detail=f"Le {_day(event.starts_at)} ; les agendas ne sont pas encore publiés.",
                 action="Planifier",
                 url=reverse("events:meetings_manage", args=[event.pk]),
