@@ -43,6 +43,14 @@ class StructureOut(Schema):
         return getattr(obj, "score", None)
 
 
+class SearchHitOut(StructureOut):
+    words_matched: int | None = None  # query words this structure holds (out of `words_total`)
+
+    @staticmethod
+    def resolve_words_matched(obj: Structure) -> int | None:
+        return getattr(obj, "words_matched", None)
+
+
 class ActivityOut(Schema):
     sector: str
     service_types: list[str]
@@ -82,9 +90,17 @@ class FacetOut(Schema):
 
 class SearchOut(Schema):
     total: int
+    estimated: bool  # the total and the facet counts are estimates (very large sets)
     page: int
     page_size: int
-    items: list[StructureOut]
+    # "all": every word matched; "partial": no structure holds every word, those holding the most come
+    # first (`words_matched` of each item); "names": no structure holds any word, names close to the query
+    match: str
+    message: str  # the same sentence the search page shows (French), empty when every word matched
+    corrected: list[str]  # query words replaced by the closest words of the index (typing errors)
+    absent: list[str]  # query words no structure holds
+    words_total: int
+    items: list[SearchHitOut]
     facets: dict[str, list[FacetOut]]
 
 
@@ -131,8 +147,14 @@ def search(request: HttpRequest, params: Query[SearchParams]) -> Any:
     )
     return {
         "total": result.total,
+        "estimated": result.estimated,
         "page": result.page,
         "page_size": result.page_size,
+        "match": result.match,
+        "message": result.message,
+        "corrected": result.corrected,
+        "absent": result.absent,
+        "words_total": result.words_total,
         "items": result.hits,
         "facets": {name: [v.__dict__ for v in values] for name, values in result.facets.items()},
     }

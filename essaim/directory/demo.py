@@ -25,6 +25,7 @@ __all__ = [
     "OTHERS",
     "SEED",
     "DemoStructure",
+    "ensure_demo_structures",
     "load_demo",
     "load_demo_structures",
 ]
@@ -97,3 +98,15 @@ def load_demo_structures() -> dict[str, int]:
 def load_demo() -> dict[str, int]:
     """Entry point called by `essaim demo_setup`."""
     return load_demo_structures()
+
+
+def ensure_demo_structures() -> None:
+    """The demo structures (and the territory they need) unless some are there already: what the relevance
+    benchmarks (`bench_search --relevance`, `bench_matching`) are measured on."""
+    if Structure.objects.filter(source="demo").exists():
+        return
+    if not Commune.objects.exists():
+        from django.core.management import call_command
+
+        call_command("territory_load", verbosity=0)
+    load_demo_structures()

@@ -101,10 +101,12 @@ SEED: tuple[DemoStructure, ...] = (
         "ressourcerie-du-spectacle",
         "Ressourcerie du spectacle",
         "94081",
-        "Ressourcerie du secteur culturel : collecte de décors, matériel scénique et mobilier, réemploi et "
-        "location. Conçoit des stands en bois réutilisables pour les événements.",
-        "Location de stands en bois réutilisables, de mobilier et de matériel d'événementiel ; visites de la "
-        "ressourcerie.",
+        "Ressourcerie du spectacle : collecte les décors, le matériel scénique et le mobilier des théâtres et "
+        "des événements et les remet en circulation (réemploi, location). A conçu les stands en bois "
+        "réutilisables de la matinale des achats responsables et du séminaire des conservatoires du "
+        "territoire.",
+        "Location de stands en bois réutilisables, de décors, de mobilier et de matériel d'événementiel ; "
+        "visites de la ressourcerie pour les agents.",
         (
             ("ressourcerie", ("fourniture",), ("reg:11",)),
             ("evenementiel", ("fourniture", "prestation"), ("reg:11",)),

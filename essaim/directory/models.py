@@ -248,6 +248,24 @@ class Activity(models.Model):
         return [references.SERVICE_TYPES.get(code, code) for code in self.service_types]
 
 
+class SearchWord(models.Model):
+    """A word of the search index (an analysed term of some structure's name or description) and about how
+    many structures hold it. Misspelt query words are corrected to these words (`search/partial.py`).
+    Written only by the search backends when they index structures (`index`, `index_range`, `rebuild`):
+    words are added, never removed, and `documents` is exact after a rebuild, a lower bound otherwise."""
+
+    MAX_LENGTH = 60  # longer index words are left out (nobody types them); queries never correct them
+
+    word = models.CharField(max_length=MAX_LENGTH, unique=True)
+    documents = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "mot de l'index"
+
+    def __str__(self) -> str:
+        return self.word
+
+
 class ClaimRequest(TimeStampedModel):
     """A person asks to manage a structure's profile (join request), found by its SIRET."""
 

@@ -10,6 +10,7 @@ does (a test checks it). One audit entry for the whole run.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from itertools import accumulate
 from typing import Any
@@ -78,7 +79,10 @@ class _Vocabulary:
 
 
 @transaction.atomic
-def generate_structures(count: int, *, seed: int = 42, batch_size: int = 20_000) -> int:
+def generate_structures(
+    count: int, *, seed: int = 42, batch_size: int = 20_000, advance: Callable[[int], None] | None = None
+) -> int:
+    """Write `count` synthetic published structures; `advance(n)` is told of each batch written (progress)."""
     rng = random.Random(seed)  # noqa: S311 - load data, not security
     words = WORDS[:]
     rng.shuffle(words)
@@ -176,6 +180,8 @@ def generate_structures(count: int, *, seed: int = 42, batch_size: int = 20_000)
         )
         insert_rows(Activity.perimeters.through._meta.db_table, ["id", "activity_id", "perimeter_id"], links)
         created += size
+        if advance is not None:
+            advance(size)
     reset_sequence(Structure, Activity, Activity.perimeters.through)
     get_backend().index_range(first_id, first_id + count - 1)
     log_action(actor=None, action="structure.synthetic_generated", data={"count": count, "seed": seed})

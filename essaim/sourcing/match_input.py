@@ -24,6 +24,7 @@ from essaim.directory.models import Activity, Structure
 from essaim.directory.search import get_backend
 from essaim.directory.search.columns import NATIONAL_TAG, tag
 from essaim.directory.sector_mappings import SECTORS
+from essaim.directory.selectors import published_more_than
 from essaim.territory.models import Commune, Perimeter, PerimeterCommune
 
 from .matching import (
@@ -207,12 +208,6 @@ def _reserved_q(reserved: str | None) -> Q:
     return Q()
 
 
-def _published_more_than(limit: int) -> bool:
-    """Whether more than `limit` structures are published: a bounded count (reads at most limit + 1 index
-    entries), not a count of the whole directory."""
-    return Structure.objects.published().order_by()[: limit + 1].count() > limit
-
-
 def _place_tags(request: MatchRequest) -> dict[str, list[str]]:
     """Index tags (`directory.search.columns`) of the structures working in each part of the need's place.
 
@@ -304,7 +299,7 @@ def candidate_queryset(request: MatchRequest, *, prefilter: bool | None = None) 
     """The published structures to rank, narrowed for a large directory (see the module doc)."""
     qs = Structure.objects.published().filter(_reserved_q(request.need.reserved))
     if prefilter is None:
-        prefilter = _published_more_than(PREFILTER_ABOVE)
+        prefilter = published_more_than(PREFILTER_ABOVE)
     if not prefilter or not request.top_sectors:
         return qs
     has_place = bool(request.need.place or request.need.place_inside)

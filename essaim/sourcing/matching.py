@@ -326,13 +326,3 @@ def rank(need: NeedQuery, candidates: Iterable[Candidate], limit: int | None = N
         Match(id=m.id, name=m.name, score=round(m.score, 2), components=m.components, reasons=m.reasons)
         for m in matches
     ]
-
-
-def ndcg(ranked: list[str], grades: Mapping[str, int], k: int = 10) -> float:
-    """Normalised discounted cumulative gain at k of a ranking, gains 2^grade − 1 (1.0 when nothing is relevant)."""
-
-    def dcg(gains: list[int]) -> float:
-        return sum((2**g - 1) / math.log2(i + 2) for i, g in enumerate(gains[:k]))
-
-    ideal = dcg(sorted((g for g in grades.values() if g > 0), reverse=True))
-    return dcg([grades.get(name, 0) for name in ranked]) / ideal if ideal else 1.0

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 
 from essaim.directory.models import Structure
-from essaim.directory.selectors import SearchFilters, search_structures
+from essaim.directory.selectors import PARTIAL_MESSAGE, SearchFilters, search_structures
 from essaim.directory.services import ActivityInput
 
 from .factories import make_structure
@@ -66,15 +66,53 @@ def test_french_word_forms_and_accents(toys):
     assert names(search_structures("velos")) == ["Vélo Solidaire"]
 
 
-def test_all_words_must_match_and_drafts_are_hidden(toys):
-    assert names(search_structures("jouets vélo")) == []
+def test_every_word_must_match_when_some_structure_holds_them_all(toys):
+    result = search_structures("jouets réparation")
+    assert names(result) == ["Atelier national"]
+    assert result.match == "all" and result.message == ""
     assert "Brouillon caché" not in names(search_structures("jouets"))
 
 
-def test_typo_on_a_name_falls_back_to_fuzzy_names(toys):
+def test_without_a_structure_holding_every_word_those_holding_the_most_come_first(toys):
+    result = search_structures("réparation jouets vélo")
+    assert result.match == "partial"
+    assert result.message.startswith(PARTIAL_MESSAGE)
+    assert set(names(result)[:2]) == {"Atelier national", "Vélo Solidaire"}  # two words of three
+    assert set(names(result)[2:]) == {"Rejoué", "La Boîte à Jeux"}  # one word
+    assert [hit.words_matched for hit in result.hits] == [2, 2, 1, 1]
+    assert result.total == 4 and result.words_total == 3
+    assert "Brouillon caché" not in names(result)
+
+
+def test_a_word_no_structure_holds_is_named_and_left_out(toys):
+    result = search_structures("jouets en porcelaine")
+    assert result.match == "partial" and result.absent == ["porcelaine"]
+    assert "« porcelaine »" in result.message
+    assert set(names(result)) == {"Rejoué", "La Boîte à Jeux", "Atelier national"}
+
+
+def test_partial_matches_keep_the_filters_and_page_across_levels(toys):
+    filters = SearchFilters(kinds=("ACI", "AI", "ESAT"))  # not La Boîte à Jeux
+    first = search_structures("réparation jouets vélo", filters, page_size=2)
+    second = search_structures("réparation jouets vélo", filters, page=2, page_size=2)
+    assert first.total == 3
+    assert [h.words_matched for h in first.hits + second.hits] == [2, 2, 1]
+    assert names(second) == ["Rejoué"]
+
+
+def test_a_misspelt_word_is_corrected_to_the_closest_index_word(toys):
     result = search_structures("Rejoeu")
-    assert result.fuzzy
     assert names(result)[0] == "Rejoué"
+    assert result.match == "all" and result.corrected == ["Rejoeu"]
+    assert "« Rejoeu »" in result.message
+    assert names(search_structures("jouest réparation")) == ["Atelier national"]
+
+
+def test_names_close_to_the_query_are_the_last_resort(toys):
+    result = search_structures("Boitajeux")
+    assert result.match == "names" and result.fuzzy
+    assert names(result)[0] == "La Boîte à Jeux"
+    assert search_structures("xqzwv").total == 0
 
 
 def test_relevance_ranks_a_name_match_above_a_description_match(toys):

@@ -20,9 +20,10 @@ from .factories import MemberFactory, OrganisationFactory, UserFactory, make_str
 pytestmark = pytest.mark.django_db
 
 SIRET = "73282932000074"
-# An anonymous search page once the place lists are cached: sectors, then the search (SQLite: count, facets,
-# hits; PostgreSQL: count with facets, hits), the structures and their activities.
-QUERIES_OF_SEARCH_PAGE = {"sqlite": 6, "postgresql": 5}
+# An anonymous search page once the place lists are cached: sectors, then the search (the query words in
+# the word table; SQLite: count, facets, hits; PostgreSQL: count with facets, hits), the structures and
+# their activities.
+QUERIES_OF_SEARCH_PAGE = {"sqlite": 7, "postgresql": 6}
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@ from essaim.sourcing.matching import (
     Candidate,
     CandidateActivity,
     NeedQuery,
-    ndcg,
     need_terms,
     rank,
     text_terms,
@@ -187,13 +186,6 @@ def test_weights_sum_to_one_hundred() -> None:
 def test_ties_are_broken_by_name_then_id() -> None:
     twins = [structure(pk, name) for pk, name in [(3, "Beta"), (2, "Alpha"), (1, "Beta")]]
     assert [(m.name, m.id) for m in rank(TOYS, twins)] == [("Alpha", 2), ("Beta", 1), ("Beta", 3)]
-
-
-def test_ndcg() -> None:
-    grades = {"a": 3, "b": 1}
-    assert ndcg(["a", "b", "c"], grades) == pytest.approx(1.0)
-    assert ndcg(["c", "b", "a"], grades) < ndcg(["b", "a", "c"], grades) < 1.0
-    assert ndcg([], {}) == 1.0
 
 
 # --- properties --------------------------------------------------------------------------------------

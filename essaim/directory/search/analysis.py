@@ -1,8 +1,10 @@
 """French text analysis shared by the directory search and the sourcing matcher. Imports no Django.
 
 `analyse(text)` turns a text into index terms: lowercase, accents stripped (unidecode), tokens of letters
-and digits, French stopwords removed, Snowball French stems, and a few synonyms folded onto one term
-("recyclé", "recyclage", "réutilisation" all become "reemploi"). The same function analyses documents and
+and digits, French stopwords removed, Snowball French stems (plurals in -os folded too), and a few synonyms
+folded onto one term ("recyclé", "recyclage", "réutilisation" all become "reemploi"; "théâtre", "scène"
+become "spectacl"). Changing them changes what documents hold: `reanalyse.reanalyse_documents` brings the
+stored documents in line (a migration runs it after each change). The same function analyses documents and
 queries, so "jouet recyclé" matches "jouets recyclés" and "réemploi de jouets".
 
 The output is idempotent: analysing the terms again gives the same terms (stems are taken to their fixpoint
@@ -47,6 +49,9 @@ SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     ("numérique", "informatique"),
     ("nettoyage", "propreté", "ménage"),
     ("traiteur", "restauration"),
+    ("spectacle", "théâtre", "théâtral", "scène", "scénique"),
+    ("location", "louer"),
+    ("jeux", "jeu"),
 )
 
 
@@ -63,6 +68,10 @@ def tokenize(text: str) -> list[str]:
 def _fixpoint_stem(word: str) -> str:
     for _ in range(6):
         stemmed = _stemmer.stemWord(word)
+        # Snowball keeps the s after an o ("gros", "repos"), so the plural of a word in -o stayed apart
+        # from it: "vélos" gave `velos`, "vidéos" `videos`. Dropping it costs nothing ("gro" meets "gros").
+        if len(stemmed) > 3 and stemmed.endswith("os"):
+            stemmed = stemmed[:-1]
         if stemmed == word:
             break
         word = stemmed
@@ -111,6 +120,19 @@ def stems(text: str) -> set[str]:
 def query_terms(query: str) -> list[str]:
     """The distinct terms of a query, in the order typed. Every one must match (AND)."""
     return list(dict.fromkeys(analyse(query)))
+
+
+_TYPED = re.compile(r"[^\W_]+")
+
+
+def typed_words(query: str) -> dict[str, str]:
+    """Each term of a query mapped to the word the person typed for it (accents and case kept), to name
+    the words a search corrected or could not find."""
+    typed: dict[str, str] = {}
+    for word in _TYPED.findall(query or ""):
+        for term in analyse(word):
+            typed.setdefault(term, word)
+    return typed
 
 
 def index_document(*parts: str) -> str:

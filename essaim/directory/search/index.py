@@ -18,8 +18,28 @@ from essaim.directory.sector_mappings import TOP_LEVEL_SLUGS
 from essaim.territory.models import Perimeter, PerimeterCommune
 
 from .columns import LOCATED_TAG, NATIONAL_TAG, tag
+from .partial import MIN_CORRECTED_LENGTH, QueryPlan, plan_query
 
 FACET_EXACT = 3000
+WORD_MAX_LENGTH = 60  # `SearchWord.MAX_LENGTH`: longer query words are never looked up nor corrected
+
+
+def query_plan(backend: Any, terms: list[str]) -> QueryPlan:
+    """Which query terms the index holds, which are misspelt (and their corrections), which are absent
+    (`partial.plan_query`): one lookup in the word table, then, for a term it lacks, a check of the index
+    itself (cheap for a word few or no structures hold) and the close words of the table."""
+    if not terms:
+        return QueryPlan()
+    known = backend.word_documents(terms)
+    candidates: dict[str, list[tuple[str, int]]] = {}
+    for term in terms:
+        if term in known:
+            continue
+        if len(term) > WORD_MAX_LENGTH or backend.holds(term):
+            known[term] = 0
+        elif len(term) >= MIN_CORRECTED_LENGTH:
+            candidates[term] = backend.similar_words(term)
+    return plan_query(terms, known, candidates)
 
 
 def _perimeter_id(code: str) -> int | None:

@@ -12,6 +12,7 @@ from django.db.models import BooleanField, FloatField, QuerySet
 from django.db.models.expressions import RawSQL
 
 from .analysis import normalise, tokenize
+from .partial import Slot
 from .sql import (
     FACET_COLUMNS,
     FUZZY_CANDIDATES,
@@ -19,9 +20,13 @@ from .sql import (
     ORDERINGS,
     PRESCORE_WEIGHTS,
     SORTED,
+    WORD_CANDIDATES,
     PlaceTags,
     SectorTags,
+    Terms,
     eligible_sql,
+    level_text,
+    words_of,
 )
 
 PG_EXACT_COUNT = 3000  # exact totals (and facets) up to this many matches on PostgreSQL, estimated beyond
@@ -38,6 +43,14 @@ PG_INDEXES = (
     "directory_structure_sample_search_gin",
     "directory_structure_sparse_sample_search_gin",
 )
+# The words of the index (name and body lexemes, not the tags of weight C) with their number of structures,
+# counted by ts_stat; `{where}` narrows the structures. Used by the migration that creates the table too.
+WORDS_INSERT = (
+    "INSERT INTO directory_searchword (word, documents) SELECT word, ndoc FROM ts_stat("
+    "'SELECT ts_filter(search_vector, ''{{a,d}}'') FROM directory_structure{where}') "
+    "WHERE length(word) <= 60 ON CONFLICT (word) DO {conflict}"
+)
+WORDS_REBUILD = ["DELETE FROM directory_searchword", WORDS_INSERT.format(where="", conflict="NOTHING")]
 
 
 class PostgresBackend:
@@ -101,27 +114,90 @@ class PostgresBackend:
             return [(row[0], float(row[1])) for row in cursor.fetchall()]
 
     def index(self, ids: Iterable[int]) -> None:
-        """Nothing to do: `search_vector` is a generated column."""
+        """`search_vector` is a generated column: only the new words of these structures are recorded."""
+        ids = sorted({int(pk) for pk in ids})
+        for start in range(0, len(ids), 1000):
+            chunk = ",".join(str(pk) for pk in ids[start : start + 1000])  # integers: safe in the SQL text
+            self._add_words(f" WHERE id IN ({chunk})", conflict="NOTHING")
 
     def index_range(self, first: int, last: int) -> None:
-        """Nothing to do: `search_vector` is a generated column."""
+        """New structures (bulk inserts): their words are added, with their numbers of structures."""
+        self._add_words(
+            f" WHERE id BETWEEN {int(first)} AND {int(last)}",
+            conflict="UPDATE SET documents = directory_searchword.documents + EXCLUDED.documents",
+        )
+
+    @staticmethod
+    def _add_words(where: str, conflict: str) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(WORDS_INSERT.format(where=where, conflict=conflict))
 
     def rebuild(self) -> None:
         with connection.cursor() as cursor:
             for index in PG_INDEXES:
                 cursor.execute(f"REINDEX INDEX {index}")
+            for sql in WORDS_REBUILD:
+                cursor.execute(sql)
+
+    # --- Words of the index (partial.py: absent words, corrections of misspelt ones).
+    def word_documents(self, terms: Sequence[str]) -> dict[str, int]:
+        """The terms the word table holds, with their (approximate) numbers of structures."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT word, documents FROM directory_searchword WHERE word = ANY(%s)", [list(terms)]
+            )
+            return {word: int(documents) for word, documents in cursor.fetchall()}
+
+    def holds(self, term: str) -> bool:
+        """Whether a published structure holds the term (for a term missing from the word table: cheap,
+        its posting list is empty or short). A count, not EXISTS: with EXISTS the planner expects an early
+        hit and scans the table for a word nobody holds."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM directory_structure s WHERE s.status = 'published' "
+                "AND s.search_vector @@ to_tsquery('simple', %s)",
+                [term],
+            )
+            return bool(cursor.fetchone()[0])
+
+    def similar_words(self, term: str) -> list[tuple[str, int]]:
+        """Words of the table sharing trigrams with the term (pg_trgm `%`, GIN trigram index), closest first."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT word, documents FROM directory_searchword WHERE word %% %s "
+                "ORDER BY similarity(word, %s) DESC, documents DESC, word LIMIT %s",
+                [term, term, WORD_CANDIDATES],
+            )
+            return [(word, int(documents)) for word, documents in cursor.fetchall()]
 
     # --- Index-driven search (index.py). The status is not a tsquery word on PostgreSQL: every query
     # says `status = 'published'`, the predicate of the partial GIN indexes (which hold published rows only).
     @staticmethod
     def expression(
-        terms: Sequence[str], clauses: Sequence[Sequence[str]], exclude: Sequence[str] = ()
+        terms: Terms, clauses: Sequence[Sequence[str]], exclude: Sequence[str] = (), *, text: str = ""
     ) -> str:
-        parts = list(terms) + ["(" + " | ".join(c) + ")" for c in clauses if list(c) != [PUBLISHED_TAG]]
+        """`terms` must all match (a tuple of words: one of them), each clause (one of its tags) too, no tag
+        of `exclude`; `text` is a ready text expression (`level_expression`)."""
+        parts = [t if isinstance(t, str) else "(" + " | ".join(t) + ")" for t in terms]
+        parts += [f"({text})"] if text else []
+        parts += ["(" + " | ".join(c) + ")" for c in clauses if list(c) != [PUBLISHED_TAG]]
         expr = " & ".join(parts)
         if exclude:
             expr += (" & " if expr else "") + "!(" + " | ".join(exclude) + ")"
         return expr
+
+    def level_expression(self, slots: Sequence[Slot], k: int, clauses: Sequence[Sequence[str]]) -> str:
+        """Structures matching exactly `k` of the slots (`k` = 0: at least one), and the clauses."""
+        return self.expression(
+            [], clauses, text=level_text(slots, k, and_=" & ", or_=" | ", but_not="{} & !{}")
+        )
+
+    @staticmethod
+    def _rank_query(terms: Terms, any_word: bool) -> str:
+        """The tsquery ts_rank reads: every term (alternatives OR-ed), or any word of them (partial)."""
+        if any_word:
+            return " | ".join(words_of(terms))
+        return " & ".join(t if isinstance(t, str) else "(" + " | ".join(t) + ")" for t in terms)
 
     @staticmethod
     def _where(expr: str) -> tuple[str, list[Any]]:
@@ -137,12 +213,14 @@ class PostgresBackend:
         plan = json.loads(plan) if isinstance(plan, str) else plan
         return int(plan[0]["Plan"]["Plan Rows"])
 
-    def _exact_rows(self, cursor: Any, expr: str, terms: Sequence[str] = ()) -> list[tuple[Any, ...]]:
+    def _exact_rows(
+        self, cursor: Any, expr: str, terms: Terms = (), any_word: bool = False
+    ) -> list[tuple[Any, ...]]:
         """Facet columns, id, text rank, name and date of the matches, at most PG_EXACT_COUNT + 1 of them."""
         where, params = self._where(expr)
         rank, rank_params = "0", []
         if terms:
-            rank, rank_params = RANK, [" & ".join(terms)]
+            rank, rank_params = RANK, [self._rank_query(terms, any_word)]
         cursor.execute(
             f"SELECT {FACET_COLUMNS}, s.id, {rank}, s.name_normalised, s.updated_at "  # noqa: S608
             f"FROM directory_structure s WHERE {where} LIMIT %s",
@@ -163,7 +241,7 @@ class PostgresBackend:
         return cursor.fetchall(), float(modulus)
 
     def count_and_facet_rows(
-        self, expr: str, limit: int, terms: Sequence[str] = ()
+        self, expr: str, limit: int, terms: Terms = (), *, any_word: bool = False
     ) -> tuple[int, bool, list[tuple[Any, ...]], float, list[tuple[Any, ...]] | None]:
         """(total, estimated, facet rows, scale, matches) in one to three cheap queries.
 
@@ -182,13 +260,31 @@ class PostgresBackend:
                 total = round(len(sample) * scale)
                 if total > PG_ESTIMATE_EXACT:
                     return total, True, sample, (total / len(sample) if sample else 1.0), None
-            rows = self._exact_rows(cursor, expr, terms)
+            rows = self._exact_rows(cursor, expr, terms, any_word)
             if len(rows) <= PG_EXACT_COUNT:
                 return len(rows), False, [r[:6] for r in rows], 1.0, [r[6:] for r in rows]
             if sample is None:
                 sample, scale = self._sample_rows(cursor, expr, expected)
             total = max(PG_EXACT_COUNT + 1, round(len(sample) * scale))
             return total, True, sample, (total / len(sample) if sample else 1.0), None
+
+    def level_matches(self, expr: str, terms: Terms, limit: int) -> tuple[int, bool, list[tuple[Any, ...]]]:
+        """A level of a partial search, bounded: (count, estimated, matches as (id, rank, name, updated)).
+        Up to `limit` matches every one is read and the count is exact; beyond, the count is estimated
+        from the sample and the matches are the first `limit` + 1 in table order (a scan that stops early),
+        which the page is ranked from."""
+        where, params = self._where(expr)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT s.id, {RANK}, s.name_normalised, s.updated_at FROM directory_structure s "  # noqa: S608
+                f"WHERE {where} LIMIT %s",
+                [self._rank_query(terms, True), *params, limit + 1],
+            )
+            rows = cursor.fetchall()
+            if len(rows) <= limit:
+                return len(rows), False, rows
+            sample, scale = self._sample_rows(cursor, expr, self._estimate(cursor, expr))
+        return max(limit + 1, round(len(sample) * scale)), True, rows
 
     def count(self, expr: str) -> tuple[int, bool]:
         total, estimated, _rows, _scale, _matches = self.count_and_facet_rows(expr, 0)
@@ -202,10 +298,10 @@ class PostgresBackend:
         return rows, (total / len(rows) if rows else 1.0)
 
     def ranked_page(
-        self, expr: str, offset: int, limit: int, terms: Sequence[str], total: int
+        self, expr: str, offset: int, limit: int, terms: Terms, total: int, *, any_word: bool = False
     ) -> list[tuple[int, float]]:
         rank = RANK
-        text = " & ".join(terms)
+        text = self._rank_query(terms, any_word)
         where, params = self._where(expr)
         with connection.cursor() as cursor:
             if total <= PG_RANK_ALL:

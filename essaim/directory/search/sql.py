@@ -5,8 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from .partial import Slot, at_least
+
 FUZZY_THRESHOLD = 0.3
 FUZZY_CANDIDATES = 2000
+WORD_CANDIDATES = 30  # index words close to a misspelt word (trigrams) that `partial.corrections` examines
+# Query terms for an index expression: a word, or a tuple of words any of which will do (a corrected word).
+Terms = Sequence[str | tuple[str, ...]]
 FACET_COLUMNS = (
     "s.sectors_mask, s.ess_families_mask, s.inclusion_kinds_mask, "
     "s.eligible_l2113_12, s.eligible_l2113_13, s.eligible_l2113_15"
@@ -20,6 +25,34 @@ ORDERINGS = {
     "name": ("s.name_normalised, s.id", ("name_normalised", "id")),
     "updated": ("s.updated_at DESC, s.id DESC", ("-updated_at", "-id")),
 }
+
+
+def words_of(terms: Terms) -> list[str]:
+    """Every word of the terms, once, in order."""
+    return list(dict.fromkeys(w for t in terms for w in ((t,) if isinstance(t, str) else t)))
+
+
+def level_text(slots: Sequence[Slot], k: int, *, and_: str, or_: str, but_not: str, quote: str = "") -> str:
+    """The text expression of the structures matching exactly `k` of the slots (`partial.at_least`): an OR
+    of ANDs of the slots' words, less those matching `k + 1` slots. `but_not` joins the two ("{} & !{}").
+    `k` = 0: at least one slot (every partial match)."""
+
+    def slot(s: Slot) -> str:
+        words = [f"{quote}{w}{quote}" for w in s.words]
+        return words[0] if len(words) == 1 else "(" + or_.join(words) + ")"
+
+    def least(n: int) -> str:
+        return (
+            "("
+            + or_.join("(" + and_.join(slot(s) for s in combo) + ")" for combo in at_least(slots, n))
+            + ")"
+        )
+
+    if k <= 0:
+        return least(1)
+    k = min(k, len(slots))
+    text = least(k)
+    return but_not.format(text, least(k + 1)) if k < len(slots) else text
 
 
 # Pre-score of matching candidates (`sourcing.match_input`): 35 × sector + 20 × place + 25 × text, from tags.

@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
 from .analysis import normalise, tokenize, trigram_similarity
+from .partial import Slot
 from .sql import (
     FACET_COLUMNS,
     FUZZY_CANDIDATES,
@@ -19,16 +20,31 @@ from .sql import (
     ORDERINGS,
     SORTED,
     TIE_MARGIN,
+    WORD_CANDIDATES,
     PlaceTags,
     SectorTags,
+    Terms,
     eligible_sql,
+    level_text,
     prescore,
+    words_of,
 )
 
 DENSE_SHARE = 0.1  # SQLite: matches holding at least this share of the published rows walk the sort index
 SAMPLE_WINDOWS = 8
 RANK_ALL = 20_000  # SQLite: bm25 on every match up to this many, on name matches first beyond
 SORT_INDEXES = {"name": "directory_structure_name_sort", "updated": "structure_status_updated"}
+WORD_TRIGRAM_ROWS = 100  # words read from the trigram table before the similarity is computed here
+# The words of the index with their exact numbers of structures, from the FTS5 vocabulary of the name and
+# body columns (`directory_structure_fts_vocab`), then their trigram table. Used by the migration too.
+WORDS_SYNC = [
+    "INSERT INTO directory_searchword (word, documents) SELECT term, max(doc) FROM directory_structure_fts_vocab "
+    "WHERE col IN ('search_name', 'search_body') AND length(term) <= 60 GROUP BY term "
+    "ON CONFLICT (word) DO UPDATE SET documents = excluded.documents",
+    "INSERT INTO directory_searchword_trigrams (rowid, word) SELECT id, word FROM directory_searchword "
+    "WHERE id > (SELECT coalesce(max(rowid), 0) FROM directory_searchword_trigrams)",
+]
+WORDS_CLEAR = ["DELETE FROM directory_searchword_trigrams", "DELETE FROM directory_searchword"]
 
 
 class SqliteBackend:
@@ -81,6 +97,23 @@ class SqliteBackend:
                     f"SELECT id, name_normalised FROM directory_structure WHERE id IN ({marks})",
                     chunk,
                 )
+                cursor.execute(
+                    f"SELECT search_name, search_body FROM directory_structure WHERE id IN ({marks})",  # noqa: S608
+                    chunk,
+                )
+                words = {w for row in cursor.fetchall() for text in row for w in (text or "").split()}
+                self._add_words(cursor, sorted(w for w in words if len(w) <= 60))
+
+    @staticmethod
+    def _add_words(cursor: Any, words: list[str]) -> None:
+        """New words of a few structures (their numbers of structures are counted again by `rebuild`)."""
+        if not words:
+            return
+        cursor.executemany(
+            "INSERT INTO directory_searchword (word, documents) VALUES (%s, 1) ON CONFLICT (word) DO NOTHING",
+            [(w,) for w in words],
+        )
+        cursor.execute(WORDS_SYNC[1])
 
     def index_range(self, first: int, last: int) -> None:
         """Index structures with ids in [first, last] that are not indexed yet (after bulk inserts)."""
@@ -95,6 +128,8 @@ class SqliteBackend:
                 "SELECT id, name_normalised FROM directory_structure WHERE id BETWEEN %s AND %s",
                 [first, last],
             )
+            for sql in WORDS_SYNC:
+                cursor.execute(sql)
 
     def rebuild(self) -> None:
         with connection.cursor() as cursor:
@@ -109,17 +144,71 @@ class SqliteBackend:
                 "SELECT id, name_normalised FROM directory_structure"
             )
             cursor.execute("INSERT INTO directory_structure_fts(directory_structure_fts) VALUES ('optimize')")
+            for sql in WORDS_CLEAR + WORDS_SYNC:
+                cursor.execute(sql)
+
+    # --- Words of the index (partial.py: absent words, corrections of misspelt ones).
+    def word_documents(self, terms: Sequence[str]) -> dict[str, int]:
+        """The terms the word table holds, with their numbers of structures."""
+        terms = list(terms)
+        if not terms:
+            return {}
+        marks = ",".join(["%s"] * len(terms))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT word, documents FROM directory_searchword WHERE word IN ({marks})",  # noqa: S608
+                terms,
+            )
+            return {word: int(documents) for word, documents in cursor.fetchall()}
+
+    def holds(self, term: str) -> bool:
+        """Whether a published structure holds the term (for a term missing from the word table)."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT 1 FROM directory_structure_fts WHERE directory_structure_fts MATCH %s LIMIT 1",
+                [self.expression([term], [["zstatuspublished"]])],
+            )
+            return cursor.fetchone() is not None
+
+    def similar_words(self, term: str) -> list[tuple[str, int]]:
+        """Words of the table sharing trigrams with the term (FTS5 trigram table for candidates, then the
+        pg_trgm similarity computed here, at least FUZZY_THRESHOLD), closest first."""
+        grams = sorted({term[i : i + 3] for i in range(len(term) - 2)})
+        if not grams:
+            return []
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT w.word, w.documents FROM directory_searchword_trigrams t "
+                "JOIN directory_searchword w ON w.id = t.rowid WHERE directory_searchword_trigrams MATCH %s "
+                "ORDER BY t.rank LIMIT %s",
+                [" OR ".join(f'"{g}"' for g in grams), WORD_TRIGRAM_ROWS],
+            )
+            rows = [(word, int(docs), trigram_similarity(term, word)) for word, docs in cursor.fetchall()]
+        rows = [r for r in rows if r[2] >= FUZZY_THRESHOLD]
+        rows.sort(key=lambda r: (-r[2], -r[1], r[0]))
+        return [(word, docs) for word, docs, _sim in rows[:WORD_CANDIDATES]]
 
     # --- Index-driven search (index.py): the expression holds the text terms and the filter tags.
     @staticmethod
     def expression(
-        terms: Sequence[str], clauses: Sequence[Sequence[str]], exclude: Sequence[str] = ()
+        terms: Terms, clauses: Sequence[Sequence[str]], exclude: Sequence[str] = (), *, text: str = ""
     ) -> str:
-        parts = [f'"{t}"' for t in terms] + ["(" + " OR ".join(f'"{t}"' for t in c) + ")" for c in clauses]
+        """`terms` must all match (a tuple of words: one of them), each clause (one of its tags) too, no tag
+        of `exclude`; `text` is a ready text expression (`level_expression`)."""
+        parts = [
+            f'"{t}"' if isinstance(t, str) else "(" + " OR ".join(f'"{w}"' for w in t) + ")" for t in terms
+        ]
+        parts += [f"({text})"] if text else []
+        parts += ["(" + " OR ".join(f'"{t}"' for t in c) + ")" for c in clauses]
         expr = " AND ".join(parts)
         if exclude:
-            expr += " NOT (" + " OR ".join(f'"{t}"' for t in exclude) + ")"
+            expr = f"({expr}) NOT (" + " OR ".join(f'"{t}"' for t in exclude) + ")"
         return expr
+
+    def level_expression(self, slots: Sequence[Slot], k: int, clauses: Sequence[Sequence[str]]) -> str:
+        """Structures matching exactly `k` of the slots (`k` = 0: at least one), and the clauses."""
+        text = level_text(slots, k, and_=" AND ", or_=" OR ", but_not="{} NOT {}", quote='"')
+        return self.expression([], clauses, text=text)
 
     def count(self, expr: str) -> tuple[int, bool]:
         with connection.cursor() as cursor:
@@ -128,14 +217,19 @@ class SqliteBackend:
             )
             return int(cursor.fetchone()[0]), False
 
+    def level_matches(self, expr: str, terms: Terms, limit: int) -> tuple[int, bool, None]:
+        """A level of a partial search: its exact FTS5 count; the page is read by `ranked_page`."""
+        total, estimated = self.count(expr)
+        return total, estimated, None
+
     def count_and_facet_rows(
-        self, expr: str, limit: int, terms: Sequence[str] = ()
+        self, expr: str, limit: int, terms: Terms = (), *, any_word: bool = False
     ) -> tuple[int, bool, list[tuple[Any, ...]], float, None]:
         """(total, estimated, facet rows, scale, None): the exact FTS5 count, then the facet rows (a sample
-        above `limit` matches); the page is read by `ranked_page` / `sorted_page`."""
+        above `limit` matches, none when `limit` is 0); the page is read by `ranked_page` / `sorted_page`."""
         total, estimated = self.count(expr)
-        if not total:
-            return 0, estimated, [], 1.0, None
+        if not total or limit <= 0:  # limit 0: the count alone
+            return total, estimated, [], 1.0, None
         rows, scale = self.facet_rows(expr, total, limit)
         return total, estimated, rows, scale, None
 
@@ -161,8 +255,10 @@ class SqliteBackend:
         return rows, (total / len(rows) if rows else 1.0)
 
     def ranked_page(
-        self, expr: str, offset: int, limit: int, terms: Sequence[str], total: int
+        self, expr: str, offset: int, limit: int, terms: Terms, total: int, *, any_word: bool = False
     ) -> list[tuple[int, float]]:
+        """The page by bm25 of the expression's words (with `any_word`, the expression of a partial level
+        already requires the right words: nothing changes)."""
         wanted = offset + limit + TIE_MARGIN
         sql = (
             "SELECT f.rowid, -f.rank AS score, s.name_normalised "
@@ -177,7 +273,7 @@ class SqliteBackend:
             else:
                 # Large sets: a name match weighs 10 times a body match, so the best rows hold a word in
                 # their name; rank those, then (if the page needs more) the first RANK_ALL other rows.
-                in_name = "{search_name} : (" + " OR ".join(f'"{t}"' for t in terms) + ")"
+                in_name = "{search_name} : (" + " OR ".join(f'"{t}"' for t in words_of(terms)) + ")"
                 cursor.execute(sql, [f"({expr}) AND {in_name}", wanted])
                 rows = cursor.fetchall()
                 if len(rows) < wanted:

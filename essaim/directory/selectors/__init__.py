@@ -5,23 +5,27 @@ from essaim.directory.selectors.profiles import possible_duplicates, sectors_tre
 from essaim.directory.selectors.search import (
     MAX_PAGE,
     PAGE_SIZE,
+    PARTIAL_MESSAGE,
     SORTS,
     FacetValue,
     SearchFilters,
     SearchResult,
     filtered_structures,
+    published_more_than,
     search_structures,
 )
 
 __all__ = [
     "MAX_PAGE",
     "PAGE_SIZE",
+    "PARTIAL_MESSAGE",
     "SORTS",
     "FacetValue",
     "SearchFilters",
     "SearchResult",
     "filtered_structures",
     "possible_duplicates",
+    "published_more_than",
     "search_structures",
     "sectors_tree",
     "structure_profile",

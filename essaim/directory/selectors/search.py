@@ -25,13 +25,24 @@ from essaim.directory import references
 from essaim.directory.models import Activity, Structure
 from essaim.directory.search import get_backend
 from essaim.directory.search import index as search_index
-from essaim.directory.search.analysis import query_terms
+from essaim.directory.search.analysis import query_terms, typed_words
+from essaim.directory.search.partial import QueryPlan, levels, tiered_page
 from essaim.directory.sector_mappings import SECTORS, TOP_LEVEL_SLUGS
 from essaim.territory.models import PerimeterCommune
 
 PAGE_SIZE = 20
 MAX_PAGE = 10_000  # deeper pages are clamped: nobody reads them, and huge offsets overflow the databases
 SORTS = {"relevance": "Pertinence", "name": "Nom", "updated": "Dernière mise à jour"}
+# Names close to the query (trigrams over every name) are the last resort up to this many published
+# structures; beyond, a query none of whose words the index holds, even corrected, finds nothing (the
+# trigram scan of a million names took 0.5 to 3 s, and every word of every name is already in the index).
+NAMES_FALLBACK_MAX = 100_000
+LEVEL_SCAN = (
+    300  # PostgreSQL: a level of a partial search reads at most this many matches (search/postgres.py)
+)
+PARTIAL_MESSAGE = (
+    "Aucune structure ne correspond à tous les mots ; voici celles qui correspondent au plus grand nombre"
+)
 
 
 @dataclass(frozen=True)
@@ -76,6 +87,31 @@ class SearchResult:
     terms: list[str] = field(default_factory=list)
     # True when the total or the facet counts are estimates (very large sets, see search/index.py)
     estimated: bool = False
+    # "all": every word matched (some maybe corrected); "partial": the structures matching the most words
+    # (each hit's `words_matched`); "names": names close to the query (typos), the last resort.
+    match: str = "all"
+    corrected: list[str] = field(default_factory=list)  # words as typed, replaced by close index words
+    absent: list[str] = field(default_factory=list)  # words as typed that no structure holds
+    words_total: int = 0  # query words a hit could match (what `words_matched` counts out of)
+
+    @property
+    def partial(self) -> bool:
+        return self.match == "partial"
+
+    @property
+    def message(self) -> str:
+        """What the page, the API and the command say about how the results were found (French)."""
+        notes = []
+        if self.match == "partial":
+            notes.append(PARTIAL_MESSAGE + ".")
+        if self.absent:
+            notes.append("Aucune structure ne contient : " + ", ".join(f"« {w} »" for w in self.absent) + ".")
+        if self.corrected:
+            words = ", ".join(f"« {w} »" for w in self.corrected)
+            notes.append(f"Mots inconnus de l'annuaire remplacés par les mots les plus proches : {words}.")
+        if self.match == "names":
+            notes.append("Aucune structure ne contient ces mots ; voici les noms les plus proches.")
+        return " ".join(notes)
 
     @property
     def num_pages(self) -> int:
@@ -88,6 +124,12 @@ class SearchResult:
     @property
     def has_next(self) -> bool:
         return self.page < self.num_pages
+
+
+def published_more_than(limit: int) -> bool:
+    """Whether more than `limit` structures are published: a bounded count (reads at most limit + 1 index
+    entries), not a count of the whole directory."""
+    return Structure.objects.published().order_by()[: limit + 1].count() > limit
 
 
 def _bits_any(field_name: str, mask: int) -> GreaterThan:
@@ -232,30 +274,38 @@ def search_structures(
     with_facets: bool = True,
     base: QuerySet[Structure] | None = None,
 ) -> SearchResult:
-    """Published structures matching `query` (all its words, French forms) and `filters`, one page of them.
-
-    When no structure matches every word, names are searched with typo tolerance instead (`fuzzy=True`).
+    """Published structures matching `query` (all its words, French forms, misspelt words corrected) and
+    `filters`, one page of them. When no structure matches every word, those matching the most words
+    (`match="partial"`); when none holds any word, names close to the query (`match="names"`, the last
+    resort, up to NAMES_FALLBACK_MAX published structures).
     """
     filters = filters or SearchFilters()
     sort = sort if sort in SORTS else "relevance"
     page = min(max(1, page), MAX_PAGE)
     offset = (page - 1) * page_size
     backend = get_backend()
+    names_only = False
+    indexed: SearchResult | None = None
     if base is None:
-        result = _search_indexed(query, filters, sort, page, page_size, with_facets)
-        if result is not None:
-            return result
+        indexed, found = _search_indexed(query, filters, sort, page, page_size, with_facets)
+        if found:
+            return indexed
+        names_only = True  # no structure holds any word of the query: names close to it, the last resort
     qs = filtered_structures(filters, base)
     terms = query_terms(query)
     fuzzy = False
     if terms:
         matched = backend.text_filter(qs, terms)
-        total = matched.count()
+        total = 0 if names_only else matched.count()
         if total:
             scored = backend.ranked_ids(qs, terms, sort, page_size, offset)
             counted = matched
         else:
-            fuzzy_scores = backend.fuzzy_name_scores(qs, query)
+            fuzzy_scores = (
+                []
+                if names_only and published_more_than(NAMES_FALLBACK_MAX)
+                else backend.fuzzy_name_scores(qs, query)
+            )
             fuzzy = bool(fuzzy_scores)
             total = len(fuzzy_scores)
             counted = qs.filter(id__in=[pk for pk, _ in fuzzy_scores])
@@ -278,6 +328,9 @@ def search_structures(
         page_size=page_size,
         fuzzy=fuzzy,
         terms=terms,
+        match="names" if fuzzy else "all",
+        absent=indexed.absent if indexed else [],
+        words_total=indexed.words_total if indexed else 0,
     )
 
 
@@ -299,9 +352,12 @@ def _facets_from_counts(counts: dict[str, list[int]], filters: SearchFilters) ->
 
 def _search_indexed(
     query: str, filters: SearchFilters, sort: str, page: int, page_size: int, with_facets: bool
-) -> SearchResult | None:
-    """Text and filters answered by the full-text index (search/index.py); None when no structure has
-    every word, so the caller falls back to typo-tolerant names."""
+) -> tuple[SearchResult, bool]:
+    """Text and filters answered by the full-text index (search/index.py). Every word must match (a
+    misspelt word: one of its corrections); when no structure matches them all, or a word is absent from
+    the index, the structures matching the most words (`_search_partial`). Returns the result and whether
+    it stands: not when no structure holds any word of the query (the caller then tries typo-tolerant
+    names; the result still says which words are absent)."""
     backend = get_backend()
     terms = query_terms(query)
     clauses = search_index.filter_clauses(filters)
@@ -311,18 +367,109 @@ def _search_indexed(
         result.facets = (
             _facets_from_counts(search_index.facet_counts([], 1.0), filters) if with_facets else {}
         )
-        return result
-    expr = backend.expression(terms, clauses)
-    total, estimated, facet_rows, facet_scale, matches = backend.count_and_facet_rows(
-        expr, search_index.FACET_EXACT, terms
+        return result, True
+    plan = search_index.query_plan(backend, terms)
+    typed = typed_words(query)
+    result.corrected = [typed.get(t, t) for t in plan.corrected]
+    result.absent = [typed.get(t, t) for t in plan.absent]
+    result.words_total = len(plan.slots) + len(plan.absent)
+    if terms and not plan.slots:
+        return result, False
+    groups = _groups(plan)
+    if not plan.absent:
+        expr = backend.expression(groups, clauses)
+        total, estimated, facet_rows, facet_scale, matches = backend.count_and_facet_rows(
+            expr, search_index.FACET_EXACT, groups
+        )
+        if total or not terms:
+            scored = _page(backend, expr, groups, matches, total, clauses, filters, sort, offset, page_size)
+            if with_facets:
+                result.facets = _facets_from_counts(
+                    search_index.facet_counts(facet_rows, facet_scale), filters
+                )
+                estimated = estimated or facet_scale != 1.0
+            result.hits, result.total, result.estimated = _hits(scored), total, estimated
+            for hit in result.hits:
+                hit.words_matched = result.words_total  # type: ignore[attr-defined]
+            return result, True
+    return result, _search_partial(backend, plan, clauses, filters, sort, offset, with_facets, result)
+
+
+def _groups(plan: QueryPlan, slots: Any = None) -> list[str | tuple[str, ...]]:
+    """The slots as index terms: a word, or the tuple of a misspelt word's corrections."""
+    return [s.words[0] if len(s.words) == 1 else s.words for s in (plan.slots if slots is None else slots)]
+
+
+def _search_partial(
+    backend: Any,
+    plan: QueryPlan,
+    clauses: list[list[str]],
+    filters: SearchFilters,
+    sort: str,
+    offset: int,
+    with_facets: bool,
+    result: SearchResult,
+) -> bool:
+    """The structures matching the most query words (`partial.py`): the total and the facets over every
+    structure matching at least one word, then one page cut across the levels of words matched, best level
+    first, each level in the usual order. A level costs at most LEVEL_SCAN matches read (its count is then
+    estimated and its page ranked among them). Fills `result`; False when no structure matches any word."""
+    slots = plan.ranked
+    groups = _groups(plan, slots)
+    union = backend.level_expression(slots, 0, clauses)
+    total, estimated, facet_rows, facet_scale, _matches = backend.count_and_facet_rows(
+        union, search_index.FACET_EXACT, groups, any_word=True
     )
-    if not total and terms:
-        return None
+    if not total:
+        return False
+    counted: dict[int, tuple[str, int, list[tuple[Any, ...]] | None]] = {}
+
+    def level(k: int) -> tuple[str, int, list[tuple[Any, ...]] | None]:
+        if k not in counted:
+            expr = backend.level_expression(slots, k, clauses)
+            n, level_estimated, matches = backend.level_matches(expr, groups, LEVEL_SCAN)
+            if level_estimated and sort != "relevance":
+                matches = None  # a bounded slice ranks a page; other sorts walk their index
+            counted[k] = (expr, n, matches)
+        return counted[k]
+
+    def fetch(k: int, start: int, limit: int) -> list[tuple[int, float]]:
+        expr, n, matches = level(k)
+        return _page(backend, expr, groups, matches, n, clauses, filters, sort, start, limit, any_word=True)
+
+    rows = tiered_page(levels(plan), lambda k: level(k)[1], fetch, offset, result.page_size)
+    result.match = "partial"
+    result.hits = _hits([row for _k, row in rows])
+    matched = {row[0]: k for k, row in rows}
+    for hit in result.hits:
+        hit.words_matched = matched[hit.pk]  # type: ignore[attr-defined]
+    result.total = total
+    if with_facets:
+        result.facets = _facets_from_counts(search_index.facet_counts(facet_rows, facet_scale), filters)
+    result.estimated = estimated or facet_scale != 1.0
+    return True
+
+
+def _page(
+    backend: Any,
+    expr: str,
+    terms: list[str | tuple[str, ...]],
+    matches: list[tuple[Any, ...]] | None,
+    total: int,
+    clauses: list[list[str]],
+    filters: SearchFilters,
+    sort: str,
+    offset: int,
+    page_size: int,
+    *,
+    any_word: bool = False,
+) -> list[tuple[int, float]]:
+    """One page of the structures matching `expr` ((id, score) pairs), in the order `sort` asks."""
     if matches is not None:
-        scored = _sorted_matches(backend, matches, terms, clauses, filters, sort)[offset : offset + page_size]
-    elif sort == "relevance" and terms:
-        scored = backend.ranked_page(expr, offset, page_size, terms, total)
-    elif sort == "relevance" and (filters.located_in or filters.works_in):
+        return _sorted_matches(backend, matches, terms, clauses, filters, sort)[offset : offset + page_size]
+    if sort == "relevance" and terms:
+        return backend.ranked_page(expr, offset, page_size, terms, total, any_word=any_word)
+    if sort == "relevance" and (filters.located_in or filters.works_in):
         # Without words: structures located where they are sought come first, then by name.
         place = search_index.located_clause(filters.located_in or filters.works_in)
         local_expr = backend.expression(terms, [*clauses, place]) if place else ""
@@ -337,20 +484,15 @@ def _search_indexed(
             rest_offset = max(0, offset - local)
             rest = backend.sorted_page(rest_expr, total, "name", rest_offset, page_size - len(scored))
             scored += [(pk, 0.0) for pk in rest]
-    else:
-        order = "name" if sort == "relevance" else sort
-        scored = [(pk, 0.0) for pk in backend.sorted_page(expr, total, order, offset, page_size)]
-    if with_facets:
-        result.facets = _facets_from_counts(search_index.facet_counts(facet_rows, facet_scale), filters)
-        estimated = estimated or facet_scale != 1.0
-    result.hits, result.total, result.estimated = _hits(scored), total, estimated
-    return result
+        return scored
+    order = "name" if sort == "relevance" else sort
+    return [(pk, 0.0) for pk in backend.sorted_page(expr, total, order, offset, page_size)]
 
 
 def _sorted_matches(
     backend: Any,
     matches: list[tuple[Any, ...]],
-    terms: list[str],
+    terms: list[str | tuple[str, ...]],
     clauses: list[list[str]],
     filters: SearchFilters,
     sort: str,

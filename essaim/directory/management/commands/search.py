@@ -1,4 +1,7 @@
-"""essaim search "QUERY" [--commune CODE] [--sector SLUG] [--kind CODE] [--limit N] --json"""
+"""essaim search "QUERY" [--commune CODE] [--sector SLUG] [--kind CODE] [--limit N] --json
+
+Rows on stdout (a JSON list with --json); how they were found, when not every word matched (the page's
+sentence: partial match, corrected or absent words), on stderr."""
 
 from __future__ import annotations
 
@@ -38,11 +41,15 @@ class Command(BaseCommand):
                 "kinds": s.inclusion_kinds,
                 "sectors": [t.slug for t in s.top_sectors],
                 "commune": s.commune_id,
+                "words_matched": getattr(s, "words_matched", None),
             }
             for s in result.hits
         ]
+        if result.message:  # how the results were found (partial match, corrections), as on the page
+            self.stderr.write(result.message)
         if options["json"]:
             self.stdout.write(json.dumps(rows, ensure_ascii=False))
         else:
             for row in rows:
-                self.stdout.write(f"{row['score']:>10.4f}  {row['name']}  ({row['commune'] or '—'})")
+                words = f"  {row['words_matched']}/{result.words_total} mots" if result.partial else ""
+                self.stdout.write(f"{row['score']:>10.4f}  {row['name']}  ({row['commune'] or '—'}){words}")

@@ -15,17 +15,16 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
-from essaim.core.benchmarks import loadavg
-from essaim.directory.demo import load_demo_structures
+from essaim.core.benchmarks import latency_summary, loadavg, ndcg
+from essaim.core.progress import progress
+from essaim.directory.demo import ensure_demo_structures
 from essaim.directory.models import Structure
 from essaim.directory.synthetic import generate_structures
 from essaim.sourcing.match_input import candidate_queryset, candidates_from_db, need_from_dict
-from essaim.sourcing.matching import ndcg, rank
-from essaim.territory.models import Commune
+from essaim.sourcing.matching import rank
 
 LABELS = Path(settings.BASE_DIR) / "tests" / "sourcing" / "labelled_needs.json"
 
@@ -49,14 +48,6 @@ def evaluate(labels: list[dict[str, Any]], *, k: int = 10) -> dict[str, Any]:
     return {"needs": len(per_need), f"ndcg@{k}": round(mean, 4), "per_need": per_need}
 
 
-def ensure_demo() -> None:
-    if Structure.objects.filter(source="demo").exists():
-        return
-    if not Commune.objects.exists():
-        call_command("territory_load", verbosity=0)
-    load_demo_structures()
-
-
 def time_matching(labels: list[dict[str, Any]], *, repeats: int = 3, limit: int = 10) -> dict[str, Any]:
     timings: list[float] = []
     sizes: list[int] = []
@@ -68,12 +59,12 @@ def time_matching(labels: list[dict[str, Any]], *, repeats: int = 3, limit: int 
             rank(request.need, candidates, limit=limit)
             timings.append((time.perf_counter() - started) * 1000)
             sizes.append(len(candidates))
-    timings.sort()
+    summary = latency_summary(timings)
     return {
-        "queries": len(timings),
-        "p50_ms": round(statistics.median(timings), 1),
-        "p95_ms": round(timings[max(0, int(len(timings) * 0.95) - 1)], 1),
-        "max_ms": round(timings[-1], 1),
+        "queries": summary["n"],
+        "p50_ms": summary["p50_ms"],
+        "p95_ms": summary["p95_ms"],
+        "max_ms": round(max(timings), 1),
         "candidates_ranked_median": int(statistics.median(sizes)),
     }
 
@@ -89,12 +80,13 @@ class Command(BaseCommand):
         parser.add_argument("--labels", type=Path, default=LABELS, help="besoins annotés (JSON)")
         parser.add_argument("--repeats", type=int, default=3, help="passages sur les besoins pour la latence")
         parser.add_argument("--quality-only", action="store_true", help="sans mesure de latence")
+        parser.add_argument("--quiet", action="store_true", help="sans barre de progression")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not options["labels"].is_file():
             raise CommandError(f"Besoins annotés introuvables : {options['labels']}", returncode=2)
         labels = load_labels(options["labels"])
-        ensure_demo()
+        ensure_demo_structures()
         report: dict[str, Any] = {"backend": connection.vendor}
         report["quality"] = evaluate(labels)
         if not options["quality_only"]:
@@ -103,7 +95,10 @@ class Command(BaseCommand):
             generated_seconds = 0.0
             if existing < wanted:
                 started = time.perf_counter()
-                generate_structures(wanted - existing)
+                with progress(
+                    "Structures générées", total=wanted - existing, quiet=options["quiet"]
+                ) as advance:
+                    generate_structures(wanted - existing, advance=advance)
                 generated_seconds = time.perf_counter() - started
                 with connection.cursor() as cursor:
                     cursor.execute("ANALYZE")
@@ -113,4 +108,4 @@ class Command(BaseCommand):
                 **time_matching(labels, repeats=options["repeats"]),
                 "loadavg": loadavg(),
             }
-        self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2))
+        self.stdout.write(json.dumps(report, ensure_ascii=False))
