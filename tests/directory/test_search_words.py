@@ -76,3 +76,14 @@ def test_levels_found_by_the_database_are_the_words_each_structure_holds(demo, q
 
 def test_the_backend_is_the_configured_database():
     assert get_backend().vendor == connection.vendor
+
+
+def test_corrections_survive_the_word_table_being_emptied_and_refilled(territory):
+    make_structure("Ressourcerie des Deux Rives", description="Objets de seconde main.")
+    SearchWord.objects.all().delete()  # what a database flush does
+    assert search_structures("ressourcrie").corrected == []
+    get_backend().rebuild()
+    result = search_structures("ressourcrie")
+    assert result.corrected == ["ressourcrie"] and [h.name for h in result.hits] == [
+        "Ressourcerie des Deux Rives"
+    ]

@@ -1,20 +1,23 @@
 """The words of the search index (`SearchWord`: misspelt query words are corrected to them), filled from
 the index. PostgreSQL: a GIN trigram index on the words. SQLite: the FTS5 vocabulary of the index
-(`directory_structure_fts_vocab`, exact numbers of structures per word) and an FTS5 trigram table of the
-words. See search/partial.py."""
+(`directory_structure_fts_vocab`, exact numbers of structures per word) and an FTS5 trigram table over the
+words kept in step by triggers. See search/partial.py."""
 
 from django.db import migrations, models
 
 from essaim.directory.migration_ops import RunSQLForVendor
 from essaim.directory.search.postgres import WORDS_REBUILD
-from essaim.directory.search.sqlite import WORDS_SYNC
+from essaim.directory.search.sqlite import WORDS_SYNC, WORDS_TRIGRAMS
 
 SQLITE_FORWARD = [
     "CREATE VIRTUAL TABLE directory_structure_fts_vocab USING fts5vocab(directory_structure_fts, col)",
-    "CREATE VIRTUAL TABLE directory_searchword_trigrams USING fts5(word, tokenize='trigram')",
-    *WORDS_SYNC,
+    *WORDS_TRIGRAMS,
+    WORDS_SYNC,
 ]
 SQLITE_BACKWARD = [
+    "DROP TRIGGER IF EXISTS directory_searchword_au",
+    "DROP TRIGGER IF EXISTS directory_searchword_ad",
+    "DROP TRIGGER IF EXISTS directory_searchword_ai",
     "DROP TABLE IF EXISTS directory_searchword_trigrams",
     "DROP TABLE IF EXISTS directory_structure_fts_vocab",
 ]

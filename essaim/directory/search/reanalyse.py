@@ -65,11 +65,5 @@ def reanalyse_documents() -> int:
             )
             backend.index(chunk)
         marks = ",".join(["%s"] * len(words))
-        if connection.vendor == "sqlite":
-            cursor.execute(
-                f"DELETE FROM directory_searchword_trigrams WHERE rowid IN "  # noqa: S608
-                f"(SELECT id FROM directory_searchword WHERE word IN ({marks}))",
-                words,
-            )
         cursor.execute(f"DELETE FROM directory_searchword WHERE word IN ({marks})", words)  # noqa: S608
     return len(ids)

@@ -35,16 +35,28 @@ SAMPLE_WINDOWS = 8
 RANK_ALL = 20_000  # SQLite: bm25 on every match up to this many, on name matches first beyond
 SORT_INDEXES = {"name": "directory_structure_name_sort", "updated": "structure_status_updated"}
 WORD_TRIGRAM_ROWS = 100  # words read from the trigram table before the similarity is computed here
+# The word table's trigram index: an FTS5 table over `directory_searchword` (external content) that
+# triggers keep in step with it, whoever writes or empties the word table. Created by migration 0007.
+WORDS_TRIGRAMS = [
+    "CREATE VIRTUAL TABLE directory_searchword_trigrams USING fts5(word, content='directory_searchword', "
+    "content_rowid='id', tokenize='trigram')",
+    "CREATE TRIGGER directory_searchword_ai AFTER INSERT ON directory_searchword BEGIN "
+    "INSERT INTO directory_searchword_trigrams (rowid, word) VALUES (new.id, new.word); END",
+    "CREATE TRIGGER directory_searchword_ad AFTER DELETE ON directory_searchword BEGIN "
+    "INSERT INTO directory_searchword_trigrams (directory_searchword_trigrams, rowid, word) "
+    "VALUES ('delete', old.id, old.word); END",
+    "CREATE TRIGGER directory_searchword_au AFTER UPDATE OF word ON directory_searchword BEGIN "
+    "INSERT INTO directory_searchword_trigrams (directory_searchword_trigrams, rowid, word) "
+    "VALUES ('delete', old.id, old.word); "
+    "INSERT INTO directory_searchword_trigrams (rowid, word) VALUES (new.id, new.word); END",
+]
 # The words of the index with their exact numbers of structures, from the FTS5 vocabulary of the name and
-# body columns (`directory_structure_fts_vocab`), then their trigram table. Used by the migration too.
-WORDS_SYNC = [
+# body columns (`directory_structure_fts_vocab`). Used by the migration too.
+WORDS_SYNC = (
     "INSERT INTO directory_searchword (word, documents) SELECT term, max(doc) FROM directory_structure_fts_vocab "
     "WHERE col IN ('search_name', 'search_body') AND length(term) <= 60 GROUP BY term "
-    "ON CONFLICT (word) DO UPDATE SET documents = excluded.documents",
-    "INSERT INTO directory_searchword_trigrams (rowid, word) SELECT id, word FROM directory_searchword "
-    "WHERE id > (SELECT coalesce(max(rowid), 0) FROM directory_searchword_trigrams)",
-]
-WORDS_CLEAR = ["DELETE FROM directory_searchword_trigrams", "DELETE FROM directory_searchword"]
+    "ON CONFLICT (word) DO UPDATE SET documents = excluded.documents"
+)
 
 
 class SqliteBackend:
@@ -113,7 +125,6 @@ class SqliteBackend:
             "INSERT INTO directory_searchword (word, documents) VALUES (%s, 1) ON CONFLICT (word) DO NOTHING",
             [(w,) for w in words],
         )
-        cursor.execute(WORDS_SYNC[1])
 
     def index_range(self, first: int, last: int) -> None:
         """Index structures with ids in [first, last] that are not indexed yet (after bulk inserts)."""
@@ -128,8 +139,7 @@ class SqliteBackend:
                 "SELECT id, name_normalised FROM directory_structure WHERE id BETWEEN %s AND %s",
                 [first, last],
             )
-            for sql in WORDS_SYNC:
-                cursor.execute(sql)
+            cursor.execute(WORDS_SYNC)
 
     def rebuild(self) -> None:
         with connection.cursor() as cursor:
@@ -144,8 +154,8 @@ class SqliteBackend:
                 "SELECT id, name_normalised FROM directory_structure"
             )
             cursor.execute("INSERT INTO directory_structure_fts(directory_structure_fts) VALUES ('optimize')")
-            for sql in WORDS_CLEAR + WORDS_SYNC:
-                cursor.execute(sql)
+            cursor.execute("DELETE FROM directory_searchword")  # the triggers empty the trigram table
+            cursor.execute(WORDS_SYNC)
 
     # --- Words of the index (partial.py: absent words, corrections of misspelt ones).
     def word_documents(self, terms: Sequence[str]) -> dict[str, int]:
