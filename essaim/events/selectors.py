@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -104,13 +105,58 @@ def waitlist_reason(event: Event, role: str) -> str:
     return reason
 
 
-def meeting_outcome_figures(event: Event) -> dict[str, int]:
+def meeting_outcome_figures(event: Event) -> dict[str, Any]:
+    """The event's meetings, those that led to a collaboration or are to be followed up, and the public
+    contracts confirmed after its collaborations (count and amount)."""
     row = Meeting.objects.filter(event=event).aggregate(
         total=Count("id"),
         follow_up=Count("id", filter=Q(outcome=Meeting.Outcome.FOLLOW_UP)),
         collaboration=Count("id", filter=Q(outcome=Meeting.Outcome.COLLABORATION)),
     )
-    return {key: value or 0 for key, value in row.items()}
+    figures: dict[str, Any] = {key: value or 0 for key, value in row.items()}
+    outcomes = collaborations.outcomes_by_year(event_id=event.pk)
+    figures["contracts"] = sum(o.contracts for o in outcomes)
+    figures["contract_amount"] = sum((o.contract_amount for o in outcomes), Decimal(0))
+    return figures
+
+
+@dataclass(frozen=True)
+class YearOutcome:
+    year: int
+    events: int
+    meetings: int
+    collaborations: int
+    contracts: int
+    contract_amount: Decimal
+
+
+def outcomes_per_year(kind: str) -> list[YearOutcome]:
+    """For the published events of this kind (every matinale) that have started, year by year: the
+    meetings held, those that led to a collaboration, the public contracts confirmed after them and their
+    amount. The latest year first."""
+    started = Event.objects.filter(
+        kind=kind, is_published=True, offers_meetings=True, starts_at__lte=timezone.now()
+    )
+    years: dict[int, list[Any]] = {}
+    for starts_at, total, collaboration in (
+        Meeting.objects.filter(event__in=started)
+        .values_list("event__starts_at")
+        .annotate(
+            total=Count("id"), collaboration=Count("id", filter=Q(outcome=Meeting.Outcome.COLLABORATION))
+        )
+    ):
+        row = years.setdefault(timezone.localdate(starts_at).year, [set(), 0, 0, 0, Decimal(0)])
+        row[0].add(starts_at)
+        row[1] += total
+        row[2] += collaboration
+    for outcome in collaborations.outcomes_by_year(event_kind=kind):
+        if outcome.year in years and outcome.source == collaborations.CollaborationSource.EVENT:
+            years[outcome.year][3] += outcome.contracts
+            years[outcome.year][4] += outcome.contract_amount
+    return [
+        YearOutcome(year, len(row[0]), row[1], row[2], row[3], row[4])
+        for year, row in sorted(years.items(), reverse=True)
+    ]
 
 
 def registration_of(event: Event, user: Any) -> Registration | None:

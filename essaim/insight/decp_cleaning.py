@@ -13,11 +13,12 @@ cleaned (with ``flags`` saying what was repaired or dropped) or rejected with a 
 
 from __future__ import annotations
 
-import calendar
 import math
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any, Literal, NamedTuple, TypedDict
+
+from essaim.core.dates import add_months
 
 Kind = Literal["marche", "concession"]
 
@@ -181,14 +182,6 @@ def parse_date(value: Any, today: date) -> tuple[date | None, bool]:
     if parsed is None or parsed.year < MIN_YEAR or parsed > today:
         return None, True
     return parsed, False
-
-
-def add_months(start: date, months: int) -> date:
-    """`start` + `months` calendar months; the day is clamped to the month's last day (31 Jan + 1 = 28 Feb)."""
-    year, month_index = divmod(start.month - 1 + months, 12)
-    year += start.year
-    day = min(start.day, calendar.monthrange(year, month_index + 1)[1])
-    return date(year, month_index + 1, day)
 
 
 def end_date(notified_on: date | None, duration_months: int | None) -> date | None:

@@ -163,6 +163,20 @@ def report_tables(report: Report) -> list[ReportTable]:
             ],
         ),
         ReportTable(
+            "Collaborations et marchés qui ont suivi",
+            [
+                "Année",
+                "Origine",
+                "Collaborations",
+                "Suivies d'un marché notifié",
+                "Montant de ces marchés (€ HT)",
+            ],
+            [
+                [o.year, o.source_label, o.collaborations, o.contracts, o.contract_amount]
+                for o in report.outcomes
+            ],
+        ),
+        ReportTable(
             "Parts des dépenses (fichier de l'acheteur)",
             [
                 "Acheteur",

@@ -54,3 +54,23 @@ def is_spend_buyer(user: Any, organisation: Organisation | None) -> bool:
 # never sees another buyer's spend; the SPASER report shows only the shares).
 rules.add_perm("insight.view_spend", is_facilitator | is_spend_buyer)
 rules.add_perm("insight.import_spend", is_facilitator | is_spend_buyer)
+
+
+@rules.predicate
+def is_collaboration_buyer(user: Any, collaboration: Any) -> bool:
+    return collaboration is not None and collaboration.buyer_id in memberships_by_organisation(user)
+
+
+@rules.predicate
+def is_collaboration_party(user: Any, collaboration: Any) -> bool:
+    members = memberships_by_organisation(user)
+    return collaboration is not None and (
+        collaboration.buyer_id in members or collaboration.supplier_id in members
+    )
+
+
+# Collaborations followed to the contract: each organisation sees its own, the facilitators all of them; the
+# buyer (or a facilitator) confirms which public contract followed.
+rules.add_perm("insight.view_collaborations", is_buyer | is_supplier | is_facilitator)
+rules.add_perm("insight.view_collaboration", is_facilitator | is_collaboration_party)
+rules.add_perm("insight.link_contract", is_facilitator | is_collaboration_buyer)

@@ -19,7 +19,8 @@ from typing import Any
 
 import duckdb
 
-from .decp_cleaning import add_months
+from essaim.core.dates import add_months
+
 from .indicators import InsightError, SirenResolver, buyer_filter
 from .tables import CONTRACT_HOLDERS, CONTRACTS, ESS_SIRENS
 

@@ -104,6 +104,8 @@ class ReportSources:
     holder_names: Callable[[Iterable[str]], dict[str, str]] | None = None
     # the sections other apps add (insight.sections): (sirens, year) -> built sections
     extra_sections: Callable[[list[str], int], list[Any]] | None = None
+    # sirens -> per year and source (meetings, needs): collaborations and the contracts that followed
+    outcomes: Callable[[list[str]], list[Any]] | None = None
     # (sirens, year) -> the spend shares of the buyers' own spend files, without any supplier's amount
     spend_shares: Callable[[list[str], int], list[dict[str, Any]]] | None = None
 
@@ -129,6 +131,7 @@ class Report:
     quality: dict[str, Any]
     collaborations: list[Any]
     spend: list[dict[str, Any]] = field(default_factory=list)
+    outcomes: list[Any] = field(default_factory=list)  # sourcing.collaborations.OutcomeYear, years ≤ year
     seconds: float = 0.0
     sections: list[Any] = field(default_factory=list)
     national_social: list[tuple[int, float, str]] = field(default_factory=lambda: references.NATIONAL_SOCIAL)
@@ -497,6 +500,7 @@ def build_report(
         collaborations=sources.collaborations(sirens, year) if sources.collaborations else [],
         sections=sources.extra_sections(sirens, year) if sources.extra_sections else [],
         spend=sources.spend_shares(sirens, year) if sources.spend_shares else [],
+        outcomes=[o for o in sources.outcomes(sirens) if o.year <= year] if sources.outcomes else [],
     )
     report.seconds = round(time.perf_counter() - started, 3)
     return report

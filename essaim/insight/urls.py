@@ -12,4 +12,6 @@ urlpatterns = [
     path("renouvellements/prevision/", views.renewal_forecast, name="renewal_forecast"),
     path("depenses/", views.spend_page, name="spend"),
     path("depenses/import/", views.spend_upload, name="spend_upload"),
+    path("collaborations/", views.collaborations_page, name="collaborations"),
+    path("collaborations/<int:pk>/", views.collaboration_page, name="collaboration"),
 ]

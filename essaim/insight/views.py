@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from essaim.accounts.acting import acting_organisation
+from essaim.accounts.acting import acting_organisation, memberships_by_organisation
 from essaim.accounts.models import Organisation
 from essaim.accounts.perms import is_facilitator
 from essaim.core.downloads import attachment
@@ -26,6 +26,7 @@ from essaim.core.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
 from essaim.core.french import counted, plural
 from essaim.core.links import absolute_url
 from essaim.core.views_utils import check_perm, report_domain_error
+from essaim.sourcing import collaborations
 from essaim.sourcing.forecasts import ForecastData
 from essaim.sourcing.forms import ForecastForm
 
@@ -345,3 +346,96 @@ def spend_upload(request: HttpRequest) -> HttpResponse:
             url = reverse("insight:spend") + f"?annee={record.year}"
             return redirect(url + (f"&acheteur={buyer.pk}" if facilitator else ""))
     return render(request, "insight/spend_upload.html", {"form": form, "facilitator": facilitator})
+
+
+# --- collaborations followed to the contract ------------------------------------------------------------------
+
+
+def collaborations_page(request: HttpRequest) -> HttpResponse:
+    """The collaborations of the person's organisations (a facilitator: all), each with the public contract
+    that followed, confirmed or proposed."""
+    check_perm(request, "insight.view_collaborations")
+    ids = None if is_facilitator(request.user) else list(memberships_by_organisation(request.user))
+    records = list(collaborations.collaborations_to_follow(organisation_ids=ids)[:300])
+    proposals: dict[int, list[Any]] = {}
+    error = None
+    try:
+        with selectors.open_store() as con:
+            proposals = selectors.proposed_contracts(con, collaborations.contract_queries(records))
+    except selectors.StoreUnavailable as unavailable:
+        error = unavailable.message
+    return render(
+        request,
+        "insight/collaborations.html",
+        {"rows": [(record, proposals.get(record.pk, [])) for record in records], "error": error},
+    )
+
+
+def collaboration_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """One collaboration: the contracts proposed (same buyer, the structure among the holders, notified
+    within 18 months), the buyer's other contracts of the period, and the confirmation."""
+    record = get_object_or_404(collaborations.collaborations_to_follow(), pk=pk)
+    check_perm(request, "insight.view_collaboration", record)
+    can_link = request.user.has_perm("insight.link_contract", record)
+    after, until = collaborations.contract_window(record)
+    buyer_siren = collaborations.siren_of(record.buyer)
+    context: dict[str, Any] = {
+        "record": record,
+        "after": after,
+        "until": until,
+        "can_link": can_link,
+        "buyer_siren": buyer_siren,
+        "proposals": [],
+        "choices": [],
+        "error": None,
+    }
+    try:
+        with selectors.open_store() as con:
+            if request.method == "POST":
+                check_perm(request, "insight.link_contract", record)
+                return _link_contract(request, con, record)
+            proposed = selectors.proposed_contracts(con, collaborations.contract_queries([record])).get(
+                pk, []
+            )
+            others = (
+                selectors.buyer_contracts(con, buyer_siren=buyer_siren, after=after, until=until)
+                if can_link and buyer_siren and not record.contract_id
+                else []
+            )
+    except selectors.StoreUnavailable as unavailable:
+        context["error"] = unavailable.message
+    else:
+        keys = {c.key for c in proposed}
+        context["proposals"] = proposed
+        context["choices"] = [c for c in others if c.key not in keys]
+    return render(request, "insight/collaboration.html", context)
+
+
+def _link_contract(request: HttpRequest, con: Any, record: Any) -> HttpResponse:
+    try:
+        if request.POST.get("action") == "unlink":
+            collaborations.collaboration_contract_unlink(actor=request.user, collaboration=record)
+            messages.success(request, "Le marché n'est plus rattaché à cette collaboration.")
+        else:
+            buyer_siret, _, contract_id = request.POST.get("marche", "").partition("|")
+            contract = selectors.contract_by_key(
+                con, buyer_siret=buyer_siret[:14], contract_id=contract_id[:100]
+            )
+            if contract is None:
+                raise DomainError("Choisissez un marché de la liste.", field="marche")
+            collaborations.collaboration_contract_link(
+                actor=request.user,
+                collaboration=record,
+                buyer_siret=contract.buyer_siret,
+                contract_id=contract.id,
+                notified_on=contract.notified_on,
+                amount=contract.amount,
+                object=contract.object,
+            )
+            messages.success(
+                request,
+                f"Marché « {contract.object or contract.id} » rattaché : son montant devient celui de la collaboration.",
+            )
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect("insight:collaboration", pk=record.pk)

@@ -82,17 +82,24 @@ def forecast_imports(person: Person) -> list[Row]:
 
 
 @personal_data.export(
-    "sourcing.collaborations", "Collaborations saisies", covers=["sourcing.Collaboration.created_by"]
+    "sourcing.collaborations",
+    "Collaborations saisies, et marchés qui les ont suivies confirmés",
+    covers=["sourcing.Collaboration.created_by", "sourcing.Collaboration.contract_linked_by"],
 )
 def collaborations(person: Person) -> list[Row]:
-    found = Collaboration.objects.filter(created_by=person).select_related("buyer", "supplier")
+    found = Collaboration.objects.filter(Q(created_by=person) | Q(contract_linked_by=person)).select_related(
+        "buyer", "supplier"
+    )
     return [
         {
             "acheteur": collaboration.buyer.name,
             "fournisseur": collaboration.supplier.name,
             "date": collaboration.date,
             "etat": collaboration.get_status_display(),
-            "notes": collaboration.notes,
+            "notes": collaboration.notes if collaboration.created_by_id == person.pk else "",
+            "marche_confirme": collaboration.contract_id
+            if collaboration.contract_linked_by_id == person.pk
+            else "",
         }
         for collaboration in found.order_by("date", "id")
     ]

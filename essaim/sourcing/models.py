@@ -71,6 +71,24 @@ class Collaboration(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # The public contract (DECP) that followed, confirmed by the buyer or a facilitator: its national key
+    # (buyer SIRET + id), notification date and amount (the collaboration's amount then comes from it).
+    contract_buyer_siret = models.CharField("SIRET de l'acheteur du marché", max_length=14, blank=True)
+    contract_id = models.CharField("identifiant du marché", max_length=100, blank=True)
+    contract_object = models.CharField("objet du marché", max_length=500, blank=True)
+    contract_notified_on = models.DateField("marché notifié le", null=True, blank=True)
+    contract_amount = models.DecimalField(
+        "montant du marché (€ HT)", max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    contract_linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="marché confirmé par",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    contract_linked_at = models.DateTimeField("marché confirmé le", null=True, blank=True)
 
     class Meta:
         verbose_name = "collaboration"

@@ -9,6 +9,7 @@ from essaim.accounts.models import Organisation
 from tests.browser_support import axe_violations, login_as
 from tests.territory_support import make_small_territory
 
+from .collaboration_support import make_followed, make_followed_store
 from .conftest import make_renewals_store, make_report_store
 from .spend_support import make_spend_world, spend_csv
 
@@ -83,5 +84,22 @@ def test_spend_upload_and_the_spend_page_are_accessible(page: Page, client, worl
     page.get_by_role("button", name="Importer").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Part d'achats inclusifs")
     expect(page.get_by_role("table", name="Lignes rejetées et leur motif")).to_contain_text("SIRET invalide")
+    violations = axe_violations(page)
+    assert violations == [], violations
+
+
+def test_a_collaboration_and_its_proposed_contract_are_accessible(
+    page: Page, client, world, settings, tmp_path
+) -> None:
+    settings.INSIGHT_DB = make_followed_store(tmp_path)
+    record = make_followed(world)
+    login_as(page, client, world.users["buyer"])
+    page.goto(reverse("insight:collaborations"))
+    expect(page.get_by_role("table")).to_contain_text("1 marché proposé")
+    violations = axe_violations(page)
+    assert violations == [], violations
+    page.goto(reverse("insight:collaboration", args=[record.pk]))
+    page.get_by_role("button", name="Confirmer ce marché").click()
+    expect(page.locator("main")).to_contain_text("Marché n° F-1")
     violations = axe_violations(page)
     assert violations == [], violations

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from essaim.core.dates import add_months
 from essaim.insight import decp_cleaning as dc
 
 TODAY = date(2026, 1, 1)
@@ -176,9 +177,9 @@ def test_the_latest_modification_setting_a_duration_wins():
 
 
 def test_end_date_day_is_clamped_to_the_month_end():
-    assert dc.add_months(date(2025, 1, 31), 1) == date(2025, 2, 28)
-    assert dc.add_months(date(2024, 1, 31), 1) == date(2024, 2, 29)
-    assert dc.add_months(date(2025, 11, 30), 3) == date(2026, 2, 28)
+    assert add_months(date(2025, 1, 31), 1) == date(2025, 2, 28)
+    assert add_months(date(2024, 1, 31), 1) == date(2024, 2, 29)
+    assert add_months(date(2025, 11, 30), 3) == date(2026, 2, 28)
 
 
 @pytest.mark.parametrize(
@@ -210,7 +211,7 @@ def test_tabular_modification_duration_is_read():
 
 @given(start=st.dates(min_value=date(2000, 1, 1), max_value=date(2030, 12, 31)), months=st.integers(1, 600))
 def test_end_date_is_always_later_and_the_right_number_of_months_away(start, months):
-    ends = dc.add_months(start, months)
+    ends = add_months(start, months)
     assert ends > start
     assert (ends.year - start.year) * 12 + ends.month - start.month == months
     assert ends.day <= start.day

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from essaim.sourcing.collaborations import CollaborationSource, CollaborationStatus, collaboration_record
 from tests.url_matrix import logged_in, only
 
 EXPECTED: dict[str, tuple[Callable[[Any], dict[str, Any]] | None, dict[str, int]]] = {
@@ -23,4 +24,21 @@ EXPECTED: dict[str, tuple[Callable[[Any], dict[str, Any]] | None, dict[str, int]
     # A buyer's spend by supplier: its members and the facilitators only (each buyer sees its own).
     "insight:spend": (None, only(["facilitator", "buyer", "buyer_admin", "other_buyer", "superuser"])),
     "insight:spend_upload": (None, only(["facilitator", "buyer", "buyer_admin", "other_buyer", "superuser"])),
+    # Collaborations followed to the contract: each organisation its own (partners have none), facilitators
+    # all; one collaboration: its buyer's and supplier's members and the facilitators.
+    "insight:collaborations": (None, logged_in(200, partner=403)),
+    "insight:collaboration": (
+        lambda s: {"pk": s["insight_collaboration"].pk},
+        only(["facilitator", "buyer", "buyer_admin", "supplier", "superuser"]),
+    ),
 }
+
+
+def add_samples(world: Any, samples: dict[str, Any]) -> None:
+    samples["insight_collaboration"] = collaboration_record(
+        actor=None,
+        buyer=world.buyer_org,
+        supplier=world.supplier_org,
+        source=CollaborationSource.SOURCING,
+        status=CollaborationStatus.COLLABORATION,
+    )

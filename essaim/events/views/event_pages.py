@@ -60,6 +60,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "registration": registration,
             "figures": selectors.registration_figures(event),
             "outcomes": selectors.meeting_outcome_figures(event),
+            "past_outcomes": selectors.outcomes_per_year(event.kind) if event.offers_meetings else [],
             "can_manage": request.user.has_perm("events.manage_event"),
             "can_register": request.user.has_perm("events.register"),
             "registration_open": event.registration_is_open(),

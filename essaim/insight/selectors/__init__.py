@@ -18,6 +18,7 @@ from .contracts import (
     rejected_records,
     store_summary,
 )
+from .outcomes import ContractCandidate, buyer_contracts, contract_by_key, proposed_contracts
 from .radar import (
     NO_END_DATES,
     RenewalFilters,
@@ -50,6 +51,10 @@ from .spend import (
 from .store_access import StoreUnavailable, open_store
 
 __all__ = [
+    "ContractCandidate",
+    "buyer_contracts",
+    "contract_by_key",
+    "proposed_contracts",
     "Breakdown",
     "Part",
     "SpendShares",

@@ -15,7 +15,7 @@ from essaim.accounts.models import Organisation
 from essaim.directory.models import Structure
 from essaim.directory.references import RESERVATIONS
 from essaim.directory.selectors import SearchFilters, filtered_structures
-from essaim.sourcing.collaborations import buyer_collaborations
+from essaim.sourcing.collaborations import OutcomeYear, buyer_collaborations, outcomes_by_year
 
 from .. import sections
 from ..models import SpendImport
@@ -101,6 +101,12 @@ def holder_names(sirens: Any) -> dict[str, str]:
     return names
 
 
+def outcomes_of(sirens: list[str]) -> list[OutcomeYear]:
+    """Per year and source, the meetings and needs of these buyers that led to a collaboration and to a
+    notified public contract, with the contracts' amount."""
+    return outcomes_by_year(buyers=buyer_organisations(sirens))
+
+
 def spend_shares_of(sirens: list[str], year: int) -> list[dict[str, Any]]:
     """The spend shares of that year of the buyer organisations of these SIRENs/SIRET, one per buyer that
     imported its spend file: shares only, never a supplier's amount (the report is read by everyone)."""
@@ -126,6 +132,7 @@ def report_for(con: duckdb.DuckDBPyConnection, *, buyer: str, year: int) -> Any:
             holder_names=holder_names,
             extra_sections=sections.build_all,
             spend_shares=spend_shares_of,
+            outcomes=outcomes_of,
         ),
         label=buyer_label(buyer),
     )
