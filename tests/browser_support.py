@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -80,21 +81,28 @@ def refuse_outside_hosts(context: BrowserContext, live_server_url: str) -> list[
     return outside
 
 
-@pytest.fixture
-def page(chromium: Browser, live_server: Any, transactional_db: None) -> Iterator[Page]:
-    """A browser page on the live server. The test fails if any page it opened broke the CSP, or requested
-    anything from another host (no page depends on an outside host: such requests are refused and listed)."""
-    context = chromium.new_context(base_url=live_server.url, locale="fr-FR")
+@contextmanager
+def guarded_page(browser: Browser, base_url: str) -> Iterator[Page]:
+    """A page of `browser` on `base_url` that fails the test, once closed, if any page it opened broke the
+    CSP or requested anything from another host (such requests are refused and listed)."""
+    context = browser.new_context(base_url=base_url, locale="fr-FR")
     violations: list[str] = []
     context.expose_function("reportCspViolation", lambda text: violations.append(text))
     context.add_init_script(REPORT_CSP_VIOLATIONS)
-    outside = refuse_outside_hosts(context, live_server.url)
+    outside = refuse_outside_hosts(context, base_url)
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
     context.close()
     assert violations == [], "Content-Security-Policy violations:\n" + "\n".join(violations)
     assert outside == [], "Requests to another host than the live server:\n" + "\n".join(outside)
+
+
+@pytest.fixture
+def page(chromium: Browser, live_server: Any, transactional_db: None) -> Iterator[Page]:
+    """A browser page on the live server (see `guarded_page`: no CSP violation, no other host)."""
+    with guarded_page(chromium, live_server.url) as page:
+        yield page
 
 
 def login_as(page: Page, client: Any, user: Any) -> None:

@@ -314,7 +314,7 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
-# Permissions-Policy (django-permissions-policy): no page uses these browser features.
+# Permissions-Policy (django-permissions-policy): no page uses these browser features, but one (below).
 PERMISSIONS_POLICY: dict[str, list[str]] = {
     feature: []
     for feature in (
@@ -329,6 +329,8 @@ PERMISSIONS_POLICY: dict[str, list[str]] = {
         "usb",
     )
 }
+# The events' check-in page scans badges' QR codes with the device's camera (its own origin only).
+PERMISSIONS_POLICY_CHECK_IN: dict[str, list[str]] = {**PERMISSIONS_POLICY, "camera": ["self"]}
 
 # --- Error reporting: every error (a request's 500, a failed background task, a command) goes to stderr,
 # which the supervisor (systemd's journal) keeps, and is mailed to ADMINS, the team the 500 page says is

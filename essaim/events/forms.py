@@ -212,4 +212,15 @@ class MeetingOutcomeForm(forms.Form):
 
 
 class CheckInSearchForm(forms.Form):
-    q = forms.CharField(label="Nom, adresse ou organisation", required=False, max_length=100)
+    q = forms.CharField(
+        label="Nom, adresse ou organisation",
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args: Any, focus: bool = False, **kwargs: Any) -> None:
+        """`focus`: the field takes the focus when the page loads (back from a check-in, for the next one)."""
+        super().__init__(*args, **kwargs)
+        if focus:
+            self.fields["q"].widget.attrs["autofocus"] = True

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import io
+import re
+from pathlib import Path
+
+import segno
+from django.urls import reverse
+from PIL import Image
 from playwright.sync_api import Page, expect
 
+from essaim.core.links import absolute_url
 from essaim.events import services
 from essaim.events.models import Meeting, Registration
-from tests.browser_support import axe_violations, login_as
+from tests.browser_support import CHROMIUM, CHROMIUM_FLAGS, axe_violations, guarded_page, login_as
 from tests.events.factories import meeting_event, register
 
 
@@ -96,3 +104,127 @@ def test_a_supplier_registers_with_one_click_as_a_supplier_of_its_organisation(
     expect(page.get_by_role("status").first).to_contain_text("Inscription confirmée")
     registration = Registration.objects.get(event=event, user=world.users["supplier"])
     assert (registration.organisation, registration.role) == (world.supplier_org, "fournisseur")
+
+
+# Check-in on a phone: 320 px, the name search kept after "Pointer l'arrivée", and the badge's QR code read
+# by the camera (chromium's fake camera plays a video of a badge's QR code).
+
+
+def _scrolls_sideways(page: Page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth")
+
+
+def test_check_in_on_a_320_px_screen_keeps_the_search_and_the_focus(page: Page, client, world) -> None:
+    event = meeting_event(title="Matinale des achats socialement responsables de Vitry-sur-Seine")
+    registration = register(event, world.users["buyer"], organisation=world.buyer_org)
+    register(event, world.users["buyer_admin"], organisation=world.buyer_org)
+    page.set_viewport_size({"width": 320, "height": 640})
+    login_as(page, client, world.users["facilitator"])
+    page.goto(f"/evenements/{event.pk}/accueil/")
+    assert not _scrolls_sideways(page)
+    page.get_by_label("Nom, adresse ou organisation").fill("Vitry")
+    page.get_by_role("button", name="Chercher").click()
+    button = page.get_by_role("button", name=f"Pointer l'arrivée de {registration.user.get_full_name()}")
+    button.scroll_into_view_if_needed()
+    expect(button).to_be_in_viewport(ratio=1)  # not clipped on the right
+    assert not _scrolls_sideways(page)
+    assert axe_violations(page) == []
+
+    button.click()
+    expect(page.get_by_role("status").first).to_contain_text(
+        f"Arrivée de {registration.user.get_full_name()} enregistrée"
+    )
+    search = page.get_by_label("Nom, adresse ou organisation")
+    expect(search).to_have_value("Vitry")  # the search is kept…
+    expect(search).to_be_focused()  # …and the focus is back in its field, for the next person
+    expect(page.get_by_text("Arrivé à")).to_be_visible()
+    assert not _scrolls_sideways(page)
+    assert axe_violations(page) == []
+    registration.refresh_from_db()
+    assert registration.checked_in_at is not None
+
+
+def _badge_qr_data_uri(client, registration) -> str:
+    html = client.get(f"/evenements/inscriptions/{registration.pk}/badge/").content.decode()
+    return re.search(r'src="(data:image/svg\+xml[^"]+)"', html)[1].replace("&amp;", "&")
+
+
+def test_the_scanner_reads_a_badge_s_qr_code(page: Page, client, world) -> None:
+    """The decoding the scanner uses (jsQR here: chromium on Linux has no BarcodeDetector) on the badge's own
+    QR code image, and the link it holds recognised as a check-in link of this site."""
+    event = meeting_event()
+    registration = register(event, world.users["buyer"], organisation=world.buyer_org)
+    client.force_login(world.users["buyer"])
+    qr = _badge_qr_data_uri(client, registration)
+    login_as(page, client, world.users["facilitator"])
+    page.goto(f"/evenements/{event.pk}/accueil/")
+    texts = page.evaluate(
+        """async ([src, jsqr]) => {
+            const image = new Image();
+            image.src = src;
+            await image.decode();
+            return window.essaimCheckIn.readImage(image, jsqr);
+        }""",
+        [qr, page.locator("[data-checkin-scan]").get_attribute("data-jsqr-src")],
+    )
+    [text] = texts
+    assert text.startswith("http://testserver/evenements/pointage/")  # the badge's link (ESSAIM_SITE_URL)
+    path = page.evaluate("t => window.essaimCheckIn.checkInPath(t)", text)
+    token = path.split("/")[-2]
+    assert path == f"/evenements/pointage/{token}/"
+    assert services.registration_from_token(token, purpose="checkin") == registration
+    assert page.evaluate("window.essaimCheckIn.checkInPath('https://ailleurs.example/evil/')") is None
+
+
+def _badge_video(url: str, path: Path) -> Path:
+    """A few frames of a phone camera looking at a badge's QR code, as a y4m file for chromium's fake camera."""
+    png = io.BytesIO()
+    segno.make(url, error="m").save(png, kind="png", scale=6, border=4)
+    code = Image.open(png).convert("L")
+    frame = Image.new("L", (640, 480), 255)
+    frame.paste(code, ((640 - code.width) // 2, (480 - code.height) // 2))
+    chroma = bytes([128]) * (320 * 240)  # grey: no colour
+    with path.open("wb") as video:
+        video.write(b"YUV4MPEG2 W640 H480 F10:1 Ip A1:1 C420jpeg\n")
+        for _ in range(10):
+            video.write(b"FRAME\n" + frame.tobytes() + chroma + chroma)
+    return path
+
+
+def test_the_camera_reads_a_badge_and_its_arrival_is_recorded(
+    chromium, live_server, transactional_db, client, world, tmp_path
+) -> None:
+    event = meeting_event()
+    registration = register(event, world.users["buyer"], organisation=world.buyer_org)
+    badge_url = absolute_url(
+        reverse("events:checkin_scan", args=[services.registration_check_in_token(registration)])
+    )
+    video = _badge_video(badge_url, tmp_path / "badge.y4m")
+    camera = chromium.browser_type.launch(
+        executable_path=CHROMIUM,
+        args=[
+            *CHROMIUM_FLAGS,
+            "--use-fake-device-for-media-stream",
+            "--use-fake-ui-for-media-stream",
+            f"--use-file-for-fake-video-capture={video}",
+        ],
+    )
+    try:
+        with guarded_page(camera, live_server.url) as page:
+            page.context.grant_permissions(["camera"])
+            page.set_viewport_size({"width": 320, "height": 640})
+            login_as(page, client, world.users["facilitator"])
+            page.goto(f"/evenements/{event.pk}/accueil/")
+            page.get_by_role("button", name="Ouvrir la caméra").click()
+            expect(page.get_by_role("heading", level=1)).to_have_text(
+                f"Pointage de {registration.user.get_full_name()}"
+            )
+            assert axe_violations(page) == []
+            page.get_by_role("button", name="Enregistrer l'arrivée").click()
+            page.wait_for_url(re.compile(r"/accueil/\?scanner=1$"))  # back, the camera opens again
+            registration.refresh_from_db()
+            assert registration.checked_in_at is not None
+            expect(page.get_by_role("button", name="Fermer la caméra")).to_be_visible()
+            expect(page.locator("[data-scan-status]")).to_contain_text("Ce badge vient d'être lu")
+    finally:
+        camera.close()

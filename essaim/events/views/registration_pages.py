@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
+from django_permissions_policy.decorators import permissions_policy_override
 
 from essaim.accounts.acting import acting_memberships_of, acting_organisation
 from essaim.accounts.models import Organisation
@@ -168,15 +172,21 @@ def registrations(request: HttpRequest, pk: int) -> HttpResponse:
 # --------------------------------------------------------------------------------------------------------
 
 
+@permissions_policy_override(settings.PERMISSIONS_POLICY_CHECK_IN)
 def checkin(request: HttpRequest, pk: int) -> HttpResponse:
+    """Search by name, or scan a badge with the camera (checkin-scan.js). Back from "Pointer l'arrivée"
+    (`?pointe=1`) the search is kept and its field has the focus, ready for the next person; back from a
+    scanned badge (`?scanner=1`) the camera opens again."""
     check_perm(request, "events.manage_event")
     event = get_object_or_404(Event, pk=pk)
-    form = CheckInSearchForm(request.GET or None)
+    form = CheckInSearchForm(request.GET or None, focus=bool(request.GET.get("pointe")))
     query = form.cleaned_data["q"] if form.is_valid() else ""
     found = (
-        selectors.registrations_for_facilitator(event, query=query).filter(
-            status=Registration.Status.CONFIRMED
-        )[:50]
+        list(
+            selectors.registrations_for_facilitator(event, query=query).filter(
+                status=Registration.Status.CONFIRMED
+            )[:50]
+        )
         if query
         else []
     )
@@ -188,6 +198,7 @@ def checkin(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "found": found,
             "query": query,
+            "scan_again": bool(request.GET.get("scanner")),
             "figures": selectors.registration_figures(event),
         },
     )
@@ -207,6 +218,8 @@ def checkin_scan(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_POST
 def checkin_mark(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record the arrival, then back to the check-in page: to the same search when it came from the search
+    (`q`), to the camera when it came from a scanned badge (`scanner`)."""
     check_perm(request, "events.manage_event")
     registration = registration_or_404(pk)
     try:
@@ -214,4 +227,10 @@ def checkin_mark(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, f"Arrivée de {registration.user.get_full_name()} enregistrée.")
     except DomainError as error:
         report_domain_error(request, error)
-    return redirect("events:checkin", pk=registration.event_id)
+    back = reverse("events:checkin", args=[registration.event_id])
+    query = request.POST.get("q", "").strip()[:100]
+    if query:
+        back += "?" + urlencode({"q": query, "pointe": 1})
+    elif request.POST.get("scanner"):
+        back += "?scanner=1"
+    return redirect(back)
