@@ -19,6 +19,7 @@ urlpatterns = [
     path("besoins/", include("essaim.sourcing.urls")),
     path("insight/", include("essaim.insight.urls")),
     path("clauses-sociales/", include("essaim.clauses.urls")),
+    path("", include("essaim.onboarding.urls")),
     path("api/v1/", api.urls),
     path("back-office/", admin.site.urls),
 ]

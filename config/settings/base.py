@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "essaim.cooperation",
     "essaim.clauses",
     "essaim.privacy",
+    "essaim.onboarding",
     "essaim.api",
 ]
 
@@ -171,6 +172,8 @@ AXES_COOLOFF_TIME = 0.25  # hours
 ESSAIM_RATE_LIMITS = {
     "contact": {"limit": int(os.environ.get("CONTACT_RATE_LIMIT", "5")), "seconds": 3600},
     "need_link": {"limit": int(os.environ.get("NEED_LINK_RATE_LIMIT", "20")), "seconds": 3600},
+    # Sign-up forms sent (and confirmation emails asked again) from one address.
+    "signup": {"limit": int(os.environ.get("SIGNUP_RATE_LIMIT", "10")), "seconds": 3600},
 }
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"

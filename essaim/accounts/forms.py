@@ -57,12 +57,11 @@ class RoleForm(forms.Form):
     role = forms.ChoiceField(label="Rôle", choices=Membership.Role.choices)
 
 
-class AcceptInvitationForm(forms.Form):
-    """Creates the account of an invited person."""
+class NewPasswordForm(forms.Form):
+    """Choosing a password, the one way: the project's rules (AUTH_PASSWORD_VALIDATORS) checked against the
+    person's email and name, errors in French next to the field. Subclasses put `full_name` and the email
+    (the `email` argument, or an `email` field) before these fields."""
 
-    full_name = forms.CharField(
-        label="Nom complet", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})
-    )
     password1 = forms.CharField(
         label="Mot de passe",
         strip=False,
@@ -77,7 +76,7 @@ class AcceptInvitationForm(forms.Form):
 
     def __init__(self, *args: Any, email: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.email = email
+        self.person_email = email
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -85,13 +84,23 @@ class AcceptInvitationForm(forms.Form):
         if p1 and p2 and p1 != p2:
             self.add_error("password2", "Les deux mots de passe ne sont pas identiques.")
         if p1:
+            email = cleaned.get("email") or self.person_email
             try:
                 password_validation.validate_password(
-                    p1, User(email=self.email, full_name=cleaned.get("full_name", ""))
+                    p1, User(email=email, full_name=cleaned.get("full_name", ""))
                 )
             except forms.ValidationError as exc:
                 self.add_error("password1", exc)
         return cleaned
+
+
+class AcceptInvitationForm(NewPasswordForm):
+    """Creates the account of an invited person."""
+
+    full_name = forms.CharField(
+        label="Nom complet", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    field_order = ["full_name", "password1", "password2"]
 
 
 class ApiTokenForm(forms.Form):

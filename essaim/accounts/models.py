@@ -156,6 +156,8 @@ class Invitation(TimeStampedModel):
     expires_at = models.DateTimeField("expire le")
     accepted_at = models.DateTimeField("acceptée le", null=True, blank=True)
     revoked_at = models.DateTimeField("annulée le", null=True, blank=True)
+    # Set when the invitation was sent again (new link, new expiry); `created_at` stays the first sending.
+    last_sent_at = models.DateTimeField("renvoyée le", null=True, blank=True)
 
     class Meta:
         verbose_name = "invitation"

@@ -278,6 +278,39 @@ def invitation_revoke(*, actor: User, invitation: Invitation) -> None:
 
 
 @transaction.atomic
+def invitation_resend(*, actor: User, invitation: Invitation) -> Invitation:
+    """Send a pending (or expired) invitation again: a new link, a new expiry; the first sending's date stays."""
+    invitation = Invitation.objects.select_for_update().select_related("organisation").get(pk=invitation.pk)
+    if invitation.accepted_at is not None:
+        raise AccountError("Cette invitation a déjà été acceptée.")
+    if invitation.revoked_at is not None:
+        raise AccountError("Cette invitation a été annulée : invitez de nouveau la personne.")
+    raw = Invitation.new_token()
+    now = timezone.now()
+    invitation.token_hash = hash_token(raw)
+    invitation.expires_at = now + timedelta(days=settings.INVITATION_VALIDITY_DAYS)
+    invitation.last_sent_at = now
+    invitation.save(update_fields=["token_hash", "expires_at", "last_sent_at", "updated_at"])
+    log_action(
+        actor=actor,
+        action="invitation.resent",
+        target=invitation.organisation,
+        organisation_id=invitation.organisation_id,
+        data={"email": invitation.email},
+    )
+    send_mail(
+        template="accounts/emails/invitation",
+        to=[invitation.email],
+        context={
+            "invitation": invitation,
+            "accept_url": absolute_url(reverse("accounts:invitation_accept", args=[raw])),
+            "inviter": actor,
+        },
+    )
+    return invitation
+
+
+@transaction.atomic
 def api_token_create(*, actor: User, organisation: Organisation, name: str) -> tuple[ApiToken, str]:
     """Create a token; the raw value is returned once and never stored."""
     if not name.strip():

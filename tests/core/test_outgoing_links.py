@@ -27,6 +27,7 @@ from essaim.cooperation import services as cooperation_services
 from essaim.directory import services as directory_services
 from essaim.directory.models import Sector
 from essaim.events import services as event_services
+from essaim.onboarding import services as onboarding_services
 from essaim.privacy.services import inactivity_notice_send
 from essaim.sourcing import notifications
 from essaim.sourcing import services as sourcing_services
@@ -197,6 +198,21 @@ def _claim_decisions(world, client) -> None:
             directory_services.claim_reject(actor=facilitator, claim=claim, reason="Inconnu")
 
 
+def _signup(world, client) -> None:
+    signup = {"full_name": "Awa", "password1": "des-jouets-2026", "password2": "des-jouets-2026"}
+    client.post(reverse("onboarding:signup"), {**signup, "email": "awa@exemple.fr"})
+    client.post(reverse("onboarding:signup"), {**signup, "email": "acheteur@exemple.fr"})  # has an account
+
+
+def _join_requests(world, client) -> None:
+    for user, decide in ((world.users["partner"], "approve"), (world.users["supplier"], "reject")):
+        request = onboarding_services.join_request_create(user=user, organisation=world.buyer_org)
+        if decide == "approve":
+            onboarding_services.join_request_approve(actor=world.users["buyer_admin"], request=request)
+        else:
+            onboarding_services.join_request_reject(actor=world.users["buyer_admin"], request=request)
+
+
 EMAIL_FLOWS: dict[str, Callable[..., None]] = {
     "core/emails/contact": _contact,
     "accounts/emails/invitation": _invitation,
@@ -220,6 +236,11 @@ EMAIL_FLOWS: dict[str, Callable[..., None]] = {
     "clauses/emails/statement_reminder": _clause_statements,
     "directory/emails/claim_approved": _claim_decisions,
     "directory/emails/claim_rejected": _claim_decisions,
+    "onboarding/emails/signup_confirm": _signup,
+    "onboarding/emails/signup_existing": _signup,
+    "onboarding/emails/join_requested": _join_requests,
+    "onboarding/emails/join_approved": _join_requests,
+    "onboarding/emails/join_rejected": _join_requests,
 }
 
 

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+from essaim.core import review
+
+
+class OnboardingConfig(AppConfig):
+    name = "essaim.onboarding"
+    label = "onboarding"
+    verbose_name = "Inscription et animation"
+
+    def ready(self) -> None:
+        review.register_kind("essaim.onboarding.review.JoinRequestReview", order=30)
