@@ -27,14 +27,18 @@ from stdnum import luhn
 from stdnum.fr import siren as siren_check
 from stdnum.fr import siret as siret_check
 
-from essaim.core.french import plural
+from essaim.accounts.models import Organisation, User
+from essaim.core.french import counted, plural
 from essaim.directory.demo_data import EXAMPLE_SIRENS
 from essaim.directory.models import Structure
+from essaim.sourcing import collaborations
 from essaim.territory.models import Epci
 
 from . import store
 from .decp_import import import_files
 from .linking import link
+from .selectors import contract_by_key
+from .services import spend_counts, spend_import
 
 SEED = 20250101
 EPT_SIREN = "200058014"
@@ -365,20 +369,114 @@ def demo_path() -> Path:
     return Path(settings.VAR_DIR) / "demo" / "decp-demo.json"
 
 
+# The matinale's collaboration whose public contract the demo follows: Limeil-Brévannes met SMER la Végétale
+# last year; the green-spaces contract came a few weeks later (its holders were the group the article names,
+# whose SIRENs are not known here: the sample gives it a synthetic holder, and the facilitator confirms it).
+FOLLOWED_BUYER = "Ville de Limeil-Brévannes"
+FOLLOWED_SUPPLIER = "SMER"
+FOLLOWED_ID = "DEMO-VEGETAL-01"
+FOLLOWED_AFTER = timedelta(days=75)
+FACILITATOR_LOGIN = "animatrice@essaim.demo"
+SPEND_FILE = Path(__file__).resolve().parent / "data" / "depenses-vitry-exemple.csv"
+SPEND_BUYER = "219400819"  # Ville de Vitry-sur-Seine
+
+
+def _followed_collaboration() -> Any:
+    return (
+        collaborations.collaborations_to_follow()
+        .filter(
+            buyer__name=FOLLOWED_BUYER, supplier__name__icontains=FOLLOWED_SUPPLIER, meeting__isnull=False
+        )
+        .first()
+    )
+
+
+def followed_contract(today: date | None = None) -> dict[str, Any] | None:
+    """The DECP record of the contract that followed the matinale's SMER × Limeil-Brévannes collaboration."""
+    record = _followed_collaboration()
+    siren = collaborations.siren_of(record.buyer) if record is not None else ""
+    if record is None or not siren:
+        return None
+    today = today or timezone.localdate()
+    notified = min(collaborations.reference_date(record) + FOLLOWED_AFTER, today - timedelta(days=1))
+    holder = _siret(_synthetic_siren(random.Random(SEED + 1)), 1)
+    return {
+        "id": FOLLOWED_ID,
+        "acheteur": {"id": _siret(siren, 1)},
+        "nature": "Marché",
+        "objet": "Végétalisation des cours d'école et jardins partagés",
+        "codeCPV": "77310000-6",
+        "procedure": "Procédure adaptée",
+        "dureeMois": 24,
+        "dateNotification": notified.isoformat(),
+        "datePublicationDonnees": (notified + timedelta(days=10)).isoformat(),
+        "montant": 62000,
+        "titulaires": [{"titulaire": {"id": holder, "typeIdentifiant": "SIRET"}}],
+        "considerationsSociales": {"considerationSociale": ["Clause sociale"]},
+        "considerationsEnvironnementales": {"considerationEnvironnementale": ["Clause environnementale"]},
+    }
+
+
+def link_followed_contract(con: Any) -> bool:
+    """The facilitator confirms the contract that followed the collaboration (once)."""
+    record = _followed_collaboration()
+    if record is None or record.contract_id:
+        return False
+    found = contract_by_key(
+        con, buyer_siret=_siret(collaborations.siren_of(record.buyer), 1), contract_id=FOLLOWED_ID
+    )
+    if found is None:
+        return False
+    collaborations.collaboration_contract_link(
+        actor=User.objects.filter(email=FACILITATOR_LOGIN).first(),
+        collaboration=record,
+        buyer_siret=found.buyer_siret,
+        contract_id=found.id,
+        notified_on=found.notified_on,
+        amount=found.amount,
+        object=found.object,
+    )
+    return True
+
+
+def load_demo_spend(today: date | None = None) -> str:
+    """Vitry-sur-Seine's spend file of last year (a committed example: the directory's fictitious example
+    structures and suppliers named « Exemple »), imported as the buyer would."""
+    buyer = Organisation.objects.filter(siren=SPEND_BUYER, kind=Organisation.Kind.BUYER).first()
+    if buyer is None:
+        return "pas de fichier de dépenses (acheteur de démonstration absent)"
+    year = (today or timezone.localdate()).year - 1
+    record = spend_import(
+        actor=None, buyer=buyer, year=year, ttc=False, filename=SPEND_FILE.name, raw=SPEND_FILE.read_bytes()
+    )
+    counts = spend_counts(record)
+    return (
+        f"dépenses de {buyer.name} : {counted(counts['suppliers'], 'fournisseur')}, "
+        f"{counted(counts['rejected'], 'ligne rejetée', 'lignes rejetées')}"
+    )
+
+
 def load_demo(db_path: str | Path | None = None, out: Path | None = None) -> str:
-    """Write the sample, import it into the store (idempotent) and link the holders to the directory."""
+    """Write the sample, import it into the store (idempotent) and link the holders to the directory; then
+    the contract that followed the matinale's collaboration is confirmed, and Vitry's spend file imported."""
     path = out or demo_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     sample = build_sample(territory_buyer_sirens(), directory_holders())
+    followed = followed_contract()
+    if followed is not None:
+        sample["marches"]["marche"].append(followed)
     path.write_text(json.dumps(sample, ensure_ascii=False, indent=1), encoding="utf-8")
     con = store.connect(db_path)
     try:
         report = import_files([path], con=con)
         linked = link(con)
+        link_followed_contract(con)
     finally:
         con.close()
     counts = report.as_dict()
+    spend = load_demo_spend()
     return (
         f"{counts['read']} enregistrements DECP lus, {counts['new']} nouveaux, "
         f"{counts['rejected']} rejeté{plural(counts['rejected'])}, {linked} SIREN de l'ESS relié{plural(linked)}"
+        f" ; {spend}"
     )

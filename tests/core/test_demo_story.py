@@ -10,6 +10,7 @@ import io
 import re
 import tokenize
 from datetime import timedelta
+from decimal import Decimal
 from io import StringIO
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from essaim.accounts.models import User
 from essaim.cooperation.demo import TEXTILE_GROUP
 from essaim.cooperation.models import GroupAction, WorkingGroup
 from essaim.directory.demo import EXAMPLE_MARK, EXAMPLE_SIRENS, SEED
@@ -26,8 +28,9 @@ from essaim.events.demo import MATINALE, PAST_MATINALE, TEXTILE
 from essaim.events.models import Event, Meeting, MeetingRequest
 from essaim.insight import store
 from essaim.insight.demo import demo_years
+from essaim.insight.models import SpendImport
 from essaim.insight.report import build_report
-from essaim.insight.selectors import epci_member_sirens
+from essaim.insight.selectors import epci_member_sirens, renewals_for, spend_shares
 from essaim.sourcing.collaborations import event_collaborations
 
 ROOT = Path(__file__).resolve().parents[2] / "essaim"
@@ -48,6 +51,7 @@ def test_the_demo_tells_the_articles_story(settings, tmp_path, client) -> None:
     this_years_matinale_is_ahead_with_requests_and_no_outcome(client)
     the_textile_group_follows_the_meeting_it_came_from_with_a_coherent_plan()
     the_spaser_demo_report_shows_contracts_won_by_example_ess_structures(settings)
+    the_opportunities_show_renewals_spend_and_a_contract_that_followed(settings, client)
 
 
 def last_years_matinale_has_its_meetings_collaborations_and_contracts(client) -> None:
@@ -75,7 +79,8 @@ def this_years_matinale_is_ahead_with_requests_and_no_outcome(client) -> None:
     assert requests.filter(status="acceptee").count() >= 9 and requests.filter(status="en-attente").exists()
     assert not Meeting.objects.filter(event=upcoming).exclude(outcome="").exists()
     page = client.get(reverse("events:event_detail", args=[upcoming.pk])).content.decode()
-    assert "abouti" not in page and "rendez-vous planifiés" in page
+    assert "rendez-vous sur" not in page and "rendez-vous planifiés" in page  # no outcome of its own yet
+    assert "Ce qu'ont donné les rendez-vous des éditions passées" in page  # last year's, per year
 
 
 def the_textile_group_follows_the_meeting_it_came_from_with_a_coherent_plan() -> None:
@@ -111,6 +116,37 @@ def the_spaser_demo_report_shows_contracts_won_by_example_ess_structures(setting
     assert all(s.description.startswith(EXAMPLE_MARK) for s in with_siren)
     real = Structure.objects.filter(source="demo", source_id__in=[d.key for d in SEED])
     assert real.count() == len(SEED) and not real.exclude(siren="", siret="").exists()
+
+
+def the_opportunities_show_renewals_spend_and_a_contract_that_followed(settings, client) -> None:
+    """Issue 15 on the demo: the EPT's renewals with local structures able to answer, one line opening a
+    forecast, Vitry's spend file with its shares and small purchases, the matinale's collaboration linked
+    to the contract that followed."""
+    today = timezone.localdate()
+    con = store.connect(settings.INSIGHT_DB, read_only=True)
+    try:
+        lines = renewals_for(con, buyer="epci:200058014", start=today, months=18)
+    finally:
+        con.close()
+    assert len(lines) > 20 and all(today <= line.contract.ends for line in lines)
+    able = [line for line in lines if line.local_structures > 0]
+    assert len(able) > len(lines) // 2
+    ept = next(line for line in able if line.contract.buyer_siren == "200058014")
+    client.force_login(User.objects.get(email="acheteur@gosb.essaim.demo"))
+    url = (
+        f"{reverse('insight:renewal_forecast')}?acheteur={ept.contract.buyer_siret}&marche={ept.contract.id}"
+    )
+    assert client.get(url).status_code == 200
+    shares = spend_shares(SpendImport.objects.get(buyer__siren="219400819", year=today.year - 1))
+    assert shares.ess.share > 0 and shares.inclusive.share > 0 and shares.local_ess.suppliers > 0
+    assert shares.under_threshold_ess.suppliers > 0 and len(shares.rejected) == 2
+    past = Event.objects.get(title=PAST_MATINALE)
+    linked = [c for c in event_collaborations(past.pk) if c.contract_id]
+    assert [(c.buyer.name, c.supplier.name, c.amount) for c in linked] == [
+        ("Ville de Limeil-Brévannes", "SMER la Végétale", Decimal("62000.00"))
+    ]
+    page = client.get(reverse("events:event_detail", args=[past.pk])).content.decode()
+    assert "a conduit à un marché public notifié, pour 62" in page
 
 
 YEAR = re.compile(r"\b(19|20)\d\d\b")
