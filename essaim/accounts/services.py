@@ -14,10 +14,27 @@ from django.urls import reverse
 from django.utils import timezone
 
 from essaim.core.audit import log_action
-from essaim.core.errors import DomainError
 from essaim.core.links import absolute_url
 from essaim.core.mail import send_mail
 
+from .acting import Actor
+from .errors import (
+    ACCOUNT_EXISTS,
+    ALREADY_MEMBER,
+    BUYER_CATEGORY_REQUIRED,
+    INVITATION_ACCEPTED,
+    INVITATION_EXPIRED,
+    INVITATION_FOR_ANOTHER,
+    INVITATION_INVALID,
+    INVITATION_REVOKED,
+    LAST_ADMIN,
+    ORGANISATION_NAME_REQUIRED,
+    SIRET_TAKEN,
+    UNKNOWN_ORGANISATION_KIND,
+    UNKNOWN_ROLE,
+    UNNAMED_API_ACCESS,
+    AccountError,
+)
 from .models import ApiToken, Invitation, Membership, Organisation, User, hash_token
 from .validators import clean_siren, clean_siret
 
@@ -33,10 +50,6 @@ FACILITATOR_APPS = (
     "insight",
     "cooperation",
 )
-
-
-class AccountError(DomainError):
-    pass
 
 
 def facilitator_group() -> Group:
@@ -62,7 +75,7 @@ def _sync_staff_status(user: User) -> None:
 @transaction.atomic
 def organisation_create(
     *,
-    actor: User | None,
+    actor: Actor,
     kind: str,
     name: str,
     siret: str = "",
@@ -73,20 +86,20 @@ def organisation_create(
     description: str = "",
 ) -> Organisation:
     if kind not in Organisation.Kind.values:
-        raise AccountError("Type d'organisation inconnu.", field="kind")
+        raise AccountError(UNKNOWN_ORGANISATION_KIND, field="kind")
     if not name.strip():
-        raise AccountError("Le nom de l'organisation est obligatoire.", field="name")
+        raise AccountError(ORGANISATION_NAME_REQUIRED, field="name")
     try:
         siret = clean_siret(siret) if siret else ""
         siren = clean_siren(siren) if siren else (siret[:9] if siret else "")
     except ValidationError as exc:
         raise AccountError(exc.messages[0], field="siret") from exc
     if siret and Organisation.objects.filter(siret=siret).exists():
-        raise AccountError("Une organisation avec ce SIRET existe déjà.", field="siret")
+        raise AccountError(SIRET_TAKEN, field="siret")
     if kind != Organisation.Kind.BUYER:
         buyer_category = ""
     elif not buyer_category:
-        raise AccountError("Précisez la catégorie d'acheteur.", field="buyer_category")
+        raise AccountError(BUYER_CATEGORY_REQUIRED, field="buyer_category")
     organisation = Organisation.objects.create(
         kind=kind,
         name=name.strip(),
@@ -104,9 +117,9 @@ def organisation_create(
 
 
 @transaction.atomic
-def membership_add(*, actor: User | None, organisation: Organisation, user: User, role: str) -> Membership:
+def membership_add(*, actor: Actor, organisation: Organisation, user: User, role: str) -> Membership:
     if role not in Membership.Role.values:
-        raise AccountError("Rôle inconnu.", field="role")
+        raise AccountError(UNKNOWN_ROLE, field="role")
     membership, created = Membership.objects.get_or_create(
         user=user, organisation=organisation, defaults={"role": role}
     )
@@ -131,13 +144,13 @@ def _ensure_other_admin(membership: Membership) -> None:
         organisation=membership.organisation, role=Membership.Role.ADMIN
     ).exclude(pk=membership.pk)
     if not others.exists():
-        raise AccountError("L'organisation doit garder au moins un administrateur.")
+        raise AccountError(LAST_ADMIN)
 
 
 @transaction.atomic
 def membership_set_role(*, actor: User, membership: Membership, role: str) -> Membership:
     if role not in Membership.Role.values:
-        raise AccountError("Rôle inconnu.", field="role")
+        raise AccountError(UNKNOWN_ROLE, field="role")
     if role != membership.role and role == Membership.Role.MEMBER:
         _ensure_other_admin(membership)
     membership.role = role
@@ -172,9 +185,9 @@ def invitation_create(*, actor: User, organisation: Organisation, email: str, ro
     """Invite `email` to `organisation`: the email holds the link that accepts (the raw token, never stored)."""
     email = email.strip().lower()
     if role not in Membership.Role.values:
-        raise AccountError("Rôle inconnu.", field="role")
+        raise AccountError(UNKNOWN_ROLE, field="role")
     if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
-        raise AccountError("Cette personne est déjà membre de l'organisation.", field="email")
+        raise AccountError(ALREADY_MEMBER, field="email")
     now = timezone.now()
     # A new invitation replaces the pending ones for the same address.
     Invitation.objects.filter(
@@ -224,16 +237,16 @@ def invitation_accept(
         .first()
     )
     if invitation is None:
-        raise AccountError("Ce lien d'invitation n'est pas valide.")
+        raise AccountError(INVITATION_INVALID)
     if invitation.accepted_at is not None:
-        raise AccountError("Cette invitation a déjà été acceptée.")
+        raise AccountError(INVITATION_ACCEPTED)
     if invitation.revoked_at is not None:
-        raise AccountError("Cette invitation a été annulée.")
+        raise AccountError(INVITATION_REVOKED)
     if invitation.expires_at <= timezone.now():
-        raise AccountError("Cette invitation a expiré : demandez-en une nouvelle.")
+        raise AccountError(INVITATION_EXPIRED)
     if user is None:
         if User.objects.filter(email__iexact=invitation.email).exists():
-            raise AccountError("Un compte existe déjà pour cette adresse : connectez-vous pour accepter.")
+            raise AccountError(ACCOUNT_EXISTS)
         user = User.objects.create_user(
             email=invitation.email,
             password=password,
@@ -241,9 +254,7 @@ def invitation_accept(
             email_confirmed_at=timezone.now(),  # the link came to this mailbox
         )
     elif user.email.lower() != invitation.email.lower():
-        raise AccountError(
-            f"Cette invitation est destinée à {invitation.email}. Connectez-vous avec cette adresse."
-        )
+        raise AccountError(INVITATION_FOR_ANOTHER.format(email=invitation.email))
     elif user.email_confirmed_at is None:
         user.email_confirmed_at = timezone.now()
         user.save(update_fields=["email_confirmed_at"])
@@ -265,7 +276,7 @@ def invitation_accept(
 @transaction.atomic
 def invitation_revoke(*, actor: User, invitation: Invitation) -> None:
     if invitation.accepted_at is not None:
-        raise AccountError("Cette invitation a déjà été acceptée.")
+        raise AccountError(INVITATION_ACCEPTED)
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at", "updated_at"])
     log_action(
@@ -314,7 +325,7 @@ def invitation_resend(*, actor: User, invitation: Invitation) -> Invitation:
 def api_token_create(*, actor: User, organisation: Organisation, name: str) -> tuple[ApiToken, str]:
     """Create a token; the raw value is returned once and never stored."""
     if not name.strip():
-        raise AccountError("Donnez un nom au jeton.", field="name")
+        raise AccountError(UNNAMED_API_ACCESS, field="name")
     raw = "ess_" + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         organisation=organisation,

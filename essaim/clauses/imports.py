@@ -28,6 +28,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from essaim.accounts.acting import Actor
 from essaim.accounts.models import Organisation
 from essaim.core.errors import DomainError
 from essaim.core.spreadsheets import Limits, read_table
@@ -245,7 +246,7 @@ def parse_contracts(path: Path) -> Iterator[ContractRow | Rejection]:
             yield ContractRow(line, row, values)
 
 
-def _contract_data(row: ContractRow, actor: Any) -> services.ContractData:
+def _contract_data(row: ContractRow, actor: Actor) -> services.ContractData:
     v = row.values
     buyer = services.organisation_for_siret(
         actor=actor, siret=v["buyer_siret"], kind=Organisation.Kind.BUYER, field="buyer_siret"
@@ -273,7 +274,7 @@ def _contract_data(row: ContractRow, actor: Any) -> services.ContractData:
     return data
 
 
-def _upsert_contract(row: ContractRow, actor: Any) -> str:
+def _upsert_contract(row: ContractRow, actor: Actor) -> str:
     existing = Contract.objects.filter(reference=row.values["reference"]).first()
     data = _contract_data(row, actor)
     if existing is None:
@@ -401,7 +402,7 @@ def parse_hours(path: Path) -> Iterator[HoursRow | Rejection]:
             yield HoursRow(line, row, values)
 
 
-def _upsert_hours(row: HoursRow, actor: Any) -> str:
+def _upsert_hours(row: HoursRow, actor: Actor) -> str:
     v = row.values
     changed = False
     participant = Participant.objects.filter(reference=v["participant_ref"]).first()
@@ -451,7 +452,7 @@ def _duplicates(rows: list[Any], key: Any) -> set[Any]:
     return {k for k, n in counts.items() if n > 1}
 
 
-def run_import(path: Path, kind: str, *, commit: bool = False, actor: Any = None) -> ImportReport:
+def run_import(path: Path, kind: str, *, commit: bool = False, actor: Actor = None) -> ImportReport:
     """Import `path` as `kind` ("contracts" or "hours"); nothing is written unless `commit`."""
     if kind not in KINDS:
         raise DomainError(f"Type d'import inconnu : {kind} (contracts ou hours).")

@@ -12,6 +12,7 @@ from essaim.core.idempotency import IdempotentForm
 from essaim.events.models import Event
 from essaim.territory.models import Commune, Perimeter
 
+from .errors import PRIVATE_GROUP_NOT_OPEN
 from .models import (
     Conditions,
     GroupAction,
@@ -21,7 +22,6 @@ from .models import (
     SupportOffer,
     WorkingGroup,
 )
-from .services.errors import PRIVATE_GROUP_NOT_OPEN
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from .models import AuditLog
 
+# Who made a change, as the core sees it (it does not import the accounts app): services type their
+# actor with `essaim.accounts.acting.Actor`, which is narrower.
+_Actor = AbstractBaseUser | AnonymousUser | None
+
 
 def log_action(
     *,
-    actor: Any | None,
+    actor: _Actor,
     action: str,
     target: models.Model | None = None,
     organisation_id: int | None = None,
@@ -20,7 +27,7 @@ def log_action(
 ) -> AuditLog:
     """Record that `actor` did `action` (e.g. "need.published") to `target`."""
     entry = AuditLog(
-        actor=actor if actor is not None and getattr(actor, "is_authenticated", False) else None,
+        actor_id=actor.pk if actor is not None and actor.is_authenticated else None,
         action=action,
         organisation_id=organisation_id,
         data=data or {},
@@ -37,19 +44,33 @@ def save_changes(
     obj: models.Model,
     values: dict[str, Any],
     *,
-    actor: Any | None,
+    actor: _Actor,
     action: str,
     organisation_id: int | None = None,
+    also_changed: Iterable[str] = (),
+    data: dict[str, Any] | None = None,
+    check: Callable[[Any], None] | None = None,
 ) -> list[str]:
-    """Set the `values` that differ on `obj`, save only those (and `updated_at`), and log `action` with
-    the changed field names. Nothing is saved nor logged when nothing changed. Returns the changed names."""
+    """The one way to update a row: set the `values` that differ on `obj`, save only those (and
+    `updated_at`), and log `action` with the changed names (plus `also_changed`: what the caller changed
+    beside the row, such as many-to-many links or files) and `data`. `check(obj)` runs once the values
+    are set, before saving, and may raise. Nothing is saved nor logged when nothing changed. Returns the
+    changed field names."""
     changed = sorted(key for key, value in values.items() if getattr(obj, key) != value)
+    for key in changed:
+        setattr(obj, key, values[key])
+    if check is not None:
+        check(obj)
     if changed:
-        for key in changed:
-            setattr(obj, key, values[key])
         obj.save(update_fields=[*changed, "updated_at"])
+    logged = sorted({*changed, *also_changed})
+    if logged:
         log_action(
-            actor=actor, action=action, target=obj, organisation_id=organisation_id, data={"fields": changed}
+            actor=actor,
+            action=action,
+            target=obj,
+            organisation_id=organisation_id,
+            data={"fields": logged, **(data or {})},
         )
     return changed
 

@@ -22,3 +22,7 @@ class NotFoundError(DomainError):
 
 class BackupError(DomainError):
     """A backup that cannot be made or restored (`essaim backup` / `essaim restore`); says what to do."""
+
+
+class RateLimited(DomainError):
+    """Too many actions: the message says when to try again."""

@@ -15,12 +15,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from .errors import DomainError
+from .errors import RateLimited
 from .models import RateLimitHit
-
-
-class RateLimited(DomainError):
-    """Too many actions: the message says when to try again."""
 
 
 def _hashed(scope: str, key: str) -> str:

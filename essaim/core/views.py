@@ -9,9 +9,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views import defaults
 
+from essaim.core.errors import RateLimited
+
 from .clients import client_ip
 from .forms import ContactForm
-from .rate_limits import RateLimited, rate_limit_hit
+from .rate_limits import rate_limit_hit
 from .selectors import home_key_figures, personal_home
 from .services import contact_message_create
 from .views_utils import report_domain_error

@@ -1,7 +1,7 @@
-"""The errors the directory raises (messages in French, for users)."""
+"""The errors of the directory (messages in French, for users)."""
 
 from essaim.core.errors import DomainError
 
 
 class DirectoryError(DomainError):
-    pass
+    default_message = "Cette opération sur l'annuaire n'est pas possible."

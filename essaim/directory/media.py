@@ -124,12 +124,17 @@ def structure_add_photo(
 @transaction.atomic
 def structure_remove_photos(*, actor: User, structure: Structure, photo_ids: list[int]) -> int:
     photos = list(structure.photos.filter(pk__in=photo_ids))
-    names = [p.image.name for p in photos]
+    names = [p.image.name for p in photos if p.image.name]
     for photo in photos:
         photo.delete()
     if photos:
         storage = StructurePhoto._meta.get_field("image").storage
-        transaction.on_commit(lambda: [storage.delete(n) for n in names])
+
+        def delete_files() -> None:
+            for name in names:
+                storage.delete(name)
+
+        transaction.on_commit(delete_files)
         log_action(
             actor=actor,
             action="structure.photos_removed",

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.urls import reverse
 
+from essaim.accounts.acting import Actor
 from essaim.accounts.email_domains import email_domain, website_host
 from essaim.accounts.models import Membership
 from essaim.core.errors import NotFoundError
@@ -142,14 +143,14 @@ class ClaimReview(ReviewKind):
             links=links,
         )
 
-    def approve(self, *, actor: Any, pk: int) -> str:
+    def approve(self, *, actor: Actor, pk: int) -> str:
         claim = _pending().filter(pk=pk).first()
         if claim is None:
             raise NotFoundError()
         services.claim_approve(actor=actor, claim=claim)
         return f"{claim.user} gère désormais « {claim.structure.name} »"
 
-    def reject(self, *, actor: Any, pk: int, reason: str) -> str:
+    def reject(self, *, actor: Actor, pk: int, reason: str) -> str:
         claim = _pending().filter(pk=pk).first()
         if claim is None:
             raise NotFoundError()

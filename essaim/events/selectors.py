@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -59,7 +60,7 @@ def registration_figures(event: Event) -> list[RoleFigure]:
     by_role = {row["role"]: row for row in rows}
     figures = []
     for role in Role:
-        row = by_role.get(role.value, {})
+        row: Mapping[str, Any] = by_role.get(role.value, {})
         figures.append(
             RoleFigure(
                 role=role.value,

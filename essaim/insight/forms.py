@@ -11,7 +11,8 @@ from essaim.directory.sector_mappings import SECTORS
 from essaim.sourcing.selectors import amount_band_choices
 
 from . import renewals
-from .indicators import InsightError, buyer_filter
+from .errors import InsightError
+from .indicators import buyer_filter
 from .references import PURCHASE_TYPES
 from .selectors import BuyerChoice
 

@@ -11,15 +11,10 @@ from typing import Any
 
 import duckdb
 
-from essaim.core.errors import DomainError
-
+from .errors import InsightError
 from .tables import CONTRACT_HOLDERS, CONTRACTS, ESS_SIRENS
 
 SirenResolver = Callable[[str], Iterable[str]]
-
-
-class InsightError(DomainError):
-    default_message = "Ces indicateurs ne peuvent pas être calculés."
 
 
 def buyer_filter(buyer: str, resolver: SirenResolver | None = None) -> tuple[str, list[Any]]:

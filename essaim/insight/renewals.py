@@ -21,7 +21,8 @@ import duckdb
 
 from essaim.core.dates import add_months
 
-from .indicators import InsightError, SirenResolver, buyer_filter
+from .errors import InsightError
+from .indicators import SirenResolver, buyer_filter
 from .tables import CONTRACT_HOLDERS, CONTRACTS, ESS_SIRENS
 
 DEFAULT_MONTHS = 18

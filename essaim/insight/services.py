@@ -15,6 +15,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from essaim.accounts.acting import Actor
 from essaim.accounts.models import Organisation
 from essaim.core.audit import log_action
 from essaim.core.db_rules import without_nul
@@ -24,14 +25,14 @@ from essaim.directory.services import organisation_for_siret
 from essaim.sourcing.forecasts import ForecastData, forecast_create
 
 from . import spending
-from .indicators import InsightError
+from .errors import InsightError
 from .models import SpendImport, SpendSupplier
 from .selectors import RenewalLine, buyer_organisation
 
 
 @transaction.atomic
 def forecast_from_renewal(
-    *, actor: Any, acting: Organisation | None, line: RenewalLine, data: ForecastData
+    *, actor: Actor, acting: Organisation | None, line: RenewalLine, data: ForecastData
 ) -> Any:
     """Publish the forecast of the contract that `line` ends; returns the `PurchaseForecast`.
 

@@ -26,6 +26,7 @@ from essaim.core.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
 from essaim.core.french import counted, plural
 from essaim.core.links import absolute_url
 from essaim.core.views_utils import check_perm, report_domain_error
+from essaim.insight.errors import InsightError
 from essaim.sourcing import collaborations
 from essaim.sourcing.forecasts import ForecastData
 from essaim.sourcing.forms import ForecastForm
@@ -33,7 +34,6 @@ from essaim.sourcing.forms import ForecastForm
 from . import exports, forms, renewals, selectors, services
 from .charts import all_charts
 from .forms import ReportChoiceForm, normalise_buyer
-from .indicators import InsightError
 
 FILE_TYPES = {
     "pdf": "application/pdf",

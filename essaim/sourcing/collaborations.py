@@ -12,11 +12,12 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from essaim.accounts.acting import Actor, acting_user
 from essaim.accounts.models import Organisation
 from essaim.core.audit import log_action, save_changes
 from essaim.core.dates import add_months
-from essaim.core.errors import DomainError
 
+from .errors import CollaborationError
 from .models import Collaboration
 
 # The choices callers pass to `collaboration_record`.
@@ -24,14 +25,10 @@ CollaborationSource = Collaboration.Source
 CollaborationStatus = Collaboration.Status
 
 
-class CollaborationError(DomainError):
-    pass
-
-
 @transaction.atomic
 def collaboration_record(
     *,
-    actor: Any,
+    actor: Actor,
     buyer: Organisation,
     supplier: Organisation,
     source: str,
@@ -70,26 +67,21 @@ def collaboration_record(
         if meeting is not None
         else None
     )
-    if existing is None:
-        collaboration = Collaboration.objects.create(meeting=meeting, created_by=_user(actor), **values)
-        action = "collaboration.recorded"
-    else:
-        for field, value in values.items():
-            setattr(existing, field, value)
-        existing.save()
-        collaboration, action = existing, "collaboration.updated"
+    data = {"status": status, "source": source, "supplier": supplier.pk}
+    if existing is not None:
+        save_changes(
+            existing, values, actor=actor, action="collaboration.updated", organisation_id=buyer.pk, data=data
+        )
+        return existing
+    collaboration = Collaboration.objects.create(meeting=meeting, created_by=acting_user(actor), **values)
     log_action(
         actor=actor,
-        action=action,
+        action="collaboration.recorded",
         target=collaboration,
         organisation_id=buyer.pk,
-        data={"status": status, "source": source, "supplier": supplier.pk},
+        data=data,
     )
     return collaboration
-
-
-def _user(actor: Any) -> Any:
-    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
 
 
 def event_collaborations(

@@ -18,14 +18,15 @@ from typing import IO, Any
 from django.db import transaction
 from django.utils import timezone
 
+from essaim.accounts.acting import Actor, acting_user
 from essaim.accounts.models import Organisation
-from essaim.core.audit import log_action
+from essaim.core.audit import log_action, save_changes
 from essaim.core.db_rules import database_errors, without_nul
-from essaim.core.errors import DomainError
 from essaim.core.spreadsheets import Limits, read_table
 from essaim.directory.models import Sector
 from essaim.directory.search.analysis import normalise
 
+from .errors import ForecastError
 from .models import ForecastImport, Need, PurchaseForecast
 from .selectors import place_name
 
@@ -36,10 +37,6 @@ MAX_COLUMNS = 50
 MAX_XLSX_EXPANDED_MB = 30
 COLUMNS = ("objet", "annee", "trimestre", "secteur", "lieu", "tranche", "procedure", "reference")
 REQUIRED = ("objet", "annee", "trimestre", "secteur", "tranche", "procedure")
-
-
-class ForecastError(DomainError):
-    pass
 
 
 @dataclass
@@ -87,7 +84,7 @@ def _values(data: ForecastData) -> dict[str, Any]:
 
 
 @transaction.atomic
-def forecast_create(*, actor: Any, buyer: Organisation, data: ForecastData) -> PurchaseForecast:
+def forecast_create(*, actor: Actor, buyer: Organisation, data: ForecastData) -> PurchaseForecast:
     if buyer.kind != Organisation.Kind.BUYER:
         raise ForecastError("Seul un acheteur public publie des prévisions d'achat.")
     _validate(data)
@@ -95,7 +92,7 @@ def forecast_create(*, actor: Any, buyer: Organisation, data: ForecastData) -> P
         raise ForecastError("Une prévision porte déjà cette référence.", field="reference")
     forecast = PurchaseForecast.objects.create(
         buyer=buyer,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=acting_user(actor),
         published_at=timezone.now(),
         **_values(data),
     )
@@ -190,7 +187,7 @@ def _parse(row: dict[str, str], sectors: dict[str, Sector]) -> tuple[ForecastDat
 
 @transaction.atomic
 def forecast_import(
-    *, actor: Any, buyer: Organisation, filename: str, stream: IO[bytes], commit: bool = False
+    *, actor: Actor, buyer: Organisation, filename: str, stream: IO[bytes], commit: bool = False
 ) -> ImportReport:
     """Import a purchase plan; nothing is written but the report unless `commit`."""
     if buyer.kind != Organisation.Kind.BUYER:
@@ -228,21 +225,21 @@ def forecast_import(
             if commit:
                 PurchaseForecast.objects.create(
                     buyer=buyer,
-                    created_by=actor if getattr(actor, "is_authenticated", False) else None,
+                    created_by=acting_user(actor),
                     published_at=timezone.now(),
                     **values,
                 )
         elif any(getattr(existing, k) != v for k, v in values.items()):
             report.updated += 1
             if commit:
-                for k, v in values.items():
-                    setattr(existing, k, v)
-                existing.save()
+                save_changes(
+                    existing, values, actor=actor, action="forecast.updated", organisation_id=buyer.pk
+                )
         else:
             report.unchanged += 1
     report.record = ForecastImport.objects.create(
         buyer=buyer,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=acting_user(actor),
         filename=filename[:200],
         committed=commit,
         created_count=report.created,

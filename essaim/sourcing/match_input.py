@@ -18,7 +18,6 @@ from typing import Any
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
-from essaim.core.errors import DomainError
 from essaim.directory import references
 from essaim.directory.models import Activity, Structure
 from essaim.directory.search import get_backend
@@ -27,6 +26,7 @@ from essaim.directory.sector_mappings import SECTORS
 from essaim.directory.selectors import published_more_than
 from essaim.territory.models import Commune, Perimeter, PerimeterCommune
 
+from .errors import MatchInputError
 from .matching import (
     PLACE_INSIDE_VALUE,
     PLACE_LEVELS,
@@ -56,10 +56,6 @@ COMPLETENESS_FIELDS = (
     "revenue_band",
     "client_references",
 )
-
-
-class MatchInputError(DomainError):
-    """A need that cannot be matched (unknown sector, place, reservation…); the message is for users."""
 
 
 @dataclass(frozen=True)

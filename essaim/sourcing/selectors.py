@@ -13,10 +13,11 @@ from django.utils import timezone
 from essaim.accounts.models import Organisation
 from essaim.directory.models import Activity, Sector, Structure
 from essaim.directory.search import analysis
+from essaim.sourcing.errors import MatchInputError
 from essaim.territory.models import Commune, Perimeter, PerimeterCommune
 
 from . import reservation
-from .match_input import MatchInputError, candidate_queryset, candidates_from_db, need_from_dict
+from .match_input import candidate_queryset, candidates_from_db, need_from_dict
 from .matching import Match, rank
 from .models import Need, NeedAnswer, NeedNotification, PurchaseForecast
 

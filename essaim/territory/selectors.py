@@ -6,7 +6,7 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from django.conf import settings
 from django.core.cache import cache
@@ -14,14 +14,9 @@ from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Length
 
 from essaim.core.home import KeyFigure
+from essaim.territory.errors import PerimeterNotFoundError, UnknownPerimeterError
 
-from .codes import (
-    NATIONAL,
-    PerimeterNotFoundError,
-    UnknownPerimeterError,
-    parse_perimeter_code,
-    search_key,
-)
+from .codes import NATIONAL, parse_perimeter_code, search_key
 from .models import Commune, Perimeter, PerimeterCommune
 
 __all__ = [
@@ -208,7 +203,7 @@ def reference_cached(name: str, compute: Callable[[], T]) -> T:
     """`compute()`, cached until the reference data is reloaded (`territory_load`). `name` must say what
     the value depends on besides the reference data (a setting, a kind): it is part of the key."""
     version = cache.get_or_set(REFERENCE_VERSION_KEY, time.time_ns, timeout=None)
-    return cache.get_or_set(f"territory:{version}:{name}", compute, timeout=REFERENCE_CACHE_TIMEOUT)
+    return cast(T, cache.get_or_set(f"territory:{version}:{name}", compute, timeout=REFERENCE_CACHE_TIMEOUT))
 
 
 def home_figures() -> list[KeyFigure]:

@@ -42,8 +42,8 @@ def write(path: Path, header: str, rows: list[str]) -> Path:
 
 
 def reasons(path: Path) -> dict[int, str]:
-    with rejections_path(path).open(encoding="utf-8") as handle:
-        return {int(row["ligne"]): row["motif"] for row in csv.DictReader(handle)}
+    with rejections_path(path).open(encoding="utf-8-sig", newline="") as handle:
+        return {int(row["ligne"]): row["motif"] for row in csv.DictReader(handle, delimiter=";")}
 
 
 def run(path: Path, kind: str, *, commit: bool) -> dict[str, int]:

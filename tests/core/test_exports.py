@@ -9,11 +9,14 @@ import re
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from openpyxl import load_workbook
 
 from essaim.accounts.models import Organisation
+from essaim.clauses import exports as clause_exports
+from essaim.clauses.exports import Table
 from essaim.cooperation.exports import flows_csv
 from essaim.cooperation.models import MaterialFlow
 from essaim.core.exports import FORMULA_STARTS, Sheet, csv_bytes, xlsx_bytes
@@ -73,6 +76,27 @@ def _insight(kind: str, danger: str, tmp_path) -> bytes:
     return (insight_exports.report_csv if kind == "csv" else insight_exports.report_xlsx)(report)
 
 
+def _clauses(kind: str, danger: str) -> bytes:
+    table = Table(danger, ["Marché", "Heures"], [[danger, 12.5]])
+    return (clause_exports.csv_bytes if kind == "csv" else clause_exports.xlsx_bytes)([table])
+
+
+def _renewals(kind: str, danger: str) -> bytes:
+    contract = SimpleNamespace(
+        ends=date(2027, 1, 1), buyer_siret=danger, id=danger, object=danger, cpv="39000000",
+        purchase_type=danger, procedure=danger, notified_on=date(2023, 1, 1), duration_months=48,
+        amount=12000.0,
+    )  # fmt: skip
+    line = SimpleNamespace(
+        contract=contract, buyer_name=danger, holder_names=[(danger, danger)], ess_holder=False,
+        inclusive_holder=False, sector_label=danger, local_structures=2, advice=None,
+    )  # fmt: skip
+    response = insight_exports.renewals_download(
+        [line], buyer="219400819", start=date(2026, 1, 1), extension=kind
+    )
+    return bytes(response.content)
+
+
 EXPORTERS: dict[str, Callable[..., bytes]] = {
     "directory-csv": lambda d, _: _directory("csv", d),
     "directory-xlsx": lambda d, _: _directory("xlsx", d),
@@ -81,6 +105,10 @@ EXPORTERS: dict[str, Callable[..., bytes]] = {
     "cooperation-csv": lambda d, _: _cooperation("csv", d),
     "insight-csv": lambda d, tmp: _insight("csv", d, tmp),
     "insight-xlsx": lambda d, tmp: _insight("xlsx", d, tmp),
+    "renewals-csv": lambda d, _: _renewals("csv", d),
+    "renewals-xlsx": lambda d, _: _renewals("xlsx", d),
+    "clauses-csv": lambda d, _: _clauses("csv", d),
+    "clauses-xlsx": lambda d, _: _clauses("xlsx", d),
 }
 
 

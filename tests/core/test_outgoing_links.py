@@ -24,9 +24,11 @@ from pypdf import PdfReader
 from essaim.accounts import services as account_services
 from essaim.clauses import services as clause_services
 from essaim.cooperation import services as cooperation_services
+from essaim.cooperation.models import Booking
 from essaim.directory import services as directory_services
 from essaim.directory.models import Sector
 from essaim.events import services as event_services
+from essaim.events.models import Registration
 from essaim.onboarding import services as onboarding_services
 from essaim.privacy.services import inactivity_notice_send
 from essaim.sourcing import notifications
@@ -101,25 +103,23 @@ def _registration(world, client) -> None:
     event_services.registration_cancel(actor=world.users["buyer_admin"], registration=first)  # promotes
 
 
-def _meeting_request(world, client) -> None:
+def _meeting_request(world, client) -> Registration:
+    """A buyer asks a supplier for a meeting, accepted; returns the buyer's registration."""
     event = meeting_event()
     buyer, supplier = register(event, world.users["buyer_admin"]), register(event, world.users["supplier"])
     request = event_services.meeting_request_create(
         actor=None, requester=buyer, recipient=supplier, priority=2
     )
     event_services.meeting_request_decide(actor=None, request=request, accept=True)
+    return buyer
 
 
-def _agenda(world, client) -> None:
-    event = meeting_event()
-    buyer, supplier = register(event, world.users["buyer_admin"]), register(event, world.users["supplier"])
-    request = event_services.meeting_request_create(
-        actor=None, requester=buyer, recipient=supplier, priority=2
-    )
-    event_services.meeting_request_decide(actor=None, request=request, accept=True)
+def _agenda(world, client) -> Registration:
+    buyer = _meeting_request(world, client)
     mail.outbox.clear()
-    event_services.schedule_run(actor=None, event=event, time_limit=5)
-    event_services.agendas_publish(actor=None, event=event)
+    event_services.schedule_run(actor=None, event=buyer.event, time_limit=5)
+    event_services.agendas_publish(actor=None, event=buyer.event)
+    return buyer
 
 
 def _group_join(world, client) -> None:
@@ -144,7 +144,7 @@ def _resource_request(world, client) -> None:
     )
 
 
-def _booking(world, client) -> None:
+def _booking(world, client) -> Booking:
     resource = make_resource(world.supplier_org)
     start, end = period(2)
     booking = cooperation_services.booking_request(
@@ -154,7 +154,7 @@ def _booking(world, client) -> None:
         starts_at=start,
         ends_at=end,
     )
-    cooperation_services.booking_accept(actor=world.users["supplier"], booking=booking)
+    return cooperation_services.booking_accept(actor=world.users["supplier"], booking=booking)
 
 
 def _need_emails(world, client) -> None:
@@ -309,29 +309,13 @@ def test_badges_carry_a_check_in_code_for_the_site_address(world, site_client):
 
 
 def test_agenda_pdf(world, site_client):
-    event = meeting_event()
-    buyer, supplier = register(event, world.users["buyer_admin"]), register(event, world.users["supplier"])
-    request = event_services.meeting_request_create(
-        actor=None, requester=buyer, recipient=supplier, priority=2
-    )
-    event_services.meeting_request_decide(actor=None, request=request, accept=True)
-    event_services.schedule_run(actor=None, event=event, time_limit=5)
-    event_services.agendas_publish(actor=None, event=event)
+    buyer = _agenda(world, site_client)
     client = _login(site_client, world.users["buyer_admin"])
     _assert_pdf(client.get(reverse("events:agenda", args=[buyer.pk]), {"format": "pdf"}), "agenda")
 
 
 def test_booking_agreement_pdf(world, site_client):
-    resource = make_resource(world.supplier_org)
-    start, end = period(2)
-    booking = cooperation_services.booking_request(
-        actor=world.users["buyer"],
-        resource=resource,
-        organisation=world.buyer_org,
-        starts_at=start,
-        ends_at=end,
-    )
-    cooperation_services.booking_accept(actor=world.users["supplier"], booking=booking)
+    booking = _booking(world, site_client)
     client = _login(site_client, world.users["buyer"])
     _assert_pdf(
         client.get(reverse("cooperation:booking_detail", args=[booking.pk]), {"format": "pdf"}), "agreement"

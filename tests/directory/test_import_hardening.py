@@ -37,8 +37,8 @@ def _padding(size: int) -> str:
 
 
 def _reasons(path: Path) -> dict[int, str]:
-    with rejections_path(path).open(encoding="utf-8") as handle:
-        return {int(row["ligne"]): row["motif"] for row in csv.DictReader(handle)}
+    with rejections_path(path).open(encoding="utf-8-sig", newline="") as handle:
+        return {int(row["ligne"]): row["motif"] for row in csv.DictReader(handle, delimiter=";")}
 
 
 def test_a_utf8_accent_across_the_64_kib_boundary_is_read_as_utf8(tmp_path: Path, territory) -> None:  # noqa: ANN001

@@ -28,8 +28,8 @@ def files(tmp_path: Path) -> Path:
 
 
 def reasons(path: Path) -> list[str]:
-    with rejections_path(path).open(encoding="utf-8") as handle:
-        return [row["motif"] for row in csv.DictReader(handle)]
+    with rejections_path(path).open(encoding="utf-8-sig", newline="") as handle:
+        return [row["motif"] for row in csv.DictReader(handle, delimiter=";")]
 
 
 def test_csv_dry_run_writes_nothing_but_counts_exactly(files, territory):

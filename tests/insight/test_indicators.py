@@ -10,7 +10,8 @@ from django.core.management import CommandError, call_command
 
 from essaim.insight import store
 from essaim.insight.decp_import import import_files
-from essaim.insight.indicators import InsightError, group_breakdowns, indicators
+from essaim.insight.errors import InsightError
+from essaim.insight.indicators import group_breakdowns, indicators
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FILES = [FIXTURES / name for name in ("wrapped.json", "plain.json", "tabular.csv", "bom.json")]

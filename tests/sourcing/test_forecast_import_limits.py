@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from essaim.sourcing import forecasts
-from essaim.sourcing.forecasts import ForecastError
+from essaim.sourcing.errors import ForecastError
 from essaim.sourcing.models import PurchaseForecast
 
 pytestmark = pytest.mark.django_db

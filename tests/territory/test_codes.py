@@ -5,12 +5,8 @@ from __future__ import annotations
 import pytest
 
 from essaim.core.errors import DomainError
-from essaim.territory.codes import (
-    UnknownPerimeterError,
-    departement_code_of_commune,
-    parse_perimeter_code,
-    search_key,
-)
+from essaim.territory.codes import departement_code_of_commune, parse_perimeter_code, search_key
+from essaim.territory.errors import UnknownPerimeterError
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import transaction
 
+from essaim.accounts.acting import Actor
 from essaim.accounts.models import Organisation
 from essaim.core.audit import log_action, save_changes
 from essaim.core.home import waiting_changed
@@ -123,7 +124,7 @@ def contract_data_of(contract: Contract) -> ContractData:
 @transaction.atomic
 def contract_create(
     *,
-    actor: Any,
+    actor: Actor,
     data: ContractData,
     origin: str = Contract.Origin.MANUAL,
     need: Need | None = None,
@@ -154,7 +155,7 @@ def contract_create(
 
 
 @transaction.atomic
-def contract_update(*, actor: Any, contract: Contract, data: ContractData) -> list[str]:
+def contract_update(*, actor: Actor, contract: Contract, data: ContractData) -> list[str]:
     """Save what changed (hours owed recomputed unless set by hand); the reason of a manual figure is kept
     in the contract and in the audit log. Returns the changed field names."""
     _check(data, contract)
@@ -180,7 +181,7 @@ def contract_update(*, actor: Any, contract: Contract, data: ContractData) -> li
 @transaction.atomic
 def contract_save(
     *,
-    actor: Any,
+    actor: Actor,
     contract: Contract | None,
     values: dict[str, Any],
     holder: Organisation | None = None,
@@ -212,7 +213,7 @@ def contract_save(
 
 @transaction.atomic
 def contract_lot_add(
-    *, actor: Any, contract: Contract, number: int, title: str, amount_ht: Decimal | None = None
+    *, actor: Actor, contract: Contract, number: int, title: str, amount_ht: Decimal | None = None
 ) -> ContractLot:
     if not title.strip():
         raise ClauseError("Indiquez l'intitulé du lot.", field="title")
@@ -232,7 +233,7 @@ def contract_lot_add(
 @transaction.atomic
 def contract_party_add(
     *,
-    actor: Any,
+    actor: Actor,
     contract: Contract,
     role: str,
     siret: str = "",
@@ -264,7 +265,7 @@ def contract_party_add(
 
 
 @transaction.atomic
-def contract_party_remove(*, actor: Any, party: ContractParty) -> None:
+def contract_party_remove(*, actor: Actor, party: ContractParty) -> None:
     contract = party.contract
     log_action(
         actor=actor,
@@ -276,6 +277,6 @@ def contract_party_remove(*, actor: Any, party: ContractParty) -> None:
 
 
 @transaction.atomic
-def contract_lot_remove(*, actor: Any, lot: ContractLot) -> None:
+def contract_lot_remove(*, actor: Actor, lot: ContractLot) -> None:
     log_action(actor=actor, action="clauses.lot.removed", target=lot.contract, data={"lot": lot.number})
     lot.delete()

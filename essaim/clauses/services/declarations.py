@@ -10,18 +10,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from essaim.accounts.acting import Actor, acting_user
 from essaim.core.audit import log_action
 from essaim.core.home import waiting_changed
 
 from ..errors import ClauseError, StatementLockedError
 from ..models import MAX_MONTHLY_HOURS, Contract, Declaration, Mission, MonthlyStatement
 from ..progress import month_start
-from .acting import acting_user
 
 ZERO = Decimal(0)
 
@@ -66,7 +65,7 @@ def _statement(contract: Contract, month: date) -> MonthlyStatement:
     return MonthlyStatement.objects.select_for_update().get(pk=statement.pk)
 
 
-def _write_line(*, actor: Any, statement: MonthlyStatement, line: Line, reason: str = "") -> str:
+def _write_line(*, actor: Actor, statement: MonthlyStatement, line: Line, reason: str = "") -> str:
     """Create or change one declaration; returns "created", "updated" or "unchanged"."""
     hours = line.hours.quantize(Decimal("0.01"))
     training = line.training_hours.quantize(Decimal("0.01"))
@@ -103,7 +102,7 @@ def _write_line(*, actor: Any, statement: MonthlyStatement, line: Line, reason: 
 @transaction.atomic
 def statement_submit(
     *,
-    actor: Any,
+    actor: Actor,
     contract: Contract,
     month: date,
     lines: list[Line],
@@ -146,7 +145,7 @@ def statement_submit(
 
 
 @transaction.atomic
-def statement_validate(*, actor: Any, statement: MonthlyStatement) -> MonthlyStatement:
+def statement_validate(*, actor: Actor, statement: MonthlyStatement) -> MonthlyStatement:
     statement = MonthlyStatement.objects.select_for_update().get(pk=statement.pk)
     if not statement.is_submitted:
         raise ClauseError("Ce mois n'a pas encore été déclaré par le titulaire.")
@@ -168,7 +167,7 @@ def statement_validate(*, actor: Any, statement: MonthlyStatement) -> MonthlySta
 
 @transaction.atomic
 def declaration_correct(
-    *, actor: Any, declaration: Declaration, hours: Decimal, training_hours: Decimal, reason: str
+    *, actor: Actor, declaration: Declaration, hours: Decimal, training_hours: Decimal, reason: str
 ) -> Declaration:
     """A facilitator corrects one line (validated or not); the old and new hours and the reason are audited."""
     if not reason.strip():
@@ -191,7 +190,7 @@ def declaration_correct(
 
 @transaction.atomic
 def declaration_import(
-    *, actor: Any, mission: Mission, month: date, hours: Decimal, training_hours: Decimal
+    *, actor: Actor, mission: Mission, month: date, hours: Decimal, training_hours: Decimal
 ) -> str:
     """One imported line (the facilitators' spreadsheet): the month is created as imported and validated
     when it did not exist; a line already stored is replaced. Returns created / updated / unchanged."""

@@ -16,6 +16,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from essaim.accounts.acting import Actor, acting_user
 from essaim.accounts.models import Organisation
 from essaim.core.audit import log_action, save_changes
 
@@ -32,7 +33,6 @@ from ..models import (
     Sex,
     Situation,
 )
-from .acting import acting_user
 
 REFERENCE_PATTERN = re.compile(r"^P-(\d{1,8})$")
 OLDEST_BIRTH_YEAR = 1900
@@ -104,7 +104,7 @@ def check_reference(reference: str) -> str:
 @transaction.atomic
 def participant_create(
     *,
-    actor: Any,
+    actor: Actor,
     profile: ProfileData,
     identity: IdentityData | None = None,
     reference: str = "",
@@ -153,7 +153,7 @@ def _identity_values(data: IdentityData) -> dict[str, Any]:
 
 
 @transaction.atomic
-def participant_update(*, actor: Any, participant: Participant, profile: ProfileData) -> list[str]:
+def participant_update(*, actor: Actor, participant: Participant, profile: ProfileData) -> list[str]:
     _check_profile(profile)
     values = {
         "sex": profile.sex,
@@ -166,7 +166,7 @@ def participant_update(*, actor: Any, participant: Participant, profile: Profile
 
 
 @transaction.atomic
-def identity_save(*, actor: Any, participant: Participant, data: IdentityData) -> ParticipantIdentity:
+def identity_save(*, actor: Actor, participant: Participant, data: IdentityData) -> ParticipantIdentity:
     """Record or change who a participant is (the audit log keeps the names of the changed fields only)."""
     if participant.identity_removed_at is not None:
         raise ClauseError("L'identité de ce participant a été effacée : elle ne peut plus être saisie.")
@@ -182,7 +182,7 @@ def identity_save(*, actor: Any, participant: Participant, data: IdentityData) -
 
 @transaction.atomic
 def eligibility_validate(
-    *, actor: Any, participant: Participant, eligibility: str, validated_on: date | None = None
+    *, actor: Actor, participant: Participant, eligibility: str, validated_on: date | None = None
 ) -> Participant:
     """A facilitator validates the participant's eligibility category (the date and the validator are kept)."""
     if eligibility not in Eligibility.values:
@@ -230,7 +230,7 @@ def identity_read(
 @transaction.atomic
 def mission_create(
     *,
-    actor: Any,
+    actor: Actor,
     contract: Contract,
     participant: Participant,
     modality: str,
@@ -260,7 +260,7 @@ def mission_create(
 
 
 @transaction.atomic
-def mission_set_modality(*, actor: Any, mission: Mission, modality: str) -> Mission:
+def mission_set_modality(*, actor: Actor, mission: Mission, modality: str) -> Mission:
     if modality not in Modality.values:
         raise ClauseError("Modalité inconnue.", field="modality")
     save_changes(mission, {"modality": modality}, actor=actor, action="clauses.mission.updated")
@@ -270,7 +270,7 @@ def mission_set_modality(*, actor: Any, mission: Mission, modality: str) -> Miss
 @transaction.atomic
 def pathway_record(
     *,
-    actor: Any,
+    actor: Actor,
     mission: Mission,
     exit_situation: str = "",
     ended_on: date | None = None,

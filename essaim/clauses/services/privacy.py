@@ -10,13 +10,13 @@ totals of the contracts and of the territory do not change.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
+from essaim.accounts.acting import Actor
 from essaim.core.audit import log_action
 
 from ..models import Participant, ParticipantIdentity
@@ -28,7 +28,7 @@ def retention_years() -> int:
 
 
 @transaction.atomic
-def participant_erase(*, actor: Any, participant: Participant) -> Participant:
+def participant_erase(*, actor: Actor, participant: Participant) -> Participant:
     """Erase a participant's identity at their request; the hours stay, pseudonymous, in the totals."""
     ParticipantIdentity.objects.filter(participant=participant).delete()
     participant.prescriber_name = ""

@@ -4,7 +4,7 @@ One module per family of writes (working groups, pooling, support offers); every
 from `essaim.cooperation.services`. `acting` holds what they share; emails go through `essaim.core.mail`.
 """
 
-from .errors import (
+from ..errors import (
     BookingConflictError,
     CooperationError,
 )

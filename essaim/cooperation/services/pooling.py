@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from essaim.accounts.acting import Actor, acting_user
 from essaim.accounts.models import Organisation
 from essaim.accounts.selectors import member_emails
 from essaim.core.audit import log_action, save_changes
@@ -18,14 +19,14 @@ from essaim.core.links import absolute_url
 from essaim.core.mail import send_mail
 from essaim.territory.models import Commune
 
+from ..errors import BookingConflictError, CooperationError
 from ..matching import Offered, Wanted, offer_matches
 from ..models import (
     Booking,
     Resource,
     ResourceRequest,
 )
-from .acting import acting_user, require_organisation
-from .errors import BookingConflictError, CooperationError
+from .acting import require_organisation
 
 RESOURCE_EDITABLE_FIELDS = (
     "kind",
@@ -51,7 +52,7 @@ def _check_resource_fields(fields: dict[str, Any]) -> None:
 
 @transaction.atomic
 def resource_publish(
-    *, actor: Any, organisation: Organisation | None, idempotency_key: str = "", **fields: Any
+    *, actor: Actor, organisation: Organisation | None, idempotency_key: str = "", **fields: Any
 ) -> Resource:
     """Offer a resource for pooling. A replayed form token returns the resource its first submission created."""
     earlier = replayed_object(idempotency_key, Resource)
@@ -68,7 +69,7 @@ def resource_publish(
 
 
 @transaction.atomic
-def resource_update(*, actor: Any, resource: Resource, **fields: Any) -> Resource:
+def resource_update(*, actor: Actor, resource: Resource, **fields: Any) -> Resource:
     """Change a published resource's description, place, conditions or availability (its owner).
 
     Existing bookings are left as they are, even outside the new availability dates: they were agreed.
@@ -90,7 +91,7 @@ def resource_update(*, actor: Any, resource: Resource, **fields: Any) -> Resourc
 
 
 @transaction.atomic
-def resource_withdraw(*, actor: Any, resource: Resource) -> Resource:
+def resource_withdraw(*, actor: Actor, resource: Resource) -> Resource:
     """Stop offering a resource. Accepted bookings stay (and keep blocking their periods)."""
     resource.is_active = False
     resource.save(update_fields=["is_active", "updated_at"])
@@ -122,7 +123,7 @@ def _offered(resource: Resource) -> Offered:
 @transaction.atomic
 def resource_request_publish(
     *,
-    actor: Any,
+    actor: Actor,
     organisation: Organisation | None,
     kind: str,
     description: str,
@@ -184,7 +185,7 @@ def resource_request_publish(
 @transaction.atomic
 def booking_request(
     *,
-    actor: Any,
+    actor: Actor,
     resource: Resource,
     organisation: Organisation | None,
     starts_at: datetime,
@@ -241,14 +242,14 @@ def _locked_pending(booking: Booking) -> Booking:
     return booking
 
 
-def _mark_decided(booking: Booking, *, actor: Any, status: str) -> None:
+def _mark_decided(booking: Booking, *, actor: Actor, status: str) -> None:
     booking.status = status
     booking.decided_by = acting_user(actor)
     booking.decided_at = timezone.now()
 
 
 @transaction.atomic
-def booking_accept(*, actor: Any, booking: Booking) -> Booking:
+def booking_accept(*, actor: Actor, booking: Booking) -> Booking:
     """Accept a booking unless an accepted one overlaps it.
 
     Concurrency: the resource row is locked first (PostgreSQL; on SQLite the IMMEDIATE transaction already
@@ -288,7 +289,7 @@ def booking_accept(*, actor: Any, booking: Booking) -> Booking:
 
 
 @transaction.atomic
-def booking_decline(*, actor: Any, booking: Booking) -> Booking:
+def booking_decline(*, actor: Actor, booking: Booking) -> Booking:
     booking = _locked_pending(booking)
     _mark_decided(booking, actor=actor, status=Booking.Status.DECLINED)
     booking.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
@@ -304,7 +305,7 @@ def booking_decline(*, actor: Any, booking: Booking) -> Booking:
 
 
 @transaction.atomic
-def booking_cancel(*, actor: Any, booking: Booking) -> Booking:
+def booking_cancel(*, actor: Actor, booking: Booking) -> Booking:
     booking = Booking.objects.select_for_update().get(pk=booking.pk)
     if booking.status not in (Booking.Status.REQUESTED, Booking.Status.ACCEPTED):
         raise CooperationError("Cette réservation ne peut plus être annulée.")

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 
+from essaim.accounts.acting import Actor
 from essaim.accounts.models import Organisation
 from essaim.core.audit import log_action, save_changes
 from essaim.core.idempotency import remember_object, replayed_object
 from essaim.territory.models import Perimeter
 
+from ..errors import CooperationError
 from ..models import (
     SupportOffer,
 )
 from .acting import require_organisation
-from .errors import CooperationError
 
 
 def _check_offer_fields(*, topics: list[str], contact_email: str, contact_url: str) -> None:
@@ -29,7 +28,7 @@ def _check_offer_fields(*, topics: list[str], contact_email: str, contact_url: s
 @transaction.atomic
 def support_offer_publish(
     *,
-    actor: Any,
+    actor: Actor,
     organisation: Organisation | None,
     title: str,
     description: str,
@@ -71,7 +70,7 @@ def support_offer_publish(
 @transaction.atomic
 def support_offer_update(
     *,
-    actor: Any,
+    actor: Actor,
     offer: SupportOffer,
     title: str,
     description: str,
@@ -107,7 +106,7 @@ def support_offer_update(
 
 
 @transaction.atomic
-def support_offer_withdraw(*, actor: Any, offer: SupportOffer) -> SupportOffer:
+def support_offer_withdraw(*, actor: Actor, offer: SupportOffer) -> SupportOffer:
     offer.is_published = False
     offer.save(update_fields=["is_published", "updated_at"])
     log_action(actor=actor, action="cooperation.support_offer.withdrawn", target=offer)

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from essaim.accounts.acting import Actor, acting_user
 from essaim.accounts.models import Organisation
 from essaim.accounts.selectors import member_emails
 from essaim.core.audit import log_action, save_changes
@@ -23,6 +24,7 @@ from essaim.core.mail import send_mail
 from essaim.territory.models import Perimeter
 
 from .. import documents
+from ..errors import PRIVATE_GROUP_NOT_OPEN, CooperationError
 from ..models import (
     ActionComment,
     GroupAction,
@@ -32,8 +34,7 @@ from ..models import (
     MaterialFlow,
     WorkingGroup,
 )
-from .acting import acting_user, require_organisation
-from .errors import PRIVATE_GROUP_NOT_OPEN, CooperationError
+from .acting import require_organisation
 
 
 def _check_privacy(*, access: str, is_private: bool) -> None:
@@ -45,7 +46,7 @@ def _check_privacy(*, access: str, is_private: bool) -> None:
 @transaction.atomic
 def group_create(
     *,
-    actor: Any,
+    actor: Actor,
     organisation: Organisation | None,
     name: str,
     purpose: str,
@@ -90,7 +91,7 @@ GROUP_EDITABLE_FIELDS = ("name", "purpose", "perimeter", "access", "is_private",
 
 
 @transaction.atomic
-def group_update(*, actor: Any, group: WorkingGroup, **fields: Any) -> WorkingGroup:
+def group_update(*, actor: Actor, group: WorkingGroup, **fields: Any) -> WorkingGroup:
     """Change a group's description, territory, access or privacy (coordinators)."""
     unknown = set(fields) - set(GROUP_EDITABLE_FIELDS)
     if unknown:
@@ -107,7 +108,7 @@ def group_update(*, actor: Any, group: WorkingGroup, **fields: Any) -> WorkingGr
 @transaction.atomic
 def group_join(
     *,
-    actor: Any,
+    actor: Actor,
     group: WorkingGroup,
     organisation: Organisation | None,
     member_type: str,
@@ -158,7 +159,7 @@ def group_join(
 
 
 @transaction.atomic
-def group_member_decide(*, actor: Any, member: GroupMember, approve: bool) -> GroupMember:
+def group_member_decide(*, actor: Actor, member: GroupMember, approve: bool) -> GroupMember:
     member = (
         GroupMember.objects.select_for_update(of=("self",))
         .select_related("group", "organisation")
@@ -194,7 +195,7 @@ def group_member_decide(*, actor: Any, member: GroupMember, approve: bool) -> Gr
 
 def _change_member(
     *,
-    actor: Any,
+    actor: Actor,
     member: GroupMember,
     field: str,
     value: str,
@@ -229,7 +230,7 @@ def _change_member(
 
 
 @transaction.atomic
-def group_member_set_type(*, actor: Any, member: GroupMember, member_type: str) -> GroupMember:
+def group_member_set_type(*, actor: Actor, member: GroupMember, member_type: str) -> GroupMember:
     """Change the type of an active member (coordinators): a partner that became a training body, etc."""
     if member_type not in GroupMember.MemberType.values:
         raise CooperationError("Type de membre inconnu.", field="member_type")
@@ -244,7 +245,7 @@ def group_member_set_type(*, actor: Any, member: GroupMember, member_type: str) 
 
 
 @transaction.atomic
-def group_member_set_role(*, actor: Any, member: GroupMember, role: str) -> GroupMember:
+def group_member_set_role(*, actor: Actor, member: GroupMember, role: str) -> GroupMember:
     """Make an active member a coordinator of the group, or a plain member again (coordinators).
 
     The group always keeps at least one coordinator: the last one cannot step down (another one must be
@@ -285,7 +286,7 @@ def _check_owner_is_member(group: WorkingGroup, owner: Organisation | None) -> N
 @transaction.atomic
 def group_action_create(
     *,
-    actor: Any,
+    actor: Actor,
     group: WorkingGroup,
     title: str,
     description: str = "",
@@ -302,7 +303,7 @@ def group_action_create(
 
 
 @transaction.atomic
-def group_action_set_status(*, actor: Any, action: GroupAction, status: str) -> GroupAction:
+def group_action_set_status(*, actor: Actor, action: GroupAction, status: str) -> GroupAction:
     if status not in GroupAction.Status.values:
         raise CooperationError("Statut inconnu.", field="status")
     previous = action.status
@@ -319,12 +320,12 @@ def group_action_set_status(*, actor: Any, action: GroupAction, status: str) -> 
 
 @transaction.atomic
 def action_comment_add(
-    *, actor: Any, action: GroupAction, organisation: Organisation | None, body: str
+    *, actor: Actor, action: GroupAction, organisation: Organisation | None, body: str
 ) -> ActionComment:
     if not body.strip():
         raise CooperationError("Le commentaire est vide.", field="body")
     comment = ActionComment.objects.create(
-        action=action, author=actor, organisation=organisation, body=body.strip()
+        action=action, author=acting_user(actor), organisation=organisation, body=body.strip()
     )
     log_action(actor=actor, action="cooperation.action.commented", target=action)
     return comment
@@ -332,7 +333,7 @@ def action_comment_add(
 
 @transaction.atomic
 def group_meeting_record(
-    *, actor: Any, group: WorkingGroup, held_on: date, title: str, notes: str = "", event: Any = None
+    *, actor: Actor, group: WorkingGroup, held_on: date, title: str, notes: str = "", event: Any = None
 ) -> GroupMeeting:
     """Record a meeting; `event` links it to the event (events capability) that organises it."""
     if event is not None:
@@ -345,7 +346,7 @@ def group_meeting_record(
 @transaction.atomic
 def group_document_upload(
     *,
-    actor: Any,
+    actor: Actor,
     group: WorkingGroup,
     organisation: Organisation | None,
     title: str,
@@ -394,7 +395,7 @@ def group_document_upload(
 @transaction.atomic
 def material_flow_declare(
     *,
-    actor: Any,
+    actor: Actor,
     group: WorkingGroup,
     organisation: Organisation | None,
     year: int,

@@ -8,7 +8,6 @@ a transaction that is rolled back, so its counts are exact.
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from django.db import transaction
 
 from essaim.core.db_rules import database_errors, text_errors
 from essaim.core.errors import DomainError
+from essaim.core.exports import csv_bytes
 from essaim.directory import services
 from essaim.directory.models import Activity, Structure
 from essaim.territory.models import Perimeter, PerimeterCommune
@@ -166,10 +166,6 @@ def write_rejections(path: Path, rejections: list[Rejection]) -> None:
     if not rejections:
         target.unlink(missing_ok=True)
         return
-    with target.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["ligne", "motif", "donnees"])
-        for rejection in rejections:
-            writer.writerow(
-                [rejection.line, rejection.reason, json.dumps(rejection.raw, ensure_ascii=False, default=str)]
-            )
+    # The shared safe writer: an operator opens this file in a spreadsheet, and the rows come from outside.
+    rows = ([r.line, r.reason, json.dumps(r.raw, ensure_ascii=False, default=str)] for r in rejections)
+    target.write_bytes(csv_bytes(["ligne", "motif", "donnees"], rows))

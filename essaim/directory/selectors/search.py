@@ -519,7 +519,8 @@ def _ordered_page(qs: QuerySet[Structure], sort: str, offset: int, limit: int) -
     )
     return [
         (pk, float(score))
-        for pk, score in qs.order_by(*ordering).values_list("id", "score")[offset : offset + limit]
+        # `score` is annotated by `_filter_relevance`, which django-stubs cannot see.
+        for pk, score in qs.order_by(*ordering).values_list("id", "score")[offset : offset + limit]  # type: ignore[misc]
     ]
 
 

@@ -4,11 +4,10 @@ found through the accounts or the directory, else created from the SIRET when Es
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from essaim.accounts.acting import Actor
 from essaim.accounts.models import Organisation
 from essaim.accounts.services import organisation_create
 from essaim.accounts.validators import clean_siret
@@ -41,7 +40,7 @@ def find_organisation(siret: str) -> Organisation | None:
 
 @transaction.atomic
 def organisation_for_siret(
-    *, actor: Any, siret: str, kind: str, name: str = "", field: str = "siret"
+    *, actor: Actor, siret: str, kind: str, name: str = "", field: str = "siret"
 ) -> Organisation:
     """The organisation of `siret`, created when Essaim does not know it yet (named after the directory
     structure of that SIRET, else `name`, else the SIRET itself until someone edits it)."""

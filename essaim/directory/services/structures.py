@@ -15,9 +15,10 @@ from django.core.validators import EmailValidator, URLValidator
 from django.db import transaction
 from django.utils import timezone
 
-from essaim.accounts.models import Organisation, User
+from essaim.accounts.acting import Actor
+from essaim.accounts.models import Organisation
 from essaim.accounts.validators import clean_siren, clean_siret
-from essaim.core.audit import log_action
+from essaim.core.audit import log_action, save_changes
 from essaim.directory import references
 from essaim.directory.derived import DERIVED_FIELDS, ActivityFacts, derived_columns
 from essaim.directory.errors import DirectoryError
@@ -194,13 +195,25 @@ def current_value(structure: Structure, key: str) -> Any:
     return getattr(structure, key)
 
 
+def model_values(cleaned: dict[str, Any]) -> dict[str, Any]:
+    """Cleaned fields as the model's attributes: codes become bit masks, a commune its code."""
+    values: dict[str, Any] = {}
+    for key, value in cleaned.items():
+        if key == "ess_families":
+            values["ess_families_mask"] = references.mask_of(value, references.ESS_FAMILIES)
+        elif key == "inclusion_kinds":
+            values["inclusion_kinds_mask"] = references.mask_of(value, references.INCLUSION_KINDS)
+        elif key == "commune":
+            values["commune"] = value  # the object: its name is read when the derived columns are computed
+        else:
+            values[key] = value
+    return values
+
+
 def assign_field(structure: Structure, key: str, value: Any) -> None:
-    if key == "ess_families":
-        structure.ess_families_mask = references.mask_of(value, references.ESS_FAMILIES)
-    elif key == "inclusion_kinds":
-        structure.inclusion_kinds_mask = references.mask_of(value, references.INCLUSION_KINDS)
-    else:
-        setattr(structure, key, value)
+    """Set one cleaned field on a structure being created (updates go through `save_changes`)."""
+    for name, model_value in model_values({key: value}).items():
+        setattr(structure, name, model_value)
 
 
 def comparable(key: str, value: Any) -> Any:
@@ -310,7 +323,7 @@ def provenance_entry(source: str, source_id: str, seen: str) -> dict[str, str]:
 @transaction.atomic
 def structure_create(
     *,
-    actor: User | None,
+    actor: Actor,
     data: dict[str, Any],
     activities: list[ActivityInput] | None = None,
     organisation: Organisation | None = None,
@@ -351,7 +364,7 @@ def structure_create(
 @transaction.atomic
 def structure_update(
     *,
-    actor: User | None,
+    actor: Actor,
     structure: Structure,
     data: dict[str, Any],
     activities: list[ActivityInput] | None = None,
@@ -371,22 +384,21 @@ def structure_update(
     cleaned = clean_data(data)
     if "siret" in cleaned:
         _check_siret_free(cleaned["siret"], exclude_pk=structure.pk)
-    changed_groups: set[str] = set()
-    changed_fields = []
-    for key, value in cleaned.items():
-        if comparable(key, current_value(structure, key)) != comparable(key, value):
-            assign_field(structure, key, value)
-            changed_fields.append(key)
-            changed_groups.add(structure.group_of(key) or key)
+    changed = [
+        k for k, v in cleaned.items() if comparable(k, current_value(structure, k)) != comparable(k, v)
+    ]
+    changed_groups = {structure.group_of(key) or key for key in changed}
+    values = model_values({key: cleaned[key] for key in changed})
+    also_changed = []
     if activities is not None and activity_signature(structure) != input_signature(activities):
         _write_activities(structure, activities)
         changed_groups.add("activities")
+        also_changed.append("activities")
     touched = {structure.group_of(k) for k in cleaned} | ({"activities"} if activities is not None else set())
     if source is None:
         new_locked = sorted(locked | changed_groups)
         if new_locked != structure.locked_groups:
-            structure.locked_groups = new_locked
-            changed_fields.append("locked_groups")
+            values["locked_groups"] = new_locked
     else:
         day = seen or timezone.localdate().isoformat()
         provenance = dict(structure.provenance)
@@ -397,23 +409,23 @@ def structure_update(
             structure.provenance = provenance
             # Seeing the same data again is not a change worth reporting, but it is recorded.
             Structure.objects.filter(pk=structure.pk).update(provenance=provenance)
-    if not changed_groups and changed_fields == []:
+    if not changed_groups:
         return WriteResult(structure=structure)
-    structure.save()
+    save_changes(
+        structure,
+        values,
+        actor=actor,
+        action="structure.updated",
+        organisation_id=structure.organisation_id,
+        also_changed=also_changed,
+        data={"groups": sorted(changed_groups), "source": source or "own"},
+    )
     structure_refresh_derived(structure)
-    if changed_groups:
-        log_action(
-            actor=actor,
-            action="structure.updated",
-            target=structure,
-            organisation_id=structure.organisation_id,
-            data={"groups": sorted(changed_groups), "source": source or "own"},
-        )
     return WriteResult(structure=structure, changed_groups=changed_groups)
 
 
 @transaction.atomic
-def structure_set_status(*, actor: User | None, structure: Structure, status: str) -> Structure:
+def structure_set_status(*, actor: Actor, structure: Structure, status: str) -> Structure:
     if status not in Structure.Status.values:
         raise DirectoryError("Passage impossible : état inconnu.")
     if status == structure.status:
@@ -436,9 +448,9 @@ def structure_set_status(*, actor: User | None, structure: Structure, status: st
     return structure
 
 
-def structure_publish(*, actor: User | None, structure: Structure) -> Structure:
+def structure_publish(*, actor: Actor, structure: Structure) -> Structure:
     return structure_set_status(actor=actor, structure=structure, status=Structure.Status.PUBLISHED)
 
 
-def structure_delist(*, actor: User | None, structure: Structure) -> Structure:
+def structure_delist(*, actor: Actor, structure: Structure) -> Structure:
     return structure_set_status(actor=actor, structure=structure, status=Structure.Status.DELISTED)

@@ -7,7 +7,7 @@ One module per family of writes; every public name is importable from `essaim.ev
 - `meeting_planning`: slots and tables, the scheduler run, agendas, locks, outcomes.
 """
 
-from .errors import EventError
+from ..errors import EventError
 from .event_setup import (
     EVENT_FIELDS,
     event_create,

@@ -7,12 +7,13 @@ from typing import Any
 
 from django.db import transaction
 
+from essaim.accounts.acting import Actor
 from essaim.accounts.models import Organisation
-from essaim.core.audit import log_action
+from essaim.core.audit import log_action, save_changes
 from essaim.core.idempotency import remember_object, replayed_object
 
+from ..errors import EventError
 from ..models import Event, ProgrammeItem, Role, Stand
-from .errors import EventError
 
 EVENT_FIELDS = (
     "kind",
@@ -59,7 +60,7 @@ def _validate_event(event: Event) -> None:
 @transaction.atomic
 def event_create(
     *,
-    actor: Any,
+    actor: Actor,
     title: str,
     starts_at: datetime,
     ends_at: datetime,
@@ -82,24 +83,19 @@ def event_create(
 
 
 @transaction.atomic
-def event_update(*, actor: Any, event: Event, **fields: Any) -> Event:
+def event_update(*, actor: Actor, event: Event, **fields: Any) -> Event:
     unknown = set(fields) - set(EVENT_FIELDS)
     if unknown:
         raise EventError(f"Champs inconnus : {', '.join(sorted(unknown))}.")
     event = Event.objects.select_for_update().get(pk=event.pk)
-    changed = {k: str(v) for k, v in fields.items() if getattr(event, k) != v}
-    for key, value in fields.items():
-        setattr(event, key, value)
-    _validate_event(event)
-    event.save()
-    log_action(actor=actor, action="event.updated", target=event, data={"changed": sorted(changed)})
+    save_changes(event, fields, actor=actor, action="event.updated", check=_validate_event)
     return event
 
 
 @transaction.atomic
 def programme_item_add(
     *,
-    actor: Any,
+    actor: Actor,
     event: Event,
     title: str,
     starts_at: datetime,
@@ -121,7 +117,7 @@ def programme_item_add(
 
 
 @transaction.atomic
-def programme_item_delete(*, actor: Any, item: ProgrammeItem) -> None:
+def programme_item_delete(*, actor: Actor, item: ProgrammeItem) -> None:
     log_action(actor=actor, action="event.programme_removed", target=item.event, data={"title": item.title})
     item.delete()
 
@@ -129,7 +125,7 @@ def programme_item_delete(*, actor: Any, item: ProgrammeItem) -> None:
 @transaction.atomic
 def stand_create(
     *,
-    actor: Any,
+    actor: Actor,
     event: Event,
     name: str,
     organisation: Organisation | None = None,
@@ -159,13 +155,13 @@ def stand_create(
 
 
 @transaction.atomic
-def stand_delete(*, actor: Any, stand: Stand) -> None:
+def stand_delete(*, actor: Actor, stand: Stand) -> None:
     log_action(actor=actor, action="stand.deleted", target=stand.event, data={"stand": stand.name})
     stand.delete()
 
 
 @transaction.atomic
-def stand_update(*, actor: Any, stand: Stand, pitch: str, sectors: list[Any]) -> Stand:
+def stand_update(*, actor: Actor, stand: Stand, pitch: str, sectors: list[Any]) -> Stand:
     """What an exhibitor may change on its own stand: the short pitch and the sectors (the facilitator
     keeps the name and the location)."""
     stand.pitch = pitch.strip()

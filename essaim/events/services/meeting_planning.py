@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from essaim.accounts.acting import Actor
 from essaim.core.audit import log_action
 from essaim.core.home import waiting_changed
 from essaim.core.mail import Attachment, send_mail
@@ -20,24 +21,20 @@ from essaim.sourcing.collaborations import CollaborationSource, collaboration_re
 
 from .. import scheduling
 from ..calendar import CALENDAR_MIMETYPE, agenda_calendar
+from ..errors import OUTCOME_AFTER_EVENT, SCHEDULE_CHANGED, EventError
 from ..models import Event, Meeting, MeetingRequest, Registration, Role
-from .errors import EventError
 
 # Weight of a request in the scheduler: its priority (1–3); a mutual request adds both priorities and this
 # bonus, so that it weighs more than any one-sided request; a meeting forced by the facilitator weighs most.
 MUTUAL_BONUS = 3
 FORCED_WEIGHT = 12
 DEFAULT_TIME_LIMIT = 10.0
-SCHEDULE_CHANGED = (
-    "Le planning a changé pendant le calcul (un rendez-vous verrouillé ou forcé, une demande ou une "
-    "disponibilité modifiée par une autre personne) : rien n'a été enregistré, relancez le calcul."
-)
 
 
 @transaction.atomic
 def meeting_setup_update(
     *,
-    actor: Any,
+    actor: Actor,
     event: Event,
     meetings_start_at: datetime,
     slot_minutes: int,
@@ -94,11 +91,11 @@ def schedule_input(event: Event) -> dict[str, Any]:
     directed: dict[tuple[int, int], MeetingRequest] = {(r.requester_id, r.recipient_id): r for r in requests}
     weights: dict[tuple[int, int], int] = {}
     registrations: dict[int, Registration] = {}
-    for (a, b), request in directed.items():
-        key = (min(a, b), max(a, b))
+    for (requester_id, recipient_id), request in directed.items():
+        key = (min(requester_id, recipient_id), max(requester_id, recipient_id))
         registrations[request.requester_id] = request.requester
         registrations[request.recipient_id] = request.recipient
-        reverse = directed.get((b, a))
+        reverse = directed.get((recipient_id, requester_id))
         if request.forced or (reverse is not None and reverse.forced):
             weight = FORCED_WEIGHT
         elif reverse is not None:
@@ -146,7 +143,7 @@ def schedule_input(event: Event) -> dict[str, Any]:
     }
 
 
-def schedule_run(*, actor: Any, event: Event, time_limit: float = DEFAULT_TIME_LIMIT) -> dict[str, Any]:
+def schedule_run(*, actor: Actor, event: Event, time_limit: float = DEFAULT_TIME_LIMIT) -> dict[str, Any]:
     """Run the scheduler on the event's accepted requests and store the meetings with their tables.
 
     The solver runs outside any transaction (it may take seconds); the result is written atomically, under
@@ -236,7 +233,7 @@ def _notify_agenda_changes(event: Event) -> int:
 
 
 @transaction.atomic
-def agendas_publish(*, actor: Any, event: Event) -> int:
+def agendas_publish(*, actor: Actor, event: Event) -> int:
     event = Event.objects.select_for_update().get(pk=event.pk)
     if not Meeting.objects.filter(event=event).exists():
         raise EventError("Calculez d'abord le planning des rendez-vous.")
@@ -274,7 +271,7 @@ def _agenda_email(registration_id: int, *, first_time: bool) -> None:
 
 
 @transaction.atomic
-def meeting_lock(*, actor: Any, meeting: Meeting, locked: bool) -> Meeting:
+def meeting_lock(*, actor: Actor, meeting: Meeting, locked: bool) -> Meeting:
     """Lock (or unlock) a meeting in place. Takes the event's lock, as the scheduler run does when it writes."""
     Event.objects.select_for_update().get(pk=meeting.event_id)
     current = Meeting.objects.filter(pk=meeting.pk).first()
@@ -289,14 +286,14 @@ def meeting_lock(*, actor: Any, meeting: Meeting, locked: bool) -> Meeting:
 
 @transaction.atomic
 def meeting_outcome_set(
-    *, actor: Any, meeting: Meeting, outcome: str, notes: str = "", amount: Decimal | None = None
+    *, actor: Actor, meeting: Meeting, outcome: str, notes: str = "", amount: Decimal | None = None
 ) -> Meeting:
     """After the event, record what a meeting led to; creates (or updates) the shared collaboration record."""
     if outcome not in (Meeting.Outcome.FOLLOW_UP, Meeting.Outcome.COLLABORATION):
         raise EventError("Suite inconnue.", field="outcome")
     meeting = Meeting.objects.select_related("event", "a__organisation", "b__organisation").get(pk=meeting.pk)
     if timezone.now() < meeting.event.starts_at:
-        raise EventError("La suite d'un rendez-vous se renseigne après l'événement.")
+        raise EventError(OUTCOME_AFTER_EVENT)
     buyer_side, other_side = (
         (meeting.a, meeting.b)
         if meeting.a.role == Role.BUYER or meeting.b.role != Role.BUYER

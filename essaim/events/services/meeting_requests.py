@@ -5,25 +5,24 @@ The recipient of a request is emailed when it arrives, and the requester when it
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from essaim.accounts.acting import Actor
 from essaim.core.audit import log_action
 from essaim.core.home import waiting_changed
 from essaim.core.links import absolute_url
 from essaim.core.mail import send_mail
 
+from ..errors import ALREADY_REQUESTED, VISITORS_TAKE_NO_MEETINGS, EventError
 from ..models import Event, MeetingRequest, Registration, Role
-from .errors import EventError
 
 
 @transaction.atomic
 def meeting_profile_update(
-    *, actor: Any, registration: Registration, offer: str, seek: str, available_slots: list[int]
+    *, actor: Actor, registration: Registration, offer: str, seek: str, available_slots: list[int]
 ) -> Registration:
     event = registration.event
     if not event.offers_meetings:
@@ -56,12 +55,12 @@ def _check_meeting_parties(requester: Registration, recipient: Registration) -> 
         if side.status != Registration.Status.CONFIRMED:
             raise EventError("Les rendez-vous sont réservés aux inscriptions confirmées.")
         if side.role == Role.VISITOR:
-            raise EventError("Les visiteurs ne prennent pas de rendez-vous.")
+            raise EventError(VISITORS_TAKE_NO_MEETINGS)
 
 
 @transaction.atomic
 def meeting_request_create(
-    *, actor: Any, requester: Registration, recipient: Registration, priority: int, message: str = ""
+    *, actor: Actor, requester: Registration, recipient: Registration, priority: int, message: str = ""
 ) -> MeetingRequest:
     _check_meeting_parties(requester, recipient)
     if priority not in MeetingRequest.Priority.values:
@@ -71,7 +70,7 @@ def meeting_request_create(
         .exclude(status=MeetingRequest.Status.CANCELLED)
         .exists()
     ):
-        raise EventError("Vous avez déjà demandé un rendez-vous à cette personne.")
+        raise EventError(ALREADY_REQUESTED)
     request, _ = MeetingRequest.objects.update_or_create(
         requester=requester,
         recipient=recipient,
@@ -97,7 +96,7 @@ def meeting_request_create(
 
 
 @transaction.atomic
-def meeting_request_decide(*, actor: Any, request: MeetingRequest, accept: bool) -> MeetingRequest:
+def meeting_request_decide(*, actor: Actor, request: MeetingRequest, accept: bool) -> MeetingRequest:
     request = MeetingRequest.objects.select_for_update().get(pk=request.pk)
     if request.status not in (
         MeetingRequest.Status.PENDING,
@@ -122,7 +121,7 @@ def meeting_request_decide(*, actor: Any, request: MeetingRequest, accept: bool)
 
 
 @transaction.atomic
-def meeting_request_cancel(*, actor: Any, request: MeetingRequest) -> MeetingRequest:
+def meeting_request_cancel(*, actor: Actor, request: MeetingRequest) -> MeetingRequest:
     request.status = MeetingRequest.Status.CANCELLED
     request.save(update_fields=["status", "updated_at"])
     log_action(
@@ -133,7 +132,7 @@ def meeting_request_cancel(*, actor: Any, request: MeetingRequest) -> MeetingReq
 
 
 @transaction.atomic
-def meeting_force(*, actor: Any, requester: Registration, recipient: Registration) -> MeetingRequest:
+def meeting_force(*, actor: Actor, requester: Registration, recipient: Registration) -> MeetingRequest:
     """The facilitator adds a meeting: an accepted request that the scheduler weighs most. Takes the event's
     lock, as the scheduler run does when it writes."""
     Event.objects.select_for_update().get(pk=requester.event_id)

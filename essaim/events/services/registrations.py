@@ -7,24 +7,23 @@ its transactions with `BEGIN IMMEDIATE` (see settings), which serialises writers
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from essaim.accounts.models import Organisation
+from essaim.accounts.acting import Actor
+from essaim.accounts.models import Organisation, User
 from essaim.core.audit import log_action
 from essaim.core.home import waiting_changed
 from essaim.core.links import absolute_url
 from essaim.core.mail import Attachment, send_mail
 
 from ..calendar import CALENDAR_MIMETYPE, event_calendar
+from ..errors import ALREADY_REGISTERED, REGISTRATION_CLOSED, ROLE_NOT_ALLOWED, EventError
 from ..models import Event, MeetingRequest, Registration, Role
 from ..selectors import waitlist_reason
-from .errors import EventError
 
 CANCEL_SALT = "essaim.events.registration-cancel"
 CHECKIN_SALT = "essaim.events.check-in"
@@ -81,7 +80,7 @@ def allowed_roles(organisation: Organisation) -> set[str]:
     return {role_for(organisation), Role.VISITOR}
 
 
-def registration_create(*, actor: Any, event: Event, organisation: Organisation, role: str) -> Registration:
+def registration_create(*, actor: User, event: Event, organisation: Organisation, role: str) -> Registration:
     """Register `actor` for `organisation`: confirmed if a seat is left (overall and for the role), else on
     the waiting list. At most one active registration per person and event."""
     if role not in Role.values:
@@ -92,17 +91,16 @@ def registration_create(*, actor: Any, event: Event, organisation: Organisation,
         )
     if role not in allowed_roles(organisation):
         raise EventError(
-            f"Une organisation de type « {organisation.get_kind_display()} » ne peut pas s'inscrire comme "
-            f"« {Role(role).label.lower()} ».",
+            ROLE_NOT_ALLOWED.format(kind=organisation.get_kind_display(), role=Role(role).label.lower()),
             field="role",
         )
     try:
         with transaction.atomic():
             locked = Event.objects.select_for_update().get(pk=event.pk)
             if not locked.registration_is_open():
-                raise EventError("Les inscriptions à cet événement sont fermées.")
+                raise EventError(REGISTRATION_CLOSED)
             if Registration.objects.active().filter(event=locked, user=actor).exists():
-                raise EventError("Vous êtes déjà inscrit à cet événement.")
+                raise EventError(ALREADY_REGISTERED)
             total, by_role = _confirmed_counts(locked)
             status = (
                 Registration.Status.CONFIRMED
@@ -121,12 +119,12 @@ def registration_create(*, actor: Any, event: Event, organisation: Organisation,
             )
             _registration_email(registration.pk)
     except IntegrityError as error:  # the partial unique constraint: a concurrent duplicate
-        raise EventError("Vous êtes déjà inscrit à cet événement.") from error
+        raise EventError(ALREADY_REGISTERED) from error
     return registration
 
 
 @transaction.atomic
-def registration_cancel(*, actor: Any, registration: Registration) -> list[Registration]:
+def registration_cancel(*, actor: Actor, registration: Registration) -> list[Registration]:
     """Cancel a registration and promote people from the waiting list, in order, to the freed seats."""
     event = Event.objects.select_for_update().get(pk=registration.event_id)
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
@@ -153,7 +151,7 @@ def registration_cancel(*, actor: Any, registration: Registration) -> list[Regis
     return promoted
 
 
-def _promote_waiting_list(*, actor: Any, event: Event) -> list[Registration]:
+def _promote_waiting_list(*, actor: Actor, event: Event) -> list[Registration]:
     total, by_role = _confirmed_counts(event)
     promoted = []
     for waiting in Registration.objects.filter(event=event, status=Registration.Status.WAITLISTED).order_by(
@@ -181,7 +179,7 @@ def _promote_waiting_list(*, actor: Any, event: Event) -> list[Registration]:
 
 
 @transaction.atomic
-def registration_check_in(*, actor: Any, registration: Registration) -> Registration:
+def registration_check_in(*, actor: Actor, registration: Registration) -> Registration:
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if registration.status != Registration.Status.CONFIRMED:
         raise EventError("Seule une inscription confirmée peut être pointée.")

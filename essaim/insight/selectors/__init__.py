@@ -7,6 +7,7 @@ Pages open the store read-only (`settings.INSIGHT_DB`); a missing or busy store 
 public names are re-exported here (`from essaim.insight import selectors; selectors.report_for(...)`).
 """
 
+from ..errors import StoreUnavailable
 from .buyers import BuyerChoice, buyer_label, epci_member_sirens, names_by_siren, territory_buyers, town
 from .contracts import (
     ContractRecord,
@@ -48,7 +49,7 @@ from .spend import (
     spend_years,
     territory_communes,
 )
-from .store_access import StoreUnavailable, open_store
+from .store_access import open_store
 
 __all__ = [
     "ContractCandidate",

@@ -9,7 +9,7 @@ from django.conf import settings
 from essaim.accounts.models import Organisation
 from essaim.territory.models import Commune, Epci, PerimeterCommune
 
-from ..indicators import InsightError
+from ..errors import InsightError
 
 # --- buyers --------------------------------------------------------------------------------------------
 
@@ -51,8 +51,8 @@ def buyer_label(buyer: str) -> str:
     value = buyer.strip().replace(" ", "")
     if value.startswith("epci:"):
         siren = value.removeprefix("epci:")
-        name = names_by_siren([siren]).get(siren, f"EPCI {siren}")
-        return f"{name} et ses communes membres"
+        epci = names_by_siren([siren]).get(siren, f"EPCI {siren}")
+        return f"{epci} et ses communes membres"
     name = names_by_siren([value[:9]]).get(value[:9])
     if len(value) == 14:
         return f"{name} — établissement {value}" if name else f"Établissement {value}"

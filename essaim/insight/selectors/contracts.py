@@ -11,9 +11,10 @@ from typing import Any
 
 import duckdb
 
+from ..errors import StoreUnavailable
 from ..tables import CONTRACT_HOLDERS, CONTRACTS, REJECTED
 from .buyers import names_by_siren
-from .store_access import StoreUnavailable, open_store
+from .store_access import open_store
 
 
 def available_years(con: duckdb.DuckDBPyConnection) -> list[int]:

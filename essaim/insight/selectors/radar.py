@@ -16,10 +16,10 @@ from essaim.sourcing.selectors import AdviceInputs, able_structures, advice_for_
 from essaim.territory.models import Commune, Epci
 
 from .. import renewals
+from ..errors import StoreUnavailable
 from ..references import EU_THRESHOLDS
 from .buyers import epci_member_sirens, names_by_siren
 from .reports import holder_names, territory_structures
-from .store_access import StoreUnavailable
 
 # --- the renewal radar ------------------------------------------------------------------------------------
 

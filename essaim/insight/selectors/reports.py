@@ -43,15 +43,18 @@ def territory_structures_for_sectors(sectors: list[str]) -> list[dict[str, Any]]
     rows = territory_structures(sectors).values(
         "pk", "name", "commune__name", "eligible_l2113_12", "eligible_l2113_13", "eligible_l2113_15"
     )
-    return [
-        {
-            "pk": row["pk"],
-            "name": row["name"],
-            "commune": row["commune__name"] or "",
-            "reservations": [code for code in RESERVATIONS if row[f"eligible_{code.replace('-', '_')}"]],
-        }
-        for row in rows
-    ]
+    found = []
+    for row in rows:
+        eligible: dict[str, Any] = dict(row)
+        found.append(
+            {
+                "pk": row["pk"],
+                "name": row["name"],
+                "commune": row["commune__name"] or "",
+                "reservations": [c for c in RESERVATIONS if eligible[f"eligible_{c.replace('-', '_')}"]],
+            }
+        )
+    return found
 
 
 @dataclass(frozen=True)

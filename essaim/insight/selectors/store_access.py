@@ -10,14 +10,7 @@ import duckdb
 from django.conf import settings
 
 from .. import store
-from ..indicators import InsightError
-
-
-class StoreUnavailable(InsightError):
-    default_message = (
-        "Les données de la commande publique ne sont pas encore disponibles : "
-        "l'entrepôt n'a pas été importé ou il est en cours de mise à jour."
-    )
+from ..errors import StoreUnavailable
 
 
 @contextmanager

@@ -11,7 +11,8 @@ from typing import Any
 
 from django import template
 
-from essaim.insight.selectors import StoreUnavailable, contracts_won_by
+from essaim.insight.errors import StoreUnavailable
+from essaim.insight.selectors import contracts_won_by
 
 register = template.Library()
 

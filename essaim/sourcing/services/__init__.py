@@ -2,7 +2,8 @@
 contracts), `answers` (suppliers' answers, reminders), `preferences` (a structure's emails). The public
 names are re-exported here."""
 
-from essaim.sourcing.services.answers import AnswerError, answer_record, need_remind
+from essaim.sourcing.errors import AnswerError, NeedError
+from essaim.sourcing.services.answers import answer_record, need_remind
 from essaim.sourcing.services.needs import (
     ATTACHMENT_KINDS,
     MAX_ATTACHMENT_SIZE,
@@ -10,7 +11,6 @@ from essaim.sourcing.services.needs import (
     MAX_REMINDERS,
     TRANSITIONS,
     NeedData,
-    NeedError,
     attachment_add,
     check_attachment,
     contract_record,

@@ -8,25 +8,22 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from essaim.accounts.acting import Actor, acting_user
 from essaim.accounts.models import Organisation
-from essaim.core.audit import log_action
-from essaim.core.errors import DomainError
+from essaim.core.audit import log_action, save_changes
 from essaim.core.home import waiting_changed
 from essaim.directory.models import Structure
 from essaim.sourcing import tasks
 from essaim.sourcing.models import Need, NeedAnswer, NeedNotification
 
-from .needs import MAX_REMINDERS, NeedError, check_attachment
-
-
-class AnswerError(DomainError):
-    pass
+from ..errors import AnswerError, NeedError
+from .needs import MAX_REMINDERS, check_attachment
 
 
 @transaction.atomic
 def answer_record(
     *,
-    actor: Any,
+    actor: Actor,
     need: Need,
     organisation: Organisation,
     kind: str,
@@ -61,7 +58,7 @@ def answer_record(
     structure = Structure.objects.filter(organisation=organisation).first()
     values: dict[str, Any] = {
         "structure": structure,
-        "author": actor if getattr(actor, "is_authenticated", False) else None,
+        "author": acting_user(actor),
         "kind": kind,
         "answers": [{"question": q, "answer": a} for q, a in zip(need.question_list, answers, strict=False)],
         "message": message.strip(),
@@ -91,28 +88,30 @@ def answer_record(
     )
     if existing is not None and attachment is None and _same_answer(existing, values):
         return existing
+    action = f"need.answer.{kind}"
     if existing is None:
         try:
             with transaction.atomic():
                 answer = NeedAnswer.objects.create(need=need, organisation=organisation, **values)
         except IntegrityError as error:  # a concurrent answer of the same supplier
             raise AnswerError("Votre réponse a déjà été enregistrée.") from error
+        log_action(
+            actor=actor, action=action, target=answer, organisation_id=organisation.pk, data={"need": need.pk}
+        )
     else:
-        for name, value in values.items():
-            setattr(existing, name, value)
-        existing.save()
         answer = existing
+        save_changes(
+            answer,
+            values,
+            actor=actor,
+            action=action,
+            organisation_id=organisation.pk,
+            data={"need": need.pk},
+        )
     if structure is not None:
         NeedNotification.objects.filter(need=need, structure=structure, viewed_at__isnull=True).update(
             viewed_at=timezone.now()
         )
-    log_action(
-        actor=actor,
-        action=f"need.answer.{kind}",
-        target=answer,
-        organisation_id=organisation.pk,
-        data={"need": need.pk},
-    )
     waiting_changed(organisations=[need.buyer_id, organisation.pk])
     answer_id = answer.pk
     transaction.on_commit(lambda: tasks.tell_buyer_of_answer.enqueue(answer_id))
@@ -125,7 +124,7 @@ def _same_answer(answer: NeedAnswer, values: dict[str, Any]) -> bool:
 
 
 @transaction.atomic
-def need_remind(*, actor: Any, need: Need) -> int:
+def need_remind(*, actor: Actor, need: Need) -> int:
     """Remind the structures told about the need that have not answered; at most two reminders per need."""
     need = Need.objects.select_for_update().get(pk=need.pk)
     if need.status != Need.Status.PUBLISHED:

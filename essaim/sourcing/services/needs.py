@@ -22,10 +22,10 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from essaim.accounts.acting import Actor, acting_user
 from essaim.accounts.models import Organisation
 from essaim.cooperation.documents import detect_kind, extension_kind
-from essaim.core.audit import log_action
-from essaim.core.errors import DomainError
+from essaim.core.audit import log_action, save_changes
 from essaim.core.home import waiting_changed
 from essaim.core.idempotency import remember_object, replayed_object
 from essaim.directory import references
@@ -33,6 +33,8 @@ from essaim.directory.models import Sector, Structure
 from essaim.sourcing import tasks
 from essaim.sourcing.collaborations import collaboration_record
 from essaim.sourcing.models import Collaboration, Need, NeedAttachment
+
+from ..errors import NeedError
 
 MAX_ATTACHMENT_SIZE = 10 * 1024 * 1024  # 10 Mo
 ATTACHMENT_KINDS = {"pdf", "odt", "docx", "xlsx", "ods"}
@@ -45,10 +47,6 @@ TRANSITIONS: dict[str, set[str]] = {
     Need.Status.PUBLISHED: {Need.Status.CLOSED},
     Need.Status.CLOSED: set(),
 }
-
-
-class NeedError(DomainError):
-    pass
 
 
 def validation_required() -> bool:
@@ -129,7 +127,7 @@ _FIELDS = (
 @transaction.atomic
 def need_create(
     *,
-    actor: Any,
+    actor: Actor,
     buyer: Organisation,
     data: NeedData,
     attachments: list[UploadedFile] | None = None,
@@ -143,7 +141,7 @@ def need_create(
     _validate(data)
     need = Need.objects.create(
         buyer=buyer,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=acting_user(actor),
         **{name: getattr(data, name) for name in _FIELDS},
     )
     need.sectors.set(data.sectors)
@@ -157,26 +155,25 @@ def need_create(
 
 @transaction.atomic
 def need_update(
-    *, actor: Any, need: Need, data: NeedData, attachments: list[UploadedFile] | None = None
+    *, actor: Actor, need: Need, data: NeedData, attachments: list[UploadedFile] | None = None
 ) -> Need:
     need = Need.objects.select_for_update().get(pk=need.pk)
     if need.status == Need.Status.CLOSED:
         raise NeedError("Un besoin clos ne peut plus être modifié.")
     today = min(timezone.localdate(), need.deadline)  # a published need may keep its deadline
     _validate(data, today=today)
-    changed = [name for name in _FIELDS if getattr(need, name) != getattr(data, name)]
-    for name in _FIELDS:
-        setattr(need, name, getattr(data, name))
-    need.save()
+    also = ["sectors"] if {s.pk for s in need.sectors.all()} != {s.pk for s in data.sectors} else []
     need.sectors.set(data.sectors)
     for uploaded in attachments or []:
         attachment_add(actor=actor, need=need, uploaded_file=uploaded)
-    log_action(
+        also.append("attachments")
+    save_changes(
+        need,
+        {name: getattr(data, name) for name in _FIELDS},
         actor=actor,
         action="need.updated",
-        target=need,
         organisation_id=need.buyer_id,
-        data={"fields": changed},
+        also_changed=also,
     )
     return need
 
@@ -196,7 +193,7 @@ def check_attachment(uploaded_file: UploadedFile | IO[bytes], name: str, size: i
 
 
 @transaction.atomic
-def attachment_add(*, actor: Any, need: Need, uploaded_file: UploadedFile) -> NeedAttachment:
+def attachment_add(*, actor: Actor, need: Need, uploaded_file: UploadedFile) -> NeedAttachment:
     if need.attachments.count() >= MAX_ATTACHMENTS:
         raise NeedError(f"Un besoin compte au plus {MAX_ATTACHMENTS} pièces jointes.", field="attachments")
     name = uploaded_file.name or "document"
@@ -209,7 +206,7 @@ def attachment_add(*, actor: Any, need: Need, uploaded_file: UploadedFile) -> Ne
 
 
 def _transition(
-    need: Need, target: str, *, actor: Any, action: str, data: dict[str, Any] | None = None
+    need: Need, target: str, *, actor: Actor, action: str, data: dict[str, Any] | None = None
 ) -> Need:
     locked = Need.objects.select_for_update().get(pk=need.pk)
     if target not in TRANSITIONS[locked.status]:
@@ -246,7 +243,7 @@ def _on_published(need: Need) -> None:
 
 
 @transaction.atomic
-def need_submit(*, actor: Any, need: Need) -> Need:
+def need_submit(*, actor: Actor, need: Need) -> Need:
     """The buyer is done writing: to the facilitators' validation when required, published otherwise."""
     if validation_required():
         return _transition(need, Need.Status.TO_VALIDATE, actor=actor, action="need.submitted")
@@ -254,7 +251,7 @@ def need_submit(*, actor: Any, need: Need) -> Need:
 
 
 @transaction.atomic
-def need_publish(*, actor: Any, need: Need) -> Need:
+def need_publish(*, actor: Actor, need: Need) -> Need:
     if validation_required() and need.status == Need.Status.DRAFT:
         raise NeedError("Ce besoin doit d'abord être validé par l'équipe du territoire.")
     published = _transition(need, Need.Status.PUBLISHED, actor=actor, action="need.published")
@@ -263,7 +260,7 @@ def need_publish(*, actor: Any, need: Need) -> Need:
 
 
 @transaction.atomic
-def need_validate(*, actor: Any, need: Need) -> Need:
+def need_validate(*, actor: Actor, need: Need) -> Need:
     if need.status != Need.Status.TO_VALIDATE:
         raise NeedError("Seul un besoin en attente de validation peut être validé.")
     published = _transition(need, Need.Status.PUBLISHED, actor=actor, action="need.validated")
@@ -272,7 +269,7 @@ def need_validate(*, actor: Any, need: Need) -> Need:
 
 
 @transaction.atomic
-def need_reject(*, actor: Any, need: Need, reason: str) -> Need:
+def need_reject(*, actor: Actor, need: Need, reason: str) -> Need:
     if need.status != Need.Status.TO_VALIDATE:
         raise NeedError("Seul un besoin en attente de validation peut être renvoyé à son auteur.")
     if not reason.strip():
@@ -283,7 +280,7 @@ def need_reject(*, actor: Any, need: Need, reason: str) -> Need:
 @transaction.atomic
 def need_close(
     *,
-    actor: Any,
+    actor: Actor,
     need: Need,
     outcome: str,
     supplier: Organisation | None = None,
@@ -319,7 +316,7 @@ def need_close(
 @transaction.atomic
 def contract_record(
     *,
-    actor: Any,
+    actor: Actor,
     need: Need,
     supplier: Organisation,
     amount: Decimal | None = None,

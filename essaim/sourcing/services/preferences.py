@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import transaction
 
+from essaim.accounts.acting import Actor
 from essaim.core.audit import log_action
 from essaim.directory.models import Sector, Structure
 from essaim.sourcing.models import SupplierPreference
@@ -14,7 +15,7 @@ from essaim.sourcing.models import SupplierPreference
 @transaction.atomic
 def preference_update(
     *,
-    actor: Any,
+    actor: Actor,
     structure: Structure,
     stop_emails: bool,
     muted_sectors: list[Sector],

@@ -12,9 +12,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from essaim.accounts.acting import acting_organisation
 from essaim.accounts.models import Organisation
-from essaim.core.errors import DomainError
+from essaim.core.errors import DomainError, RateLimited
 from essaim.core.private_files import private_file_response
-from essaim.core.rate_limits import RateLimited, rate_limit_hit
+from essaim.core.rate_limits import rate_limit_hit
 from essaim.core.views_utils import check_perm, report_domain_error
 
 from .. import exports, notifications, selectors, services

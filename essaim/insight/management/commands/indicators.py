@@ -8,7 +8,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from essaim.insight import store
-from essaim.insight.indicators import InsightError, indicators
+from essaim.insight.errors import InsightError
+from essaim.insight.indicators import indicators
 from essaim.territory.models import Epci
 
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from essaim.core.french import counted, plural
 from essaim.insight import renewals, selectors, store
-from essaim.insight.indicators import InsightError
+from essaim.insight.errors import InsightError
 
 
 def _day(value: str) -> date:

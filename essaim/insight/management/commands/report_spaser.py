@@ -10,8 +10,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from essaim.insight import exports, selectors
 from essaim.insight.charts import all_charts
+from essaim.insight.errors import InsightError
 from essaim.insight.forms import normalise_buyer
-from essaim.insight.indicators import InsightError
 
 
 class Command(BaseCommand):

@@ -8,12 +8,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from essaim.sourcing.match_input import (
-    MatchInputError,
-    candidate_queryset,
-    candidates_from_db,
-    need_from_dict,
-)
+from essaim.sourcing.errors import MatchInputError
+from essaim.sourcing.match_input import candidate_queryset, candidates_from_db, need_from_dict
 from essaim.sourcing.matching import rank
 
 
