@@ -7,7 +7,7 @@ from django.db.models import Count, Prefetch
 from essaim.core import home
 from essaim.core.home import KeyFigure
 
-from .acting import acting_organisation_of
+from .acting import AnyUser, acting_organisation_of
 from .models import Invitation, Membership, Organisation
 
 HOME_ROLES: dict[str, str] = {
@@ -18,7 +18,7 @@ HOME_ROLES: dict[str, str] = {
 }
 
 
-def home_viewer(user: object) -> home.Viewer:
+def home_viewer(user: AnyUser) -> home.Viewer:
     """Whom a person's home page is for: the organisation they act for and the role its kind gives."""
     organisation = acting_organisation_of(user)
     role = HOME_ROLES.get(organisation.kind, "") if organisation is not None else ""

@@ -15,7 +15,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from essaim.accounts.acting import Actor
+from essaim.accounts.acting import Actor, acting_user
 from essaim.accounts.models import Organisation
 from essaim.core.audit import log_action
 from essaim.core.db_rules import without_nul
@@ -71,7 +71,7 @@ SPEND_LIMITS = Limits(
 )
 
 
-def spend_buyer(*, actor: Any, siret: str) -> Organisation:
+def spend_buyer(*, actor: Actor, siret: str) -> Organisation:
     """The buyer organisation of a SIRET (that SIRET, else the only buyer of its SIREN), created from the
     SIRET when Essaim does not know it yet."""
     found = buyer_organisation(siret.strip().replace(" ", ""))
@@ -99,7 +99,7 @@ def _structures_by_siren(sirens: set[str]) -> dict[str, Structure]:
 
 @transaction.atomic
 def spend_import(
-    *, actor: Any, buyer: Organisation, year: int, ttc: bool, filename: str, raw: bytes
+    *, actor: Actor, buyer: Organisation, year: int, ttc: bool, filename: str, raw: bytes
 ) -> SpendImport:
     """Read the buyer's spend file of `year` and replace that buyer-year's previous import."""
     if buyer.kind != Organisation.Kind.BUYER:
@@ -118,7 +118,7 @@ def spend_import(
         year=year,
         ttc=ttc,
         filename=without_nul(filename)[:200],
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=acting_user(actor),
         rows=parsed.rows,
         rejected=[
             without_nul({"ligne": r.line, "motif": r.reason, "donnees": r.data}) for r in parsed.rejections
