@@ -3,10 +3,9 @@ requests to join an organisation that has no administrator (the others are decid
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.urls import reverse
 
+from essaim.accounts.acting import Actor
 from essaim.accounts.email_domains import email_domain, website_host
 from essaim.accounts.models import Organisation
 from essaim.core.errors import NotFoundError
@@ -121,14 +120,14 @@ class JoinRequestReview(ReviewKind):
             links=[("Voir l'organisation", reverse("accounts:organisation_detail", args=[organisation.pk]))],
         )
 
-    def approve(self, *, actor: Any, pk: int) -> str:
+    def approve(self, *, actor: Actor, pk: int) -> str:
         request = join_requests_for_facilitators().filter(pk=pk).first()
         if request is None:
             raise NotFoundError()
         membership = services.join_request_approve(actor=actor, request=request)
         return f"{request.user} a rejoint « {membership.organisation.name} »"
 
-    def reject(self, *, actor: Any, pk: int, reason: str) -> str:
+    def reject(self, *, actor: Actor, pk: int, reason: str) -> str:
         request = join_requests_for_facilitators().filter(pk=pk).first()
         if request is None:
             raise NotFoundError()

@@ -173,7 +173,7 @@ def contract_queries(collaborations: list[Collaboration]) -> list[ContractQuery]
 @transaction.atomic
 def collaboration_contract_link(
     *,
-    actor: Any,
+    actor: Actor,
     collaboration: Collaboration,
     buyer_siret: str,
     contract_id: str,
@@ -207,7 +207,7 @@ def collaboration_contract_link(
         "contract_object": (object or "")[:500],
         "contract_notified_on": notified_on,
         "contract_amount": contract_amount,
-        "contract_linked_by": _user(actor),
+        "contract_linked_by": acting_user(actor),
         "contract_linked_at": timezone.now(),
         "status": Collaboration.Status.COLLABORATION,
     }
@@ -224,7 +224,7 @@ def collaboration_contract_link(
 
 
 @transaction.atomic
-def collaboration_contract_unlink(*, actor: Any, collaboration: Collaboration) -> Collaboration:
+def collaboration_contract_unlink(*, actor: Actor, collaboration: Collaboration) -> Collaboration:
     """Forget a contract linked by mistake (the amount stays as it was last set)."""
     save_changes(
         collaboration,
