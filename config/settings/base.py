@@ -42,11 +42,11 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_filters",
     "rules",
-    "axes",
+    "essaim.core.app_labels.AxesConfig",  # axes, named in French in the back office
     "csp",
     "ninja",  # the API docs page uses the Swagger UI files of django-ninja's static folder, not a CDN
     "django_tasks",
-    "django_tasks_db",
+    "essaim.core.app_labels.TasksDatabaseConfig",  # django_tasks_db, named in French
     "essaim.core",
     "essaim.accounts",
     "essaim.territory",

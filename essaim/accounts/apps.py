@@ -6,6 +6,7 @@ from essaim.core import demo, home
 class AccountsConfig(AppConfig):
     name = "essaim.accounts"
     label = "accounts"
+    verbose_name = "Comptes"
 
     def ready(self) -> None:
         home.register_figures("essaim.accounts.selectors.home_figures", order=10)

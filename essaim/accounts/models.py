@@ -126,8 +126,12 @@ class Membership(TimeStampedModel):
         ADMIN = "admin", "Administrateur"
         MEMBER = "member", "Membre"
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        User, verbose_name="personne", on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name="organisation", on_delete=models.CASCADE, related_name="memberships"
+    )
     role = models.CharField("rôle", max_length=10, choices=Role.choices, default=Role.MEMBER)
 
     class Meta:
@@ -151,8 +155,10 @@ class Invitation(TimeStampedModel):
     role = models.CharField(
         "rôle", max_length=10, choices=Membership.Role.choices, default=Membership.Role.MEMBER
     )
-    token_hash = models.CharField(max_length=64, unique=True)
-    invited_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    token_hash = models.CharField("empreinte du jeton", max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        User, verbose_name="invitée par", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     expires_at = models.DateTimeField("expire le")
     accepted_at = models.DateTimeField("acceptée le", null=True, blank=True)
     revoked_at = models.DateTimeField("annulée le", null=True, blank=True)
@@ -181,9 +187,11 @@ class ApiToken(TimeStampedModel):
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField("nom", max_length=100)
-    prefix = models.CharField(max_length=8, db_index=True)
-    token_hash = models.CharField(max_length=64, unique=True)
-    created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    prefix = models.CharField("préfixe", max_length=8, db_index=True)
+    token_hash = models.CharField("empreinte du jeton", max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        User, verbose_name="créé par", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     last_used_at = models.DateTimeField("dernière utilisation", null=True, blank=True)
     revoked_at = models.DateTimeField("révoqué le", null=True, blank=True)
 

@@ -190,6 +190,7 @@ class ContractParty(TimeStampedModel):
 
     class Meta:
         verbose_name = "cotraitant ou sous-traitant"
+        verbose_name_plural = "cotraitants ou sous-traitants"
         ordering = ["contract", "role", "id"]
         constraints = [
             models.UniqueConstraint(fields=["contract", "organisation"], name="contract_party_once")

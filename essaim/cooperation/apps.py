@@ -7,6 +7,7 @@ from essaim.directory import dashboard
 class CooperationConfig(AppConfig):
     name = "essaim.cooperation"
     label = "cooperation"
+    verbose_name = "Coopération"
 
     def ready(self) -> None:
         demo.register_step("essaim.cooperation.demo.load_demo", label="cooperation", order=70)

@@ -55,7 +55,12 @@ class WorkingGroup(TimeStampedModel):
         related_name="+",
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="créé par",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     class Meta:
@@ -93,7 +98,9 @@ class GroupMember(TimeStampedModel):
         ACTIVE = "actif", "Membre"
         DECLINED = "refuse", "Demande refusée"
 
-    group = models.ForeignKey(WorkingGroup, on_delete=models.CASCADE, related_name="members")
+    group = models.ForeignKey(
+        WorkingGroup, verbose_name="groupe", on_delete=models.CASCADE, related_name="members"
+    )
     organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.CASCADE, related_name="working_group_memberships"
     )
@@ -121,7 +128,9 @@ class GroupAction(TimeStampedModel):
         DONE = "fait", "Fait"
         ABANDONED = "abandonne", "Abandonné"
 
-    group = models.ForeignKey(WorkingGroup, on_delete=models.CASCADE, related_name="actions")
+    group = models.ForeignKey(
+        WorkingGroup, verbose_name="groupe", on_delete=models.CASCADE, related_name="actions"
+    )
     title = models.CharField("action", max_length=200)
     description = models.TextField("précisions", blank=True)
     owner = models.ForeignKey(
@@ -169,7 +178,9 @@ class ActionComment(TimeStampedModel):
 class GroupMeeting(TimeStampedModel):
     """A meeting of the group: a dated note, linked to the event that organises it when there is one."""
 
-    group = models.ForeignKey(WorkingGroup, on_delete=models.CASCADE, related_name="meetings")
+    group = models.ForeignKey(
+        WorkingGroup, verbose_name="groupe", on_delete=models.CASCADE, related_name="meetings"
+    )
     held_on = models.DateField("date")
     title = models.CharField("titre", max_length=200)
     notes = models.TextField("compte rendu", blank=True)
@@ -202,14 +213,20 @@ class GroupDocument(TimeStampedModel):
         PNG = "png", "Image PNG"
         JPEG = "jpeg", "Image JPEG"
 
-    group = models.ForeignKey(WorkingGroup, on_delete=models.CASCADE, related_name="documents")
+    group = models.ForeignKey(
+        WorkingGroup, verbose_name="groupe", on_delete=models.CASCADE, related_name="documents"
+    )
     title = models.CharField("titre", max_length=200)
     file = models.FileField("fichier", storage=private_storage, upload_to=RandomName("cooperation/documents"))
     filename = models.CharField("nom du fichier", max_length=200, blank=True)
     kind = models.CharField("type", max_length=5, choices=Kind.choices)
     size = models.PositiveIntegerField("taille (octets)")
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="déposé par",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     organisation = models.ForeignKey(
         "accounts.Organisation", null=True, on_delete=models.SET_NULL, related_name="+"
@@ -235,7 +252,9 @@ class MaterialFlow(TimeStampedModel):
         OFFCUTS = "chutes", "Chutes de production"
         OTHER = "autres", "Autres matières"
 
-    group = models.ForeignKey(WorkingGroup, on_delete=models.CASCADE, related_name="flows")
+    group = models.ForeignKey(
+        WorkingGroup, verbose_name="groupe", on_delete=models.CASCADE, related_name="flows"
+    )
     organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.CASCADE, related_name="material_flows"
     )
@@ -252,12 +271,17 @@ class MaterialFlow(TimeStampedModel):
         "recyclé (t)", max_digits=9, decimal_places=3, validators=[MinValueValidator(Decimal(0))]
     )
     declared_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="déclaré par",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     class Meta:
         verbose_name = "flux de matière"
-        verbose_name_plural = "flux de matières"
+        verbose_name_plural = "flux de matière"
+        verbose_name_plural = "flux de matière"
         ordering = ["year", "quarter", "material"]
         constraints = [
             models.UniqueConstraint(
@@ -293,7 +317,12 @@ class Conditions(models.TextChoices):
 class Resource(TimeStampedModel):
     """A shared resource an organisation offers to others (a pooling offer)."""
 
-    owner = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="resources")
+    owner = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name="propriétaire",
+        on_delete=models.CASCADE,
+        related_name="resources",
+    )
     kind = models.CharField("type", max_length=12, choices=ResourceKind.choices)
     title = models.CharField("intitulé", max_length=200)
     description = models.TextField("description")
@@ -351,9 +380,15 @@ class ResourceRequest(TimeStampedModel):
     starts_on = models.DateField("à partir du")
     ends_on = models.DateField("jusqu'au")
     status = models.CharField("statut", max_length=8, choices=Status.choices, default=Status.OPEN)
-    matches = models.ManyToManyField(Resource, blank=True, related_name="matched_requests")
+    matches = models.ManyToManyField(
+        Resource, verbose_name="ressources correspondantes", blank=True, related_name="matched_requests"
+    )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="créée par",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     class Meta:
@@ -379,17 +414,33 @@ class Booking(TimeStampedModel):
         DECLINED = "refusee", "Refusée"
         CANCELLED = "annulee", "Annulée"
 
-    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="bookings")
-    requester = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="bookings")
+    resource = models.ForeignKey(
+        Resource, verbose_name="ressource", on_delete=models.CASCADE, related_name="bookings"
+    )
+    requester = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name="organisation demandeuse",
+        on_delete=models.CASCADE,
+        related_name="bookings",
+    )
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="demandée par",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     starts_at = models.DateTimeField("début")
     ends_at = models.DateTimeField("fin")
     message = models.TextField("message", blank=True, max_length=2000)
     status = models.CharField("statut", max_length=10, choices=Status.choices, default=Status.REQUESTED)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="décidée par",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     decided_at = models.DateTimeField("décidée le", null=True, blank=True)
 

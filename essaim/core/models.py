@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django_tasks_db.models import DBTaskResult
 
 
 class TimeStampedModel(models.Model):
@@ -24,8 +25,10 @@ class AuditLog(models.Model):
     )
     organisation_id = models.BigIntegerField("organisation", null=True, blank=True, db_index=True)
     action = models.CharField("action", max_length=80, db_index=True)
-    content_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.SET_NULL)
-    object_id = models.CharField(max_length=64, blank=True)
+    content_type = models.ForeignKey(
+        ContentType, verbose_name="type d'objet", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    object_id = models.CharField("identifiant de l'objet", max_length=64, blank=True)
     object_repr = models.CharField("objet", max_length=200, blank=True)
     data = models.JSONField("détails", default=dict, blank=True)
 
@@ -94,3 +97,13 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.content_type} {self.object_id}"
+
+
+class BackgroundTask(DBTaskResult):
+    """The background tasks of django-tasks' database backend (emails, notifications…), shown in the back
+    office under French names (the package's own admin is English)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "tâche en arrière-plan"
+        verbose_name_plural = "tâches en arrière-plan"

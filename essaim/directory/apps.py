@@ -6,6 +6,7 @@ from essaim.core import demo, home, review
 class DirectoryConfig(AppConfig):
     name = "essaim.directory"
     label = "directory"
+    verbose_name = "Annuaire"
 
     def ready(self) -> None:
         demo.register_step("essaim.directory.demo.load_demo", label="directory", order=20)

@@ -148,10 +148,12 @@ class Structure(TimeStampedModel):
     locked_groups = models.JSONField("groupes modifiés par la structure", default=list, blank=True)
 
     # Search documents (analysed terms, see analysis.py)
-    name_normalised = models.CharField(max_length=400, blank=True, db_index=True)
-    search_name = models.TextField(blank=True)
-    search_body = models.TextField(blank=True)
-    search_tags = models.TextField(blank=True)  # filters as index words (search/columns.py)
+    name_normalised = models.CharField("nom normalisé (dérivé)", max_length=400, blank=True, db_index=True)
+    search_name = models.TextField("nom indexé (dérivé)", blank=True)
+    search_body = models.TextField("texte indexé (dérivé)", blank=True)
+    search_tags = models.TextField(
+        "filtres indexés (dérivé)", blank=True
+    )  # filters as index words (search/columns.py)
 
     objects = StructureQuerySet.as_manager()
 
@@ -256,11 +258,12 @@ class SearchWord(models.Model):
 
     MAX_LENGTH = 60  # longer index words are left out (nobody types them); queries never correct them
 
-    word = models.CharField(max_length=MAX_LENGTH, unique=True)
-    documents = models.PositiveIntegerField(default=0)
+    word = models.CharField("mot", max_length=MAX_LENGTH, unique=True)
+    documents = models.PositiveIntegerField("structures qui le contiennent", default=0)
 
     class Meta:
         verbose_name = "mot de l'index"
+        verbose_name_plural = "mots de l'index"
 
     def __str__(self) -> str:
         return self.word
@@ -276,14 +279,22 @@ class ClaimRequest(TimeStampedModel):
 
     structure = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="claims")
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="structure_claims"
+        settings.AUTH_USER_MODEL,
+        verbose_name="demandeur",
+        on_delete=models.CASCADE,
+        related_name="structure_claims",
     )
     message = models.TextField("message", blank=True, max_length=2000)
     status = models.CharField(
         "état", max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
     )
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="décidée par",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     decided_at = models.DateTimeField("décidée le", null=True, blank=True)
 

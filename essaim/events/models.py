@@ -141,6 +141,7 @@ class ProgrammeItem(models.Model):
 
     class Meta:
         verbose_name = "temps du programme"
+        verbose_name_plural = "temps du programme"
         ordering = ["starts_at", "id"]
 
     def __str__(self) -> str:

@@ -198,7 +198,9 @@ class Need(TimeStampedModel):
 
 
 class NeedAttachment(TimeStampedModel):
-    need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="attachments")
+    need = models.ForeignKey(
+        Need, verbose_name="besoin", on_delete=models.CASCADE, related_name="attachments"
+    )
     file = models.FileField("fichier", storage=private_storage, upload_to=RandomName("besoins"))
     name = models.CharField("nom", max_length=200)
     kind = models.CharField("type", max_length=10)
@@ -206,6 +208,7 @@ class NeedAttachment(TimeStampedModel):
 
     class Meta:
         verbose_name = "pièce jointe d'un besoin"
+        verbose_name_plural = "pièces jointes des besoins"
         ordering = ["id"]
 
     def __str__(self) -> str:
@@ -215,7 +218,9 @@ class NeedAttachment(TimeStampedModel):
 class NeedNotification(TimeStampedModel):
     """A structure told about a need: one per need and structure, whatever happens (the funnel's first step)."""
 
-    need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="notifications")
+    need = models.ForeignKey(
+        Need, verbose_name="besoin", on_delete=models.CASCADE, related_name="notifications"
+    )
     structure = models.ForeignKey(
         "directory.Structure", on_delete=models.CASCADE, related_name="need_notifications"
     )
@@ -232,6 +237,7 @@ class NeedNotification(TimeStampedModel):
 
     class Meta:
         verbose_name = "fournisseur informé"
+        verbose_name_plural = "fournisseurs informés"
         ordering = ["need", "rank"]
         constraints = [
             models.UniqueConstraint(fields=["need", "structure"], name="need_notification_one_per_structure")
@@ -249,7 +255,7 @@ class NeedAnswer(TimeStampedModel):
         NOT_INTERESTED = "pas-interesse", "Pas intéressé"
         QUESTION = "question", "Question"
 
-    need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="answers")
+    need = models.ForeignKey(Need, verbose_name="besoin", on_delete=models.CASCADE, related_name="answers")
     organisation = models.ForeignKey(
         "accounts.Organisation",
         verbose_name="fournisseur",
@@ -260,7 +266,12 @@ class NeedAnswer(TimeStampedModel):
         "directory.Structure", null=True, blank=True, on_delete=models.SET_NULL, related_name="need_answers"
     )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="auteur",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     kind = models.CharField("réponse", max_length=20, choices=Kind.choices)
     answers = models.JSONField("réponses aux questions", default=list, blank=True)
@@ -273,6 +284,7 @@ class NeedAnswer(TimeStampedModel):
 
     class Meta:
         verbose_name = "réponse à un besoin"
+        verbose_name_plural = "réponses à un besoin"
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
@@ -304,6 +316,7 @@ class SupplierPreference(TimeStampedModel):
 
     class Meta:
         verbose_name = "préférences d'un fournisseur"
+        verbose_name_plural = "préférences des fournisseurs"
 
     def __str__(self) -> str:
         return f"Préférences de {self.structure}"
@@ -323,7 +336,12 @@ class PurchaseForecast(TimeStampedModel):
         "accounts.Organisation", verbose_name="acheteur", on_delete=models.CASCADE, related_name="forecasts"
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="créée par",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     title = models.CharField("objet", max_length=200)
     year = models.PositiveSmallIntegerField("année")
@@ -358,20 +376,29 @@ class ForecastImport(TimeStampedModel):
     """One import of a purchase plan: counts and every rejected row with its reasons, kept."""
 
     buyer = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.CASCADE, related_name="forecast_imports"
+        "accounts.Organisation",
+        verbose_name="acheteur",
+        on_delete=models.CASCADE,
+        related_name="forecast_imports",
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="importé par",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     filename = models.CharField("fichier", max_length=200)
     committed = models.BooleanField("enregistré", default=False)
-    created_count = models.PositiveIntegerField(default=0)
-    updated_count = models.PositiveIntegerField(default=0)
-    unchanged_count = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField("lignes créées", default=0)
+    updated_count = models.PositiveIntegerField("lignes mises à jour", default=0)
+    unchanged_count = models.PositiveIntegerField("lignes inchangées", default=0)
     rejected = models.JSONField("lignes rejetées", default=list)
 
     class Meta:
         verbose_name = "import de plan d'achat"
+        verbose_name_plural = "imports de plan d'achat"
         ordering = ["-created_at"]
 
     def __str__(self) -> str:

@@ -6,6 +6,7 @@ from essaim.core import demo, home
 class TerritoryConfig(AppConfig):
     name = "essaim.territory"
     label = "territory"
+    verbose_name = "Territoire"
 
     def ready(self) -> None:
         home.register_figures("essaim.territory.selectors.home_figures", order=20)

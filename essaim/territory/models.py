@@ -126,10 +126,16 @@ class Perimeter(models.Model):
 
 
 class PerimeterCommune(models.Model):
-    perimeter = models.ForeignKey(Perimeter, on_delete=models.CASCADE, related_name="memberships")
-    commune = models.ForeignKey(Commune, on_delete=models.CASCADE, related_name="perimeter_memberships")
+    perimeter = models.ForeignKey(
+        Perimeter, verbose_name="périmètre", on_delete=models.CASCADE, related_name="memberships"
+    )
+    commune = models.ForeignKey(
+        Commune, verbose_name="commune", on_delete=models.CASCADE, related_name="perimeter_memberships"
+    )
 
     class Meta:
+        verbose_name = "commune d'un périmètre"
+        verbose_name_plural = "communes des périmètres"
         constraints = [
             models.UniqueConstraint(fields=["commune", "perimeter"], name="perimeter_commune_unique")
         ]

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from essaim.accounts.acting import Actor, acting_user
 from essaim.accounts.email_domains import email_matches_website
 from essaim.accounts.models import Membership, Organisation, User
 from essaim.accounts.services import membership_add, organisation_create
@@ -160,27 +161,29 @@ def _approve(claim: ClaimRequest, *, actor: User, automatic: bool = False) -> Me
 
 
 @transaction.atomic
-def claim_approve(*, actor: User, claim: ClaimRequest) -> Membership:
+def claim_approve(*, actor: Actor, claim: ClaimRequest) -> Membership:
     """Approve a claim: the claimant joins the structure's organisation (created if missing) as its admin
     when it has none yet, as a member otherwise; a structure they proposed is published."""
     claim = ClaimRequest.objects.select_for_update().select_related("structure", "user").get(pk=claim.pk)
     if claim.status != ClaimRequest.Status.PENDING:
         raise DirectoryError("Cette demande a déjà été traitée.")
-    if not actor.has_perm("directory.decide_claim", claim):
+    decider = acting_user(actor)
+    if decider is None or not decider.has_perm("directory.decide_claim", claim):
         raise PermissionDeniedError()
-    return _approve(claim, actor=actor)
+    return _approve(claim, actor=decider)
 
 
 @transaction.atomic
-def claim_reject(*, actor: User, claim: ClaimRequest, reason: str = "") -> ClaimRequest:
+def claim_reject(*, actor: Actor, claim: ClaimRequest, reason: str = "") -> ClaimRequest:
     """Reject a claim (a structure the claimant proposed is delisted); the claimant is told, with `reason`."""
     claim = ClaimRequest.objects.select_for_update().select_related("structure", "user").get(pk=claim.pk)
     if claim.status != ClaimRequest.Status.PENDING:
         raise DirectoryError("Cette demande a déjà été traitée.")
-    if not actor.has_perm("directory.decide_claim", claim):
+    decider = acting_user(actor)
+    if decider is None or not decider.has_perm("directory.decide_claim", claim):
         raise PermissionDeniedError()
     claim.status = ClaimRequest.Status.REJECTED
-    claim.decided_by = actor
+    claim.decided_by = decider
     claim.decided_at = timezone.now()
     claim.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
     structure = claim.structure

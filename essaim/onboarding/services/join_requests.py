@@ -13,6 +13,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from essaim.accounts.acting import Actor, acting_user
 from essaim.accounts.models import Membership, Organisation, User
 from essaim.accounts.selectors import member_emails
 from essaim.accounts.services import membership_add, organisation_create
@@ -128,10 +129,11 @@ def _locked(request: JoinRequest) -> JoinRequest:
 
 
 @transaction.atomic
-def join_request_approve(*, actor: User, request: JoinRequest) -> Membership:
+def join_request_approve(*, actor: Actor, request: JoinRequest) -> Membership:
     """The requester joins the organisation (created from a proposal, with them as administrator)."""
     request = _locked(request)
-    if not actor.has_perm("onboarding.decide_join_request", request):
+    decider = acting_user(actor)
+    if decider is None or not decider.has_perm("onboarding.decide_join_request", request):
         raise PermissionDeniedError()
     organisation = request.organisation
     if organisation is None:
@@ -147,7 +149,7 @@ def join_request_approve(*, actor: User, request: JoinRequest) -> Membership:
     role = Membership.Role.MEMBER if has_admin(organisation) else Membership.Role.ADMIN
     membership = membership_add(actor=actor, organisation=organisation, user=request.user, role=role)
     request.status = JoinRequest.Status.APPROVED
-    request.decided_by = actor
+    request.decided_by = decider
     request.decided_at = timezone.now()
     request.save(update_fields=["organisation", "status", "decided_by", "decided_at", "updated_at"])
     log_action(
@@ -169,12 +171,13 @@ def join_request_approve(*, actor: User, request: JoinRequest) -> Membership:
 
 
 @transaction.atomic
-def join_request_reject(*, actor: User, request: JoinRequest, reason: str = "") -> JoinRequest:
+def join_request_reject(*, actor: Actor, request: JoinRequest, reason: str = "") -> JoinRequest:
     request = _locked(request)
-    if not actor.has_perm("onboarding.decide_join_request", request):
+    decider = acting_user(actor)
+    if decider is None or not decider.has_perm("onboarding.decide_join_request", request):
         raise PermissionDeniedError()
     request.status = JoinRequest.Status.REJECTED
-    request.decided_by = actor
+    request.decided_by = decider
     request.decided_at = timezone.now()
     request.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
     log_action(
