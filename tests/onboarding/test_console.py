@@ -11,9 +11,13 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from essaim.accounts.models import Invitation, Membership, Organisation
 from essaim.directory.models import Structure
+from essaim.onboarding import services
 from tests.directory.factories import make_structure
 
 pytestmark = pytest.mark.django_db
@@ -120,3 +124,30 @@ def test_resend_keeps_the_first_date_and_revoke_cancels(
     invitation.refresh_from_db()
     assert invitation.revoked_at is not None
     assert list(client.get(reverse("onboarding:invitations")).context["page"].object_list) == []
+
+
+cell = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters='\x00;\r\n"'), max_size=40
+)
+
+
+@pytest.mark.django_db
+@hypothesis_settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    rows=st.lists(
+        st.tuples(cell, cell, st.one_of(st.sampled_from(["acheteur", "structure"]), cell), cell), max_size=6
+    )
+)
+def test_any_table_gets_one_report_line_per_row_and_invites_only_valid_rows(world, rows) -> None:
+    text = "nom;SIRET;type;email\n" + "".join(";".join(row) + "\n" for row in rows)
+    before = Invitation.objects.count()
+    report = services.invitations_import(
+        actor=world.users["facilitator"], filename="t.csv", raw=text.encode("utf-8")
+    )
+    filled = [row for row in rows if any(c.strip() for c in row)]
+    assert len(report.rows) == len(filled)
+    sent = [row for row in report.rows if row.status == services.SENT]
+    assert Invitation.objects.count() - before == len(sent)
+    assert all(row.message for row in report.rows)

@@ -7,7 +7,11 @@ import re
 
 import pytest
 from django.core import mail
+from django.test import Client, override_settings
 from django.urls import reverse
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from essaim.accounts.models import User
 from essaim.core.rate_limits import RateLimitHit
@@ -128,3 +132,29 @@ def test_sign_up_is_throttled_per_address(client, settings, django_capture_on_co
     assert "Trop d'inscriptions" in response.context["form"].non_field_errors()[0]
     assert not User.objects.filter(email="p3@exemple.fr").exists()
     assert RateLimitHit.objects.filter(scope="signup").count() == 2
+
+
+text = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=200
+)
+
+
+@pytest.mark.django_db
+@hypothesis_settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(full_name=text, email=st.one_of(st.emails(), text), password1=text, password2=text)
+def test_whatever_is_typed_the_answer_is_the_next_page_or_french_errors(
+    full_name: str, email: str, password1: str, password2: str
+) -> None:
+    client = Client()
+    before = User.objects.count()
+    with override_settings(ESSAIM_RATE_LIMITS={"signup": {"limit": 1000, "seconds": 3600}}):
+        response = client.post(
+            reverse("onboarding:signup"),
+            {"full_name": full_name, "email": email, "password1": password1, "password2": password2},
+        )
+    assert response.status_code in (302, 400)
+    if response.status_code == 400:
+        assert response.context["form"].errors
+        assert User.objects.count() == before
