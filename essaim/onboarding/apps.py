@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 
-from essaim.core import review
+from essaim.core import home, review
 
 
 class OnboardingConfig(AppConfig):
@@ -10,3 +10,4 @@ class OnboardingConfig(AppConfig):
 
     def ready(self) -> None:
         review.register_kind("essaim.onboarding.review.JoinRequestReview", order=30)
+        home.register_waiting("essaim.onboarding.waiting.waiting_items", order=15)

@@ -107,3 +107,16 @@ def test_joining_twice_is_refused_in_french(client, newcomer, world) -> None:
     response = client.post(url, follow=True)
     assert "déjà en attente" in response.content.decode()
     assert JoinRequest.objects.filter(user=newcomer).count() == 1
+
+
+def test_a_join_request_waits_on_the_home_page_of_the_organisations_admin(
+    client, client_as, newcomer, world, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("onboarding:organisation_join", args=[world.buyer_org.pk]), {"message": "Juriste"}
+        )
+    home = client_as("buyer_admin").get(reverse("core:dashboard")).content.decode()
+    assert "Paul Martin demande à rejoindre votre organisation" in home
+    assert reverse("onboarding:join_requests", args=[world.buyer_org.pk]) in home
+    assert "Paul Martin demande" not in client_as("buyer").get(reverse("core:dashboard")).content.decode()

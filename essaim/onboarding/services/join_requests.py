@@ -20,6 +20,7 @@ from essaim.accounts.services import membership_add, organisation_create
 from essaim.accounts.validators import clean_siret
 from essaim.core.audit import log_action
 from essaim.core.errors import PermissionDeniedError
+from essaim.core.home import waiting_changed
 from essaim.core.links import absolute_url
 from essaim.core.mail import send_mail
 from essaim.onboarding.errors import OnboardingError
@@ -62,6 +63,7 @@ def join_request_create(*, user: User, organisation: Organisation, message: str 
         organisation_id=organisation.pk,
         data={"request": request.pk},
     )
+    waiting_changed(organisations=[organisation.pk], facilitators=True)
     admins = member_emails(organisation.pk, admins_only=True)
     if admins:
         send_mail(
@@ -114,6 +116,7 @@ def organisation_propose(*, user: User, data: dict[str, Any], message: str = "")
         message=message.strip()[:2000],
     )
     log_action(actor=user, action="join_request.proposed", target=request, data={"name": name})
+    waiting_changed(facilitators=True)
     return request
 
 
@@ -159,6 +162,7 @@ def join_request_approve(*, actor: Actor, request: JoinRequest) -> Membership:
         organisation_id=organisation.pk,
         data={"request": request.pk, "user": request.user.email},
     )
+    waiting_changed(organisations=[organisation.pk], facilitators=True)
     send_mail(
         template="onboarding/emails/join_approved",
         to=[request.user.email],
@@ -187,6 +191,7 @@ def join_request_reject(*, actor: Actor, request: JoinRequest, reason: str = "")
         organisation_id=request.organisation_id,
         data={"reason": reason.strip()[:1000]},
     )
+    waiting_changed(organisations=[request.organisation_id], facilitators=True)
     send_mail(
         template="onboarding/emails/join_rejected",
         to=[request.user.email],
