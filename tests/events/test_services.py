@@ -133,8 +133,8 @@ def test_confirmation_email_has_an_ics_invitation_and_a_signed_cancel_link(
     (vevent,) = calendar.walk("VEVENT")
     assert str(vevent["SUMMARY"]) == "Le textile dans tous ses états"
     assert vevent.decoded("DTSTART") == event.starts_at.replace(microsecond=0)
-    token = services.registration_cancel_token(registration)
-    assert token in message.body
+    # The link of the email (signed when the email was rendered: a second may have passed since).
+    token = message.body.split("/evenements/annulation/")[1].split("/")[0]
     assert services.registration_from_token(token, purpose="cancel") == registration
     with pytest.raises(EventError):
         services.registration_from_token(token + "x", purpose="cancel")
