@@ -58,34 +58,6 @@ def _render_text(name: str, context: dict[str, Any]) -> str:
     return "".join([rendered]).strip() + "\n"  # a plain str: never marked safe for the HTML part
 
 
-def render_mail(
-    *,
-    template: str,
-    to: Sequence[str],
-    context: dict[str, Any],
-    attachments: Sequence[Attachment] = (),
-    headers: dict[str, str] | None = None,
-    reply_to: Sequence[str] = (),
-) -> dict[str, Any]:
-    """The message as plain data (what the task receives): subject, text, HTML, recipients, files."""
-    context = {"brand": settings.ESSAIM_BRAND, "site_url": site_url(), **context}
-    subject = one_line(_render_text(f"{template}.subject.txt", context))
-    text = _render_text(f"{template}.txt", context)
-    try:
-        html = render_to_string(f"{template}.html", context)
-    except TemplateDoesNotExist:
-        html = render_to_string("emails/base.html", {**context, "subject": subject, "text": text})
-    return {
-        "subject": subject,
-        "text": text,
-        "html": html,
-        "to": list(to),
-        "reply_to": [one_line(address) for address in reply_to],
-        "headers": {key: one_line(value) for key, value in (headers or {}).items()},
-        "attachments": [_attachment_data(a) for a in attachments],
-    }
-
-
 def send_mail(
     *,
     template: str,
@@ -100,14 +72,22 @@ def send_mail(
     recipients = [address for address in to if address]
     if not recipients:
         return
-    message = render_mail(
-        template=template,
-        to=recipients,
-        context=context,
-        attachments=attachments,
-        headers=headers,
-        reply_to=reply_to,
-    )
+    context = {"brand": settings.ESSAIM_BRAND, "site_url": site_url(), **context}
+    subject = one_line(_render_text(f"{template}.subject.txt", context))
+    text = _render_text(f"{template}.txt", context)
+    try:
+        html = render_to_string(f"{template}.html", context)
+    except TemplateDoesNotExist:
+        html = render_to_string("emails/base.html", {**context, "subject": subject, "text": text})
+    message = {  # plain data: what the task receives
+        "subject": subject,
+        "text": text,
+        "html": html,
+        "to": recipients,
+        "reply_to": [one_line(address) for address in reply_to],
+        "headers": {key: one_line(value) for key, value in (headers or {}).items()},
+        "attachments": [_attachment_data(a) for a in attachments],
+    }
     if not queue:
         _deliver(message)
         return

@@ -32,20 +32,15 @@ def test_without_a_choice_a_person_acts_for_their_first_organisation_by_name(wor
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("perm", BUYER_ONLY)
-def test_buyer_rules_follow_the_acting_organisation(world, two_hats, perm):
-    choose_organisation(two_hats, world.supplier_org.pk)
+@pytest.mark.parametrize(
+    ("perm", "allowed"),
+    [(perm, "buyer_org") for perm in BUYER_ONLY] + [(perm, "supplier_org") for perm in SUPPLIER_ONLY],
+)
+def test_kind_rules_follow_the_acting_organisation(world, two_hats, perm, allowed):
+    refused = "supplier_org" if allowed == "buyer_org" else "buyer_org"
+    choose_organisation(two_hats, getattr(world, refused).pk)
     assert not two_hats.has_perm(perm)
-    choose_organisation(two_hats, world.buyer_org.pk)
-    assert two_hats.has_perm(perm)
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("perm", SUPPLIER_ONLY)
-def test_supplier_rules_follow_the_acting_organisation(world, two_hats, perm):
-    choose_organisation(two_hats, world.buyer_org.pk)
-    assert not two_hats.has_perm(perm)
-    choose_organisation(two_hats, world.supplier_org.pk)
+    choose_organisation(two_hats, getattr(world, allowed).pk)
     assert two_hats.has_perm(perm)
 
 
