@@ -8,6 +8,8 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from essaim.accounts.models import Organisation
@@ -109,3 +111,18 @@ def test_the_spaser_report_shows_the_shares_never_a_supplier(
     assert "Imprimerie coopérative" not in page and "Grand Groupe" not in page
     download = client_as("supplier").get(url, {"format": "csv"}).content.decode("utf-8-sig")
     assert "Part ESS du territoire" in download and "Grand Groupe" not in download
+
+
+def test_the_spend_page_reads_in_as_many_queries_whatever_the_number_of_suppliers(
+    client_as, spend_world
+) -> None:
+    client = client_as("buyer")
+    counts = []
+    for size in (3, 60):
+        rows = [["", f"Fournisseur {n}", f"{100 + n},00", ""] for n in range(size)]
+        _upload(client, spend_csv(rows))
+        client.get(reverse("insight:spend"), {"annee": 2025})  # the message, per-person caches
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("insight:spend"), {"annee": 2025}).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]

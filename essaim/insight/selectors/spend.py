@@ -143,7 +143,7 @@ def spend_shares(record: SpendImport, *, with_previous: bool = True) -> SpendSha
     """Every figure of the buyer's spend page for the import `record`."""
     rows = list(
         record.suppliers.select_related("structure").only(
-            "name", "siren", "amount", "invoices", "structure__name", "structure__commune_id",
+            "spend", "name", "siren", "amount", "invoices", "structure", "structure__name", "structure__commune_id",
             "structure__ess_families_mask", "structure__inclusion_kinds_mask", "structure__is_ressourcerie",
             "structure__sectors_mask",
         )
