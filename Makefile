@@ -19,7 +19,8 @@ export ESSAIM_SITE_URL ?= http://$(HOST):$(PORT)
 MYPY_TARGETS := essaim/core essaim/accounts/acting.py essaim/events/scheduling essaim/clauses/secrecy.py \
 	essaim/clauses/progress.py essaim/accounts/email_domains.py \
 	$(filter-out essaim/core/%,$(wildcard essaim/*/services essaim/*/services.py essaim/*/selectors essaim/*/selectors.py)) \
-	$(wildcard essaim/*/matching.py essaim/directory/search/analysis.py essaim/*/decp_cleaning.py essaim/*/reservation.py)
+	$(wildcard essaim/*/matching.py essaim/directory/search/analysis.py essaim/*/decp_cleaning.py essaim/*/reservation.py) \
+	essaim/insight/spending.py essaim/insight/renewals.py
 
 .PHONY: install lock audit demo demo-setup serve test lint format types migrations-check test-sqlite test-postgres test-browser \
 	system-runtime system-test postgres-up loadtest clean
