@@ -22,13 +22,15 @@ def check_perm(request: HttpRequest, perm: str, obj: Any = None) -> None:
 
 
 def report_domain_error(request: HttpRequest, error: DomainError, form: Form | None = None) -> None:
-    """Attach the error to its form field when it names one, otherwise show it as a message."""
-    if form is not None and error.field and error.field in form.fields:
-        form.add_error(error.field, error.message)
-    elif form is not None:
-        form.add_error(None, error.message)
-    else:
-        messages.error(request, error.message)
+    """Attach each broken rule to its form field when it names one, otherwise show it as a message: all at
+    once (`DomainError.errors`)."""
+    for field, message in error.errors:
+        if form is not None and field and field in form.fields:
+            form.add_error(field, message)
+        elif form is not None:
+            form.add_error(None, message)
+        else:
+            messages.error(request, message)
 
 
 def form_page(

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 
 from essaim.core import demo, home
+from essaim.directory import dashboard
 
 
 class SourcingConfig(AppConfig):
@@ -11,3 +12,7 @@ class SourcingConfig(AppConfig):
     def ready(self) -> None:
         demo.register_step("essaim.sourcing.demo.load_demo", label="sourcing", order=40)
         home.register_waiting("essaim.sourcing.waiting.waiting_items", order=20)
+        dashboard.register_panel(
+            "sourcing/includes/profile_completeness.html",
+            "essaim.sourcing.selectors.structure_completeness_panel",
+        )

@@ -10,12 +10,13 @@ from django.utils.text import slugify
 from essaim.core.downloads import attachment
 from essaim.core.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, Sheet, csv_bytes, xlsx_bytes
 
+from .matching import fit_level
 from .models import Need
 
 HEADERS = [
     "Structure",
     "Rang",
-    "Score",
+    "Adéquation",
     "Prévenue le",
     "Lien ouvert le",
     "Besoin consulté le",
@@ -25,9 +26,14 @@ HEADERS = [
 ]
 
 
+def _fit(score: float | None) -> str:
+    """A score as people read it everywhere: words, never a number with decimals."""
+    return f"correspond {fit_level(score).label}" if score is not None else ""
+
+
 def _table(rows: list[dict[str, Any]]) -> list[list[Any]]:
     keys = ["name", "rank", "score", "sent_at", "opened_at", "viewed_at", "answer", "detail", "answered_at"]
-    return [[row.get(k) for k in keys] for row in rows]
+    return [[_fit(row.get(k)) if k == "score" else row.get(k) for k in keys] for row in rows]
 
 
 def _filename(need: Need, extension: str) -> str:

@@ -12,7 +12,7 @@ from essaim.core.idempotency import IdempotentForm
 from essaim.directory import references
 from essaim.directory.models import Sector
 
-from . import selectors
+from . import selectors, services
 from .models import Need, NeedAnswer, PurchaseForecast
 from .services import NeedData
 
@@ -41,8 +41,17 @@ class NeedForm(IdempotentForm):
         label="Secteurs",
         queryset=Sector.objects.none(),
         required=False,
-        help_text="Laissés vides, ils sont proposés d'après le titre et la description ; vous pouvez les corriger.",
+        help_text="Laissés vides, Essaim vous en propose d'après le titre et la description, à confirmer.",
     )
+    suggested_sectors = SectorChoiceField(
+        label="Secteurs proposés d'après votre texte",
+        queryset=Sector.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Cochez ceux qui conviennent : seuls les secteurs que vous confirmez servent à choisir les "
+        "structures.",
+    )
+    sectors_reviewed = forms.BooleanField(required=False, widget=forms.HiddenInput)
     service_types = forms.MultipleChoiceField(
         label="Types de prestation",
         choices=list(references.SERVICE_TYPES.items()),
@@ -86,22 +95,63 @@ class NeedForm(IdempotentForm):
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, suggestions: list[Sector] | None = None, **kwargs: Any) -> None:
+        """`suggestions`: the sectors to offer for confirmation (unticked); a bound form keeps those posted."""
         super().__init__(*args, **kwargs)
         self.fields["sectors"].queryset = _sectors()  # type: ignore[attr-defined]
         self.fields["place_code"].choices = selectors.place_choices()  # type: ignore[attr-defined]
+        if suggestions is not None:
+            offered = [sector.pk for sector in suggestions]
+        elif self.is_bound:
+            offered = [int(v) for v in self.data.getlist("suggested_sectors", []) if str(v).isdigit()]
+        else:
+            offered = []
+        if offered:
+            self.fields["suggested_sectors"].queryset = _sectors().filter(pk__in=offered)  # type: ignore[attr-defined]
+        else:
+            del self.fields["suggested_sectors"]
+
+    def clean_attachment(self) -> Any:
+        uploaded = self.cleaned_data.get("attachment")
+        if uploaded:
+            try:
+                services.check_attachment(uploaded, uploaded.name or "document", uploaded.size or 0)
+            except services.NeedError as error:
+                raise forms.ValidationError(error.message) from error
+        return uploaded
 
     def clean(self) -> dict[str, Any]:
+        """Every error at once: the fields', the amount-or-band rule and the service's own rules."""
         cleaned = super().clean() or {}
-        if cleaned.get("amount") is None and not cleaned.get("amount_band") and not self.errors:
+        if cleaned.get("amount") is None and not cleaned.get("amount_band") and "amount" not in self.errors:
             self.add_error("amount", "Indiquez un montant estimé ou une tranche de montant.")
+        if cleaned.get("deadline") is not None:
+            partial = NeedData(
+                title=cleaned.get("title") or "",
+                description=cleaned.get("description") or "",
+                deadline=cleaned["deadline"],
+                kind=cleaned.get("kind") or Need.Kind.SOURCING,
+                service_types=list(cleaned.get("service_types") or []),
+                amount=cleaned.get("amount"),
+                amount_band=cleaned.get("amount_band") or "",
+                duration_months=cleaned.get("duration_months") or 12,
+                reserved=cleaned.get("reserved") or "",
+                start_date=cleaned.get("start_date"),
+            )
+            for field, message in services.need_problems(partial):
+                if field and field in self.fields and field not in self.errors:
+                    self.add_error(field, message)
         return cleaned
+
+    def confirmed_sectors(self) -> list[Sector]:
+        """The sectors the buyer chose or confirmed among the suggestions: never a guess left unticked."""
+        c = self.cleaned_data
+        chosen = list(c.get("sectors") or [])
+        return chosen + [s for s in c.get("suggested_sectors") or [] if s not in chosen]
 
     def need_data(self) -> NeedData:
         c = self.cleaned_data
-        sectors = list(c["sectors"])
-        if not sectors:
-            sectors = selectors.suggest_sectors(f"{c['title']} {c['description']}")
+        sectors = self.confirmed_sectors()
         return NeedData(
             title=c["title"],
             description=c["description"],

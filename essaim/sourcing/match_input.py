@@ -188,8 +188,16 @@ def need_from_dict(data: Any) -> MatchRequest:
 
 
 def _completeness(row: dict[str, Any], has_place: bool) -> float:
-    filled = sum(1 for name in COMPLETENESS_FIELDS if row[name] not in ("", None))
-    return (filled + (1 if has_place else 0)) / (len(COMPLETENESS_FIELDS) + 1)
+    return completeness(row, has_place)[0]
+
+
+def completeness(row: Mapping[str, Any], has_place: bool) -> tuple[float, list[str]]:
+    """The share of a structure's profile filled in (a component of the ranking) and the fields left
+    empty, by name (`COMPLETENESS_FIELDS`, then "place" when it names no place of work)."""
+    missing = [name for name in COMPLETENESS_FIELDS if row[name] in ("", None)]
+    if not has_place:
+        missing.append("place")
+    return 1 - len(missing) / (len(COMPLETENESS_FIELDS) + 1), missing
 
 
 def _reserved_q(reserved: str | None) -> Q:

@@ -17,8 +17,14 @@ from essaim.sourcing.errors import MatchInputError
 from essaim.territory.models import Commune, Perimeter, PerimeterCommune
 
 from . import reservation
-from .match_input import candidate_queryset, candidates_from_db, need_from_dict
-from .matching import Match, rank
+from .match_input import (
+    COMPLETENESS_FIELDS,
+    candidate_queryset,
+    candidates_from_db,
+    completeness,
+    need_from_dict,
+)
+from .matching import MAX_STARS, Match, rank
 from .models import Need, NeedAnswer, NeedNotification, PurchaseForecast
 
 # A match "can answer" (for the reservation advice and the emails) when it fits the sector and the place.
@@ -152,12 +158,28 @@ def matches_for(data: dict[str, Any], *, limit: int | None = None) -> list[Match
 
 
 def able_matches(need: Need | None, matches: list[Match]) -> list[Match]:
-    """The matches that fit the need's sector and place (when the need names them)."""
+    """The structures that can really answer (the hard filters, before the ranking is shown): they fit the
+    need's sector and place when the need names them, and share a word with a need that names no sector.
+    The order of `matches` (the ranking) is kept."""
     return [
         m
         for m in matches
-        if m.components.get("sector", 1.0) >= MIN_SECTOR and m.components.get("place", 1.0) >= MIN_PLACE
+        if m.components.get("sector", 1.0) >= MIN_SECTOR
+        and m.components.get("place", 1.0) >= MIN_PLACE
+        and ("sector" in m.components or m.components.get("text", 1.0) > 0)
     ]
+
+
+@dataclass(frozen=True)
+class MatchSummary:
+    """ "12 structures correspondent, 5 très bien": the structures that can answer, and the best fitting."""
+
+    count: int
+    very_good: int
+
+
+def match_summary(matches: list[Match]) -> MatchSummary:
+    return MatchSummary(count=len(matches), very_good=sum(1 for m in matches if m.fit.stars == MAX_STARS))
 
 
 @dataclass
@@ -374,3 +396,40 @@ def forecast_advice(forecast: PurchaseForecast) -> tuple[list[Match], reservatio
     matches = able_matches(None, matches_for(data))
     advice = reservation_advice(None, matches, AdviceInputs(amount_band=forecast.amount_band))
     return matches, advice
+
+
+# What a structure reads for each empty field of its profile (`match_input.COMPLETENESS_FIELDS`).
+PROFILE_FIELD_LABELS: dict[str, str] = {
+    "description": "sa présentation",
+    "offers": "ce qu'elle propose",
+    "siret": "son SIRET",
+    "commune_id": "sa commune",
+    "website": "son site web",
+    "email": "son courriel",
+    "phone": "son téléphone",
+    "headcount": "son effectif",
+    "revenue_band": "sa tranche de chiffre d'affaires",
+    "client_references": "ses références",
+    "place": "ses lieux d'intervention",
+}
+
+
+def structure_completeness_panel(structure: Structure) -> dict[str, Any]:
+    """Context of `sourcing/includes/profile_completeness.html` on the structure's own dashboard (its
+    members only): the one place where a structure is told how complete its profile is and what it lacks
+    (never on the buyers' match cards nor in the needs' emails). Empty once the profile is complete."""
+    row = {name: getattr(structure, name) for name in COMPLETENESS_FIELDS}
+    has_place = (
+        structure.commune_id is not None
+        or Activity.objects.filter(
+            Q(structure=structure) & (Q(is_national=True) | Q(perimeters__isnull=False))
+        ).exists()
+    )
+    share, missing = completeness(row, has_place)
+    if not missing:
+        return {}
+    return {
+        "completeness": round(100 * share),
+        "missing": [PROFILE_FIELD_LABELS[name] for name in missing],
+        "structure": structure,
+    }

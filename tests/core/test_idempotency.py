@@ -32,6 +32,7 @@ def _need_data(token: str) -> dict[str, str]:
         "amount": "1000",
         "deadline": (timezone.localdate() + timedelta(days=10)).isoformat(),
         "duration_months": "12",
+        "sectors_reviewed": "on",  # the suggested sectors seen (none ticked): the form saves
         "idempotency_key": token,
     }
 

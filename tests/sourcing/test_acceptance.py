@@ -4,6 +4,7 @@ need as awarded to Rejoué, and a collaboration exists."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -178,3 +179,59 @@ def test_a_forecast_band_is_advised_on_its_upper_bound_and_estimated_on_its_midd
     page = client_as("buyer").get(reverse("sourcing:forecast_detail", args=[forecast.pk])).content.decode()
     assert "tranche de 40 000 € à 90 000 € HT" in page and "65 000 € HT" in page
     assert "65 000 € HT sur 12 mois, soit" not in page  # never taken as an exact 65 000 €
+
+
+def test_a_toys_need_shows_the_structures_that_can_answer_in_words_never_a_composting_association(
+    client_as, world, django_capture_on_commit_callbacks
+) -> None:
+    """Issue 12 §5: sectors guessed from "collectés, livrés" (biowaste collection, logistics) are offered for
+    confirmation, never used unconfirmed; the list is cut to the structures that can answer, with words."""
+    rejoue = Structure.objects.get(source="demo", source_id="rejoue")
+    Structure.objects.filter(pk=rejoue.pk).update(organisation=world.supplier_org)
+    client = client_as("buyer")
+    data = {
+        "kind": "sourcing",
+        "title": "Jouets de réemploi pour les crèches",
+        "description": "Jouets d'éveil collectés et nettoyés, livrés par lots dans les crèches ; compost exclu.",
+        "service_types": ["fourniture"],
+        "place_code": "94081",
+        "amount": "60000",
+        "reserved": "L2113-13",
+        "duration_months": "12",
+        "deadline": (timezone.localdate() + timedelta(days=21)).isoformat(),
+    }
+    offered = client.post(reverse("sourcing:need_create"), data).content.decode()
+    assert "Secteurs proposés d&#x27;après votre texte" in offered and not Need.objects.exists()
+    assert "biodéchets" in offered  # the guess that made a composting association "eligible"
+    jouets = Sector.objects.get(slug="jouets")
+    client.post(
+        reverse("sourcing:need_create"), {**data, "sectors_reviewed": "on", "suggested_sectors": [jouets.pk]}
+    )
+    need = Need.objects.get()
+    assert list(need.sectors.all()) == [jouets]
+
+    page = client.get(reverse("sourcing:need_detail", args=[need.pk])).content.decode()
+    matches = page[page.index('id="matches-title"') : page.index('id="advice-title"')]
+    assert re.search(
+        r"<strong>\d+</strong> structures? correspond(ent)?(, <strong>\d+</strong> très bien)?\.", matches
+    )
+    assert "Rejoué" in matches and "correspond très bien" in matches
+    assert (
+        "Compost&#x27;Orly" not in page and "Compost'Orly" not in page
+    )  # not even in the reserved-lot advice
+    assert "/ 100" not in page and not re.search(r"\d+,\d\d", matches)  # no score with decimals
+    assert "profil complet" not in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("sourcing:need_action", args=[need.pk]), {"action": "submit"})
+    email = next(m for m in mail.outbox if "contact@rejoue.fr" in m.to)
+    assert "Pourquoi vous" in email.body and "profil complet" not in email.body
+
+
+def test_the_profile_completeness_is_told_to_the_structure_itself_once(client_as, world) -> None:
+    rejoue = Structure.objects.get(source="demo", source_id="rejoue")
+    Structure.objects.filter(pk=rejoue.pk).update(organisation=world.supplier_org)
+    own = client_as("supplier").get(reverse("directory:profile", args=[rejoue.pk])).content.decode()
+    assert own.count("Votre fiche est complète à") == 1 and "son SIRET" in own
+    other = client_as("buyer").get(reverse("directory:profile", args=[rejoue.pk])).content.decode()
+    assert "complète à" not in other

@@ -4,6 +4,7 @@ answer and closes the need as awarded to Rejoué. Every page passes axe-core on 
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from django.core import mail
@@ -38,6 +39,9 @@ def test_buyer_posts_supplier_answers_buyer_awards(page: Page, client, world) ->
     )
     page.get_by_role("button", name="Suggérer les secteurs d'après le texte").click()
     expect(page.get_by_role("status")).to_contain_text("Secteurs proposés")
+    offered = page.get_by_role("group", name="Secteurs proposés d'après votre texte")
+    expect(offered.get_by_role("checkbox", name=re.compile(r"› Jouets$"))).not_to_be_checked()  # to confirm
+    offered.get_by_role("checkbox", name=re.compile(r"› Jouets$")).check()
     page.get_by_role("checkbox", name="Fourniture").check()
     page.get_by_label("Lieu d'exécution").select_option("94081")
     page.get_by_label("Montant estimé (€ HT)").fill("50000")

@@ -14,6 +14,7 @@ from essaim.sourcing.matching import (
     Candidate,
     CandidateActivity,
     NeedQuery,
+    fit_level,
     need_terms,
     rank,
     text_terms,
@@ -89,9 +90,9 @@ def test_rejoue_ranks_first_with_french_reasons() -> None:
         "intervient à Vitry-sur-Seine",
         "propose de la fourniture",
         "mots en commun : crèches, jouets, réemploi, nettoyés",
-        "profil complet à 90 %",
         "a répondu à 3 besoins sur 4",
-    ]
+    ]  # the profile's completeness counts in the score but is never a reason (the structure is told itself)
+    assert not any("profil" in reason for match in matches for reason in match.reasons)
     assert "intervient dans toute la France" in matches[1].reasons
     assert "intervient en région Île-de-France" in matches[2].reasons
     assert 0 < matches[-1].score < matches[0].score <= 100
@@ -333,3 +334,24 @@ def test_a_structure_fitting_more_never_ranks_below_a_weaker_copy(
     if by_id[1000].components != by_id[999].components:
         ids = [m.id for m in matches]
         assert ids.index(1000) < ids.index(999)
+
+
+@pytest.mark.parametrize(
+    ("score", "stars", "label"),
+    [
+        (100, 3, "très bien"),
+        (70, 3, "très bien"),
+        (69.99, 2, "bien"),
+        (50, 2, "bien"),
+        (49.9, 1, "en partie"),
+        (0, 1, "en partie"),
+    ],
+)
+def test_scores_are_shown_as_words_and_stars(score: float, stars: int, label: str) -> None:
+    assert (fit_level(score).stars, fit_level(score).label) == (stars, label)
+
+
+@given(st.floats(min_value=0, max_value=100), st.floats(min_value=0, max_value=100))
+def test_a_better_score_never_reads_worse(low: float, high: float) -> None:
+    low, high = sorted((low, high))
+    assert fit_level(low).stars <= fit_level(high).stars

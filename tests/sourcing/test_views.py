@@ -149,9 +149,53 @@ def test_sectors_are_suggested_from_the_text_and_stay_editable(client_as, world)
     }
     page = client_as("buyer").post(reverse("sourcing:need_create"), {**data, "suggest": "1"}).content.decode()
     jouets = Sector.objects.get(slug="jouets")
-    assert f'value="{jouets.pk}" selected' in page and not Need.objects.exists()
-    client_as("buyer").post(reverse("sourcing:need_create"), data)  # no sector chosen: suggested ones saved
-    assert jouets in Need.objects.get().sectors.all()
+    offered = f'name="suggested_sectors" value="{jouets.pk}"'
+    assert offered in page and f"{offered} checked" not in page and not Need.objects.exists()  # unticked
+    # Saved without choosing a sector: the suggestions are offered to confirm first, nothing is saved.
+    page = client_as("buyer").post(reverse("sourcing:need_create"), data).content.decode()
+    assert offered in page and not Need.objects.exists()
+    assert 'name="sectors_reviewed" value="on"' in page
+    # The buyer confirms toys only: the need has that sector and never an unticked guess.
+    confirmed = {**data, "sectors_reviewed": "on", "suggested_sectors": [jouets.pk]}
+    client_as("buyer").post(reverse("sourcing:need_create"), confirmed)
+    assert list(Need.objects.get().sectors.all()) == [jouets]
+
+
+def test_suggested_sectors_left_unticked_are_never_the_needs(client_as, world) -> None:
+    make_small_territory()
+    data = {
+        "kind": "sourcing",
+        "title": "Achat de jouets pour les crèches",
+        "description": "Jouets d'occasion collectés, livrés par lots",
+        "amount": "1000",
+        "deadline": (timezone.localdate() + timedelta(days=10)).isoformat(),
+        "duration_months": "12",
+        "sectors_reviewed": "on",
+    }
+    client_as("buyer").post(reverse("sourcing:need_create"), data)
+    need = Need.objects.get()
+    assert not need.sectors.exists()  # reviewed, none ticked: no sector, no guess
+    page = client_as("buyer").get(reverse("sourcing:need_detail", args=[need.pk])).content.decode()
+    assert "Ce besoin n'a pas de secteur" in page and "Confirmer les secteurs du besoin" in page
+
+
+def test_every_error_of_the_need_form_is_shown_at_once(client_as, world) -> None:
+    make_small_territory()
+    response = client_as("buyer").post(
+        reverse("sourcing:need_create"),
+        {
+            "kind": "sourcing",
+            "title": "",
+            "description": "Jouets",
+            "deadline": (timezone.localdate() - timedelta(days=2)).isoformat(),
+            "duration_months": "12",
+        },
+    )
+    page = response.content.decode()
+    assert "Le formulaire contient 3 erreurs" in page
+    assert "Indiquez un montant estimé ou une tranche de montant." in page
+    assert "La date limite de réponse ne peut pas être passée." in page
+    assert 'id="id_title-errors"' in page
 
 
 def test_attachment_of_the_wrong_type_is_refused_on_the_form(client_as, world) -> None:

@@ -26,6 +26,7 @@ from essaim.accounts.acting import Actor, acting_user
 from essaim.accounts.models import Organisation
 from essaim.cooperation.documents import detect_kind, extension_kind
 from essaim.core.audit import log_action, save_changes
+from essaim.core.errors import Problem
 from essaim.core.home import waiting_changed
 from essaim.core.idempotency import remember_object, replayed_object
 from essaim.directory import references
@@ -73,31 +74,39 @@ class NeedData:
     show_buyer_name: bool = True
 
 
-def _validate(data: NeedData, *, today: date | None = None) -> None:
+def need_problems(data: NeedData, *, today: date | None = None) -> list[Problem]:
+    """Every rule the need's data breaks, as (field, French message): the service refuses them all at once,
+    and the need form shows them beside its own checks."""
     today = today or timezone.localdate()
+    problems: list[Problem] = []
     if not data.title.strip():
-        raise NeedError("Donnez un titre au besoin.", field="title")
+        problems.append(("title", "Donnez un titre au besoin."))
     if not data.description.strip():
-        raise NeedError("Décrivez le besoin.", field="description")
+        problems.append(("description", "Décrivez le besoin."))
     if data.kind not in Need.Kind.values:
-        raise NeedError("Type de besoin inconnu.", field="kind")
+        problems.append(("kind", "Type de besoin inconnu."))
     unknown = sorted(set(data.service_types) - set(references.SERVICE_TYPES))
     if unknown:
-        raise NeedError(f"Type de prestation inconnu : {', '.join(unknown)}.", field="service_types")
+        problems.append(("service_types", f"Type de prestation inconnu : {', '.join(unknown)}."))
     if data.amount is not None and data.amount < 0:
-        raise NeedError("Le montant ne peut pas être négatif.", field="amount")
+        problems.append(("amount", "Le montant ne peut pas être négatif."))
     if data.amount_band and data.amount_band not in Need.AmountBand.values:
-        raise NeedError("Tranche de montant inconnue.", field="amount_band")
+        problems.append(("amount_band", "Tranche de montant inconnue."))
     if data.reserved and data.reserved not in Need.Reservation.values:
-        raise NeedError("Réservation inconnue.", field="reserved")
+        problems.append(("reserved", "Réservation inconnue."))
     if data.deadline < today:
-        raise NeedError("La date limite de réponse ne peut pas être passée.", field="deadline")
+        problems.append(("deadline", "La date limite de réponse ne peut pas être passée."))
     if data.start_date is not None and data.start_date < data.deadline:
-        raise NeedError(
-            "Le début de la prestation doit suivre la date limite de réponse.", field="start_date"
-        )
+        problems.append(("start_date", "Le début de la prestation doit suivre la date limite de réponse."))
     if not 1 <= data.duration_months <= 120:
-        raise NeedError("La durée doit être comprise entre 1 et 120 mois.", field="duration_months")
+        problems.append(("duration_months", "La durée doit être comprise entre 1 et 120 mois."))
+    return problems
+
+
+def _validate(data: NeedData, *, today: date | None = None) -> None:
+    problems = need_problems(data, today=today)
+    if problems:
+        raise NeedError(errors=problems)
 
 
 def _check_buyer(organisation: Organisation) -> None:

@@ -46,7 +46,7 @@ def forecast_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "forecast": forecast,
             "matches": matches[:MATCHES_SHOWN],
-            "match_count": len(matches),
+            "match_summary": selectors.match_summary(matches),
             "advice": advice,
         },
     )

@@ -94,15 +94,40 @@ def _save_need(request: HttpRequest, form: NeedForm, need: Need | None) -> Need 
         return None
 
 
+def _offer_sectors(request: HttpRequest) -> NeedForm:
+    """The form again, with the sectors suggested from its text offered for the buyer to confirm (unticked):
+    a guess never becomes one of the need's sectors by itself."""
+    text = f"{request.POST.get('title', '')} {request.POST.get('description', '')}"
+    suggestions = [
+        s for s in selectors.suggest_sectors(text) if str(s.pk) not in request.POST.getlist("sectors")
+    ]
+    data = request.POST.copy()
+    data["sectors_reviewed"] = "on"
+    data.setlist("suggested_sectors", [])
+    if suggestions:
+        lost = " Joignez de nouveau votre pièce jointe." if request.FILES else ""
+        messages.info(
+            request,
+            "Secteurs proposés d'après votre texte : cochez ceux qui conviennent (ou aucun), puis "
+            f"enregistrez.{lost}",
+        )
+    else:
+        messages.info(request, "Aucun secteur ne ressort du texte : choisissez-les dans la liste.")
+    return NeedForm(data, suggestions=suggestions)
+
+
 def _need_form_page(request: HttpRequest, need: Need | None) -> HttpResponse:
     if request.method == "POST":
         form = NeedForm(request.POST, request.FILES)
         if "suggest" in request.POST:
-            text = f"{request.POST.get('title', '')} {request.POST.get('description', '')}"
-            data = request.POST.copy()
-            data.setlist("sectors", [str(s.pk) for s in selectors.suggest_sectors(text)])
-            form = NeedForm(data)
-            messages.info(request, "Secteurs proposés d'après le texte : vérifiez-les avant d'enregistrer.")
+            form = _offer_sectors(request)
+        elif (
+            form.is_valid()
+            and not form.confirmed_sectors()
+            and not form.cleaned_data["sectors_reviewed"]
+            and selectors.suggest_sectors(f"{form.cleaned_data['title']} {form.cleaned_data['description']}")
+        ):
+            form = _offer_sectors(request)  # no sector chosen: confirm the suggestions before saving
         elif form.is_valid():
             saved = _save_need(request, form, need)
             if saved is not None:
@@ -182,9 +207,13 @@ def need_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
     if request.user.has_perm("sourcing.view_matches", need):
         matches = selectors.need_matches(need)
         advice_form, advice = _advice(request, need, matches)
+        able = selectors.able_matches(need, matches)
         context.update(
-            matches=matches[:MATCHES_SHOWN],
-            match_count=len(matches),
+            matches=able[:MATCHES_SHOWN],
+            match_summary=selectors.match_summary(able),
+            suggested_sectors=[]
+            if need.sectors.all()
+            else selectors.suggest_sectors(f"{need.title} {need.description}"),
             advice_form=advice_form,
             advice=advice,
             funnel=selectors.need_funnel(need),
