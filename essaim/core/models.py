@@ -1,4 +1,4 @@
-"""Shared models: a timestamped base, the audit log, and messages sent through the contact form."""
+"""Shared models: a timestamped base, a request awaiting a decision, the audit log, and messages sent through the contact form."""
 
 from __future__ import annotations
 
@@ -14,6 +14,39 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class RequestForDecision(TimeStampedModel):
+    """A person's request that someone decides on (a claim of a profile, a request to join): its message,
+    its state and who decided when. The concrete model adds what is requested and its requester."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "En attente"
+        APPROVED = "approved", "Acceptée"
+        REJECTED = "rejected", "Refusée"
+
+    message = models.TextField("message", blank=True, max_length=2000)
+    status = models.CharField(
+        "état", max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="décidée par",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField("décidée le", null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def requester_label(self) -> str:
+        """The requester as a reviewer reads it: "Marie Dupont <marie@rejoue.fr>", or the address alone."""
+        user = self.user  # type: ignore[attr-defined]  # every concrete request has a requester
+        return f"{user.full_name} <{user.email}>" if user.full_name else user.email
 
 
 class AuditLog(models.Model):

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 
 from essaim.accounts.validators import siret_validator
-from essaim.core.models import TimeStampedModel
+from essaim.core.models import RequestForDecision, TimeStampedModel
 
 from . import references
 
@@ -269,13 +269,8 @@ class SearchWord(models.Model):
         return self.word
 
 
-class ClaimRequest(TimeStampedModel):
+class ClaimRequest(RequestForDecision):
     """A person asks to manage a structure's profile (join request), found by its SIRET."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", "En attente"
-        APPROVED = "approved", "Acceptée"
-        REJECTED = "rejected", "Refusée"
 
     structure = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="claims")
     user = models.ForeignKey(
@@ -284,19 +279,6 @@ class ClaimRequest(TimeStampedModel):
         on_delete=models.CASCADE,
         related_name="structure_claims",
     )
-    message = models.TextField("message", blank=True, max_length=2000)
-    status = models.CharField(
-        "état", max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
-    )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="décidée par",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    decided_at = models.DateTimeField("décidée le", null=True, blank=True)
 
     class Meta:
         verbose_name = "demande de rattachement"

@@ -28,11 +28,6 @@ def _is_proposal(claim: ClaimRequest) -> bool:
     return claim.structure.source == PROPOSAL_SOURCE and claim.structure.status == Structure.Status.TO_REVIEW
 
 
-def _person(claim: ClaimRequest) -> str:
-    user = claim.user
-    return f"{user.full_name} <{user.email}>" if user.full_name else user.email
-
-
 def _item(claim: ClaimRequest) -> ReviewItem:
     structure = claim.structure
     what = "Nouvelle structure proposée" if _is_proposal(claim) else "Gérer la fiche"
@@ -42,7 +37,7 @@ def _item(claim: ClaimRequest) -> ReviewItem:
         title=structure.name,
         summary=summary,
         submitted_at=claim.created_at,
-        submitted_by=_person(claim),
+        submitted_by=claim.requester_label,
     )
 
 
@@ -102,7 +97,7 @@ class ClaimReview(ReviewKind):
                 ),
                 Comparison("Site web", structure.website, similar.website if similar else ""),
                 Comparison("Présentation", structure.description, similar.description if similar else ""),
-                Comparison("Demandeur", _person(claim)),
+                Comparison("Demandeur", claim.requester_label),
                 Comparison("Message", claim.message),
             ]
             return ReviewDetail(

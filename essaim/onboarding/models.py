@@ -6,20 +6,15 @@ from django.conf import settings
 from django.db import models
 
 from essaim.accounts.models import Organisation
-from essaim.core.models import TimeStampedModel
+from essaim.core.models import RequestForDecision
 
 
-class JoinRequest(TimeStampedModel):
+class JoinRequest(RequestForDecision):
     """A person asks to join an organisation, or proposes one that Essaim does not know yet.
 
     Decided by the organisation's administrators when it has any, otherwise by the facilitators (their
     review queue, `accounts.review.JoinRequestReview`). A proposal holds the organisation's details
     (`proposed_*`); the organisation is created only when the request is approved."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", "En attente"
-        APPROVED = "approved", "Acceptée"
-        REJECTED = "rejected", "Refusée"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -47,19 +42,6 @@ class JoinRequest(TimeStampedModel):
         blank=True,
     )
     proposed_website = models.URLField("site web proposé", blank=True)
-    message = models.TextField("message", blank=True, max_length=2000)
-    status = models.CharField(
-        "état", max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
-    )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="décidée par",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    decided_at = models.DateTimeField("décidée le", null=True, blank=True)
 
     class Meta:
         verbose_name = "demande d'adhésion"

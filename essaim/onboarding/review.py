@@ -16,11 +16,6 @@ from .models import JoinRequest
 from .selectors import join_requests_for_facilitators
 
 
-def _person(request: JoinRequest) -> str:
-    user = request.user
-    return f"{user.full_name} <{user.email}>" if user.full_name else user.email
-
-
 def _item(request: JoinRequest) -> ReviewItem:
     if request.is_proposal:
         summary = f"Nouvelle organisation proposée ({request.get_proposed_kind_display().lower()})"
@@ -31,7 +26,7 @@ def _item(request: JoinRequest) -> ReviewItem:
         title=request.organisation_name,
         summary=summary,
         submitted_at=request.created_at,
-        submitted_by=_person(request),
+        submitted_by=request.requester_label,
     )
 
 
@@ -82,7 +77,7 @@ class JoinRequestReview(ReviewKind):
                 ),
                 Comparison("SIRET", request.proposed_siret, similar.siret if similar else ""),
                 Comparison("Site web", request.proposed_website, similar.website if similar else ""),
-                Comparison("Demandeur", _person(request)),
+                Comparison("Demandeur", request.requester_label),
                 Comparison(
                     "Domaine de l'adresse / du site",
                     email_domain(user.email),
