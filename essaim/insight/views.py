@@ -28,7 +28,6 @@ from essaim.core.links import absolute_url
 from essaim.core.views_utils import check_perm, report_domain_error
 from essaim.insight.errors import InsightError
 from essaim.sourcing import collaborations
-from essaim.sourcing.forecasts import ForecastData
 from essaim.sourcing.forms import ForecastForm
 
 from . import exports, forms, renewals, selectors, services
@@ -233,22 +232,12 @@ def renewal_forecast(request: HttpRequest) -> HttpResponse:
     check_perm(request, "insight.forecast_from_renewal", line.contract)
     form = ForecastForm(request.POST or None, initial=selectors.forecast_initial(line))
     if request.method == "POST" and form.is_valid():
-        c = form.cleaned_data
         try:
             forecast = services.forecast_from_renewal(
                 actor=request.user,
                 acting=acting_organisation(request),
                 line=line,
-                data=ForecastData(
-                    title=c["title"],
-                    year=c["year"],
-                    quarter=c["quarter"],
-                    sector=c["sector"],
-                    amount_band=c["amount_band"],
-                    procedure=c["procedure"],
-                    place_code=c["place_code"] or "",
-                    reference=c["reference"],
-                ),
+                data=form.forecast_data(),
             )
         except DomainError as error:
             report_domain_error(request, error, form)

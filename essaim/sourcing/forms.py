@@ -13,6 +13,7 @@ from essaim.directory import references
 from essaim.directory.models import Sector
 
 from . import selectors, services
+from .forecasts import ForecastData
 from .models import Need, NeedAnswer, PurchaseForecast
 from .services import NeedData
 
@@ -344,6 +345,20 @@ class ForecastForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["sector"].queryset = _sectors()  # type: ignore[attr-defined]
         self.fields["place_code"].choices = selectors.place_choices()  # type: ignore[attr-defined]
+
+    def forecast_data(self) -> ForecastData:
+        """The forecast as the services take it (call once the form is valid)."""
+        c = self.cleaned_data
+        return ForecastData(
+            title=c["title"],
+            year=c["year"],
+            quarter=c["quarter"],
+            sector=c["sector"],
+            amount_band=c["amount_band"],
+            procedure=c["procedure"],
+            place_code=c["place_code"] or "",
+            reference=c["reference"],
+        )
 
 
 class ForecastFilterForm(forms.Form):

@@ -57,21 +57,11 @@ def forecast_create(request: HttpRequest) -> HttpResponse:
     buyer = acting_buyer(request)
     form = ForecastForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        c = form.cleaned_data
         try:
             forecasts.forecast_create(
                 actor=request.user,
                 buyer=buyer,
-                data=forecasts.ForecastData(
-                    title=c["title"],
-                    year=c["year"],
-                    quarter=c["quarter"],
-                    sector=c["sector"],
-                    amount_band=c["amount_band"],
-                    procedure=c["procedure"],
-                    place_code=c["place_code"] or "",
-                    reference=c["reference"],
-                ),
+                data=form.forecast_data(),
             )
         except DomainError as error:
             report_domain_error(request, error, form)

@@ -5,12 +5,12 @@ a systemd timer, next to `essaim worker`); it is idempotent. Prints one JSON lin
 from __future__ import annotations
 
 import json
-from datetime import date
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
 from essaim.clauses import services
+from essaim.core.commands import date_option
 
 
 class Command(BaseCommand):
@@ -22,10 +22,5 @@ class Command(BaseCommand):
         parser.add_argument("--today", help="Date du jour à retenir (AAAA-MM-JJ), pour rattraper ou tester.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        today = None
-        if options["today"]:
-            try:
-                today = date.fromisoformat(options["today"])
-            except ValueError as error:
-                raise CommandError("Date illisible : AAAA-MM-JJ.") from error
+        today = date_option(options["today"])
         self.stdout.write(json.dumps({"purged": services.identities_purge(today=today)}))

@@ -5,12 +5,12 @@ systemd timer); it is idempotent. Prints one JSON line `{"links": n, "reminders"
 from __future__ import annotations
 
 import json
-from datetime import date
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
 from essaim.clauses import services
+from essaim.core.commands import date_option
 
 
 class Command(BaseCommand):
@@ -20,12 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--today", help="Date du jour à retenir (AAAA-MM-JJ), pour rattraper ou tester.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        today = None
-        if options["today"]:
-            try:
-                today = date.fromisoformat(options["today"])
-            except ValueError as error:
-                raise CommandError("Date illisible : AAAA-MM-JJ.") from error
+        today = date_option(options["today"])
         links = services.monthly_links_send(today=today)
         reminders = services.reminders_send(today=today)
         self.stdout.write(json.dumps({"links": links, "reminders": reminders}))

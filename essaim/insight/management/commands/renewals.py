@@ -9,23 +9,16 @@ sector the CPV maps to). The name is a published interface (issue 15), kept as w
 from __future__ import annotations
 
 import json
-from datetime import date
 from typing import Any
 
 import duckdb
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from essaim.core.commands import date_option
 from essaim.core.french import counted, plural
 from essaim.insight import renewals, selectors, store
 from essaim.insight.errors import InsightError
-
-
-def _day(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError as error:
-        raise CommandError(f"Date invalide : « {value} » (attendu : AAAA-MM-JJ).") from error
 
 
 class Command(BaseCommand):
@@ -34,7 +27,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--buyer", required=True, help="SIRET, SIREN ou epci:SIREN.")
         parser.add_argument(
-            "--from", dest="start", default=None, help="Début de la fenêtre, AAAA-MM-JJ (aujourd'hui)."
+            "--from",
+            dest="start",
+            default=None,
+            help="Début de la fenêtre, AAAA-MM-JJ (aujourd'hui).",
         )
         parser.add_argument(
             "--months", type=int, default=renewals.DEFAULT_MONTHS, help="Largeur de la fenêtre en mois."
@@ -43,7 +39,7 @@ class Command(BaseCommand):
         parser.add_argument("--db", default=None, help="Fichier DuckDB (par défaut : settings.INSIGHT_DB).")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        start = _day(options["start"]) if options["start"] else timezone.localdate()
+        start = date_option(options["start"]) or timezone.localdate()
         try:
             con = store.connect(options["db"])
         except duckdb.Error as error:
