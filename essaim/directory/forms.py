@@ -12,7 +12,7 @@ from essaim.territory.models import Perimeter, PerimeterCommune
 from essaim.territory.selectors import reference_cached
 
 from . import references
-from .models import Sector, Structure
+from .models import ProfileReport, Sector, Structure
 from .selectors import MAX_PAGE, SORTS, SearchFilters
 
 
@@ -131,6 +131,22 @@ class ClaimForm(forms.Form):
     )
     message = forms.CharField(
         label="Votre fonction dans la structure", widget=forms.Textarea, required=False, max_length=2000
+    )
+
+
+class ReportForm(forms.Form):
+    reason = forms.ChoiceField(
+        label="Motif",
+        choices=ProfileReport.Reason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choisissez le motif du signalement."},
+    )
+    message = forms.CharField(
+        label="Précisions (facultatif)",
+        help_text="Ce qui est inexact, la fiche en double… L'équipe du territoire lit chaque signalement.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=2000,
     )
 
 

@@ -310,3 +310,76 @@ class StructurePhoto(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.caption or f"Photo de {self.structure}"
+
+
+class SourceRecord(models.Model):
+    """The source record an import created a structure from, kept for the facilitators' review (side by
+    side with the profile the import prepared) and as provenance. Refreshed when the import sees it again."""
+
+    structure = models.OneToOneField(Structure, on_delete=models.CASCADE, related_name="source_record")
+    source = models.CharField("source", max_length=30)
+    source_id = models.CharField("identifiant dans la source", max_length=100)
+    record = models.JSONField("enregistrement de la source", default=dict)
+    link = models.URLField("lien vers la source", max_length=2083, blank=True)
+    imported_at = models.DateTimeField("importé le", auto_now=True)
+
+    class Meta:
+        verbose_name = "enregistrement importé"
+        verbose_name_plural = "enregistrements importés"
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.source_id}"
+
+
+class ProfileReport(TimeStampedModel):
+    """A logged-in person reports a profile (wrong, not an ESS structure, offensive…): it waits in the
+    facilitators' review queue, which delists the profile or dismisses the report."""
+
+    class Reason(models.TextChoices):
+        WRONG = "inexacte", "Informations inexactes ou périmées"
+        NOT_ESS = "hors-ess", "Ce n'est pas une structure de l'ESS"
+        CLOSED = "fermee", "La structure a cessé son activité"
+        DUPLICATE = "doublon", "Doublon d'une autre fiche"
+        ABUSE = "abus", "Contenu inapproprié"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "En attente"
+        UPHELD = "upheld", "Fiche retirée"
+        DISMISSED = "dismissed", "Classé sans suite"
+
+    structure = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="signalé par",
+        on_delete=models.CASCADE,
+        related_name="profile_reports",
+    )
+    reason = models.CharField("motif", max_length=12, choices=Reason.choices)
+    message = models.TextField("précisions", blank=True, max_length=2000)
+    status = models.CharField(
+        "état", max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="traité par",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField("traité le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "signalement de fiche"
+        verbose_name_plural = "signalements de fiches"
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["structure", "reporter"],
+                condition=models.Q(status="pending"),
+                name="profile_report_pending_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reporter} signale {self.structure}"

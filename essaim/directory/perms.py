@@ -44,6 +44,8 @@ rules.add_perm("directory.view_profile", is_published | is_structure_member | is
 rules.add_perm("directory.view_contacts", rules.is_authenticated)
 rules.add_perm("directory.edit_profile", is_structure_member | is_facilitator)
 rules.add_perm("directory.claim_profile", rules.is_authenticated & ~is_structure_member)
+# Any logged-in person but the structure's own members may report a published profile to the facilitators.
+rules.add_perm("directory.report_profile", rules.is_authenticated & is_published & ~is_structure_member)
 rules.add_perm("directory.decide_claim", is_structure_admin | is_facilitator)
 rules.add_perm("directory.moderate", is_facilitator)
 rules.add_perm("directory.export_results", is_buyer | is_facilitator)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("structures/<int:pk>/modifier/", views.edit, name="edit"),
     path("structures/<int:pk>/etat/", views.set_status, name="set_status"),
     path("structures/<int:pk>/demandes/", views.claims, name="claims"),
+    path("structures/<int:pk>/signaler/", views.report, name="report"),
     path("demandes/<int:pk>/<str:decision>/", views.claim_decide, name="claim_decide"),
     path("rattacher/", views.claim, name="claim"),
 ]

@@ -25,6 +25,7 @@ from .forms import (
     ActivityFormSet,
     ClaimForm,
     MediaForm,
+    ReportForm,
     SearchForm,
     StatusForm,
     StructureForm,
@@ -104,6 +105,7 @@ def profile(request: HttpRequest, pk: int) -> HttpResponse:
             "can_moderate": request.user.has_perm("directory.moderate", structure),
             "can_claim": request.user.has_perm("directory.claim_profile", structure)
             and bool(structure.siret),
+            "can_report": request.user.has_perm("directory.report_profile", structure),
             "status_form": StatusForm(initial={"status": structure.status}),
             "service_types": references.SERVICE_TYPES,
             "is_member": is_member,
@@ -175,6 +177,32 @@ def claim(request: HttpRequest) -> HttpResponse:
             messages.success(request, claim_message(claim_request))
             return redirect("directory:profile", pk=claim_request.structure_id)
     return render(request, "directory/claim.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def report(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Signaler ce profil": a logged-in person tells the facilitators what is wrong with a profile."""
+    structure = get_object_or_404(Structure.objects.published(), pk=pk)
+    check_perm(request, "directory.report_profile", structure)
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.profile_report(
+                user=request.user,  # type: ignore[arg-type]
+                structure=structure,
+                reason=form.cleaned_data["reason"],
+                message=form.cleaned_data["message"],
+            )
+        except DomainError as error:
+            report_domain_error(request, error, form)
+        else:
+            messages.success(request, "Merci : votre signalement est transmis à l'équipe du territoire.")
+            return redirect("directory:profile", pk=structure.pk)
+    return render(
+        request,
+        "directory/report.html",
+        {"structure": structure, "form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 def claims(request: HttpRequest, pk: int) -> HttpResponse:

@@ -121,3 +121,67 @@ def test_member_edits_activities_with_perimeter_suggestions(page: Page, client, 
     page.get_by_role("button", name="Enregistrer").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Rejoué")
     assert "velo" in {a.sector.slug for a in structure.activities.select_related("sector")}
+
+
+# --- Imports awaiting review, reported profiles (issue 13) ------------------------------------------------
+
+
+def no_horizontal_scroll(page: Page) -> int:
+    return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+
+
+def test_the_facilitator_reviews_imports_side_by_side_at_320_px(page: Page, client, world, tmp_path) -> None:
+    import shutil
+    from pathlib import Path
+
+    from essaim.directory.imports import run_import
+
+    make_territory()
+    ensure_sectors()
+    fixtures = Path(__file__).parent / "fixtures"
+    for name in ("data-inclusion-v1-structures.json", "data-inclusion-v1-services.json"):
+        shutil.copy(fixtures / name, tmp_path / name)
+    run_import(
+        tmp_path / "data-inclusion-v1-structures.json",
+        "data-inclusion",
+        services_path=tmp_path / "data-inclusion-v1-services.json",
+        commit=True,
+    )
+    login_as(page, client, world.users["facilitator"])
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto(reverse("core:review_list", args=["imports"]))
+    expect(page.locator("input[name='items']")).to_have_count(4)
+    assert axe_violations(page) == []
+    assert no_horizontal_scroll(page) <= 0
+    page.get_by_role("link", name="Chantier Vert de la Bièvre").click()
+    expect(page.locator("h1")).to_have_text("Chantier Vert de la Bièvre")
+    expect(page.get_by_text("Enregistrement de la source (Import data·inclusion)")).to_be_visible()
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Publier").click()
+    expect(page.locator("input[name='items']")).to_have_count(3)
+    assert Structure.objects.get(name="Chantier Vert de la Bièvre").status == Structure.Status.PUBLISHED
+    assert axe_violations(page) == []
+
+
+def test_signaler_ce_profil_shows_its_errors_and_lands_in_the_queue(page: Page, client, world) -> None:
+    make_territory()
+    ensure_sectors()
+    load_demo_structures()
+    structure = Structure.objects.published().order_by("pk").first()
+    login_as(page, client, world.users["buyer"])
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto(reverse("directory:profile", args=[structure.pk]))
+    page.get_by_role("link", name="Signaler ce profil").click()
+    assert axe_violations(page) == []
+    assert no_horizontal_scroll(page) <= 0
+    page.get_by_role("button", name="Envoyer le signalement").click()
+    expect(page.get_by_text("Choisissez le motif du signalement.").first).to_be_visible()
+    assert axe_violations(page) == []
+    page.get_by_label("La structure a cessé son activité").check()
+    page.get_by_label("Précisions (facultatif)").fill("Le local est fermé depuis juin.")
+    page.get_by_role("button", name="Envoyer le signalement").click()
+    expect(page.get_by_text("votre signalement est transmis")).to_be_visible()
+    login_as(page, client, world.users["facilitator"])
+    page.goto(reverse("core:review_list", args=["signalements"]))
+    expect(page.get_by_role("link", name=structure.name)).to_be_visible()
+    assert axe_violations(page) == []

@@ -120,7 +120,7 @@ def test_the_check_rejects_what_the_database_refuses_and_the_commit_agrees(
         encoding="utf-8",
     )
     report = run_import(path, "csv", commit=commit)
-    assert report.as_dict() == {"created": 1, "updated": 0, "unchanged": 0, "rejected": 3}
+    assert report.as_dict() == {"created": 1, "updated": 0, "unchanged": 0, "rejected": 3, "excluded": 0}
     reasons = _reasons(path)
     assert set(reasons) == {3, 4, 5}
     assert "200 caractères" in reasons[3]

@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 
 from essaim.directory.imports import rejections_path, run_import
+from essaim.directory.imports.run import updates_path
 from essaim.directory.models import Structure
 from essaim.directory.selectors import SearchFilters, search_structures
 from essaim.directory.services import structure_update
@@ -34,7 +35,7 @@ def reasons(path: Path) -> list[str]:
 
 def test_csv_dry_run_writes_nothing_but_counts_exactly(files, territory):
     report = run_import(files / "structures.csv", "csv")
-    assert report.as_dict() == {"created": 3, "updated": 0, "unchanged": 0, "rejected": 5}
+    assert report.as_dict() == {"created": 3, "updated": 0, "unchanged": 0, "rejected": 5, "excluded": 0}
     assert Structure.objects.count() == 0
     assert sorted(reasons(files / "structures.csv")) == sorted(
         [
@@ -51,7 +52,7 @@ def test_csv_commit_is_idempotent_and_searchable(files, territory):
     path = files / "structures.csv"
     assert run_import(path, "csv", commit=True).created == 3
     again = run_import(path, "csv", commit=True)
-    assert again.as_dict() == {"created": 0, "updated": 0, "unchanged": 3, "rejected": 5}
+    assert again.as_dict() == {"created": 0, "updated": 0, "unchanged": 3, "rejected": 5, "excluded": 0}
     rejoue = Structure.objects.get(siret="73282932000074")
     assert rejoue.inclusion_kinds == ["ACI"] and rejoue.eligible_l2113_13
     assert rejoue.website == "https://rejoue.example"
@@ -76,7 +77,7 @@ def test_own_edits_win_over_later_imports(files, territory):
 
 def test_windows_1252_semicolon_csv(files, territory):
     report = run_import(files / "structures-cp1252.csv", "csv", commit=True)
-    assert report.as_dict() == {"created": 2, "updated": 0, "unchanged": 0, "rejected": 0}
+    assert report.as_dict() == {"created": 2, "updated": 0, "unchanged": 0, "rejected": 0, "excluded": 0}
     jardins = Structure.objects.get(name="Les Jardins dévoués")
     assert jardins.description == "Entretien d'espaces verts à Vitry"
     assert not rejections_path(files / "structures-cp1252.csv").exists()
@@ -88,9 +89,16 @@ def test_sirene_keeps_active_ess_head_offices_in_the_perimeter(files, territory,
         str(files / "StockUniteLegale_extrait.csv"),
         "--format=sirene",
         "--perimeter=epci:200058014",
+        "--publish",
         "--commit",
     )
-    assert json.loads(capsys.readouterr().out) == {"created": 2, "updated": 0, "unchanged": 0, "rejected": 1}
+    assert json.loads(capsys.readouterr().out) == {
+        "created": 2,
+        "updated": 0,
+        "unchanged": 0,
+        "rejected": 1,
+        "excluded": 2,  # La Poste (not ESS), a ceased association
+    }
     atelier = Structure.objects.get(siren="732829320")
     assert atelier.siret == "73282932000074"  # the head office, not the secondary establishment
     assert atelier.name == "Atelier Du Reemploi"
@@ -105,29 +113,29 @@ def test_sirene_keeps_active_ess_head_offices_in_the_perimeter(files, territory,
         str(files / "StockUniteLegale_extrait.csv"),
         "--format=sirene",
         "--perimeter=epci:200058014",
+        "--publish",
         "--commit",
     )
     assert json.loads(capsys.readouterr().out)["unchanged"] == 2
 
 
-def test_data_inclusion_maps_reseaux_porteurs_to_kinds(files, territory):
+def test_data_inclusion_older_shape_is_read_with_its_scope_and_siret_rules(files, territory):
     report = run_import(files / "data-inclusion-structures.json", "data-inclusion", commit=True)
-    assert report.as_dict() == {"created": 1, "updated": 0, "unchanged": 0, "rejected": 3}
-    jardins = Structure.objects.get(name="Jardins d'Insertion du Val")
-    assert jardins.inclusion_kinds == ["ACI"]
-    assert jardins.source_id == "emplois-de-linclusion:a1b2c3"
+    assert report.as_dict() == {"created": 0, "updated": 0, "unchanged": 0, "rejected": 3, "excluded": 1}
     assert sorted(reasons(files / "data-inclusion-structures.json")) == sorted(
         [
+            "SIRET manquant : une structure importée doit avoir un SIRET.",
             "Adresse électronique invalide.",
             "Structure sans nom ou sans identifiant.",
-            "Commune inconnue (code INSEE 99999).",
+            "Hors champ : pas une structure productrice de l'ESS (réseaux porteurs : mission-locale).",
         ]
     )
 
 
 def test_gogocarto_maps_categories_and_finds_communes(files, territory):
     report = run_import(files / "gogocarto-export.json", "gogocarto", commit=True)
-    assert report.as_dict() == {"created": 2, "updated": 0, "unchanged": 0, "rejected": 2}
+    assert report.as_dict() == {"created": 2, "updated": 0, "unchanged": 0, "rejected": 2, "excluded": 0}
+    assert set(Structure.objects.values_list("status", flat=True)) == {Structure.Status.TO_REVIEW}
     recyclerie = Structure.objects.with_listing().get(source_id="Ab12")
     assert recyclerie.commune_id == "94081" and recyclerie.is_ressourcerie
     assert {t.slug for t in recyclerie.top_sectors} == {"reemploi"}
@@ -161,18 +169,26 @@ def _snapshot() -> dict[str, dict[str, object]]:
 
 def test_sirene_bulk_and_service_paths_write_the_same_structures(files, territory):
     path = files / "StockUniteLegale_extrait.csv"
-    by_service = run_import(path, "sirene", commit=True, bulk=False)
+    by_service = run_import(path, "sirene", commit=True, bulk=False, publish=True)
     service_rows = _snapshot()
     service_reasons = reasons(path)
     Structure.objects.all().delete()
-    by_bulk = run_import(path, "sirene", commit=True, bulk=True)
+    by_bulk = run_import(path, "sirene", commit=True, bulk=True, publish=True)
     assert (
         by_bulk.as_dict()
         == by_service.as_dict()
-        == {"created": 2, "updated": 0, "unchanged": 0, "rejected": 1}
+        == {"created": 2, "updated": 0, "unchanged": 0, "rejected": 1, "excluded": 2}
     )
     assert _snapshot() == service_rows
-    assert reasons(path) == service_reasons == ["Unité légale sans dénomination (données non diffusibles ?)."]
+    assert (
+        reasons(path)
+        == service_reasons
+        == [
+            "Unité légale sans dénomination (données non diffusibles ?).",
+            "Hors champ : unité légale sans la qualité ESS (economieSocialeSolidaireUniteLegale ≠ O) : 1 ligne",
+            "Hors champ : unité légale cessée : 1 ligne",
+        ]
+    )
     assert [h.name for h in search_structures("reemploi").hits] == ["Atelier Du Reemploi"]
 
 
@@ -186,9 +202,9 @@ def test_sirene_bulk_sample_is_idempotent_and_keeps_own_edits(files, territory, 
         communes=list(Commune.objects.values_list("code", flat=True)),
         seed=11,
     )
-    dry = run_import(units, "sirene")
+    dry = run_import(units, "sirene", publish=True)
     assert Structure.objects.count() == 0
-    first = run_import(units, "sirene", commit=True)
+    first = run_import(units, "sirene", commit=True, publish=True)
     assert first.as_dict() == dry.as_dict()
     assert first.created > 30 and first.rejected > 0
     assert Structure.objects.count() == first.created
@@ -197,7 +213,7 @@ def test_sirene_bulk_sample_is_idempotent_and_keeps_own_edits(files, territory, 
     assert any("SIRET" in motif for motif in motifs)
     edited = Structure.objects.order_by("pk").first()
     structure_update(actor=None, structure=edited, data={"name": "Notre nom à nous"})
-    second = run_import(units, "sirene", commit=True)
+    second = run_import(units, "sirene", commit=True, publish=True)
     assert second.as_dict() == {**first.as_dict(), "created": 0, "unchanged": first.created}
     edited.refresh_from_db()
     assert edited.name == "Notre nom à nous" and edited.locked_groups == ["identity"]
@@ -208,3 +224,5 @@ def test_sirene_bulk_sample_is_idempotent_and_keeps_own_edits(files, territory, 
     Structure.objects.filter(pk=other.pk).update(naf_code="0000Z")
     third = run_import(units, "sirene", commit=True, bulk=True)
     assert third.updated == 1 and third.unchanged == first.created - 1
+    assert [(u.structure_id, u.groups) for u in third.updates] == [(other.pk, ("identity",))]
+    assert "identity" in updates_path(units).read_text(encoding="utf-8-sig")

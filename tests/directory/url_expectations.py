@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from essaim.directory.models import ClaimRequest
+from essaim.directory.models import ClaimRequest, ProfileReport
 from tests.directory.factories import make_structure
-from tests.url_matrix import NOT_ALLOWED, OK, everyone, logged_in, only
+from tests.url_matrix import AUTHENTICATED, NOT_ALLOWED, OK, everyone, logged_in, only
 
 STRUCTURE_EDITORS = ["supplier", "facilitator", "superuser"]
 
@@ -25,6 +25,8 @@ EXPECTED: dict[str, Any] = {
         logged_in(NOT_ALLOWED),
     ),
     "directory:claim": (None, logged_in(OK)),
+    # Any logged-in person may report a published profile (its own members may not: test_import_review).
+    "directory:report": (lambda s: {"pk": s["reported"].pk}, logged_in(OK)),
 }
 
 POST_EXPECTED: dict[str, Any] = {
@@ -33,6 +35,12 @@ POST_EXPECTED: dict[str, Any] = {
         lambda s: {"status": "delisted"},
         ["facilitator", "superuser"],
         lambda s: type(s["structure"]).objects.get(pk=s["structure"].pk).status,
+    ),
+    "directory:report": (
+        lambda s: {"pk": s["reported"].pk},
+        lambda s: {"reason": "inexacte", "message": "Le site web ne répond plus."},
+        AUTHENTICATED,
+        lambda s: ProfileReport.objects.filter(structure=s["reported"]).count(),
     ),
 }
 
@@ -47,6 +55,7 @@ def add_samples(world: Any, samples: dict[str, Any]) -> None:
         description="Jouets de réemploi collectés, nettoyés et revendus.",
     )
     samples["structure"] = structure
+    samples["reported"] = make_structure("Fiche signalée", description="Une fiche que chacun peut signaler.")
     samples["claim"] = ClaimRequest.objects.create(
         structure=structure, user=world.users["partner"], message="Je travaille avec Rejoué."
     )

@@ -72,6 +72,8 @@ class ReviewKind:
     rule: ClassVar[str] = "core.review"
     approve_label: ClassVar[str] = "Accepter"
     reject_label: ClassVar[str] = "Refuser"
+    # False when the app's own home provider already lists the items (the queue still counts them).
+    on_home: ClassVar[bool] = True
 
     def count(self) -> int:
         raise NotImplementedError

@@ -16,6 +16,8 @@ def waiting_items(viewer: Viewer) -> list[WaitingItem]:
         return []
     found = []
     for kind in kinds_for(viewer.user):
+        if not kind.on_home:
+            continue
         for item in kind.items(offset=0, limit=ITEMS_PER_PROVIDER):
             found.append(
                 WaitingItem(

@@ -15,6 +15,7 @@ people edit the directory. One audit entry for the whole run, with its counts.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.db.models import FileField, JSONField
@@ -23,13 +24,14 @@ from django.utils import timezone
 from essaim.core.audit import log_action
 from essaim.core.errors import DomainError
 from essaim.directory.derived import ActivityFacts, derived_columns
-from essaim.directory.models import Activity, Sector, Structure
+from essaim.directory.models import Activity, Sector, SourceRecord, Structure
 from essaim.directory.search import get_backend
 from essaim.directory.services import structures as services
 from essaim.territory.models import Commune, Perimeter, PerimeterCommune
 
 from .candidates import Candidate, ImportReport, Rejection, keep_known_perimeters
 from .raw import insert_rows, json_value, next_id, reset_sequence, timestamp
+from .records import note_update, source_link
 
 BATCH_SIZE = 2000
 HEAVY_FIELDS = ("description", "offers", "client_references", "search_name", "search_body", "search_tags")
@@ -58,8 +60,15 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
 
 
 class BulkWriter:
-    def __init__(self, report: ImportReport, known_perimeters: set[str], batch_size: int = BATCH_SIZE):
+    def __init__(
+        self,
+        report: ImportReport,
+        known_perimeters: set[str],
+        batch_size: int = BATCH_SIZE,
+        status: str = Structure.Status.TO_REVIEW,
+    ):
         self.report = report
+        self.status = status
         self.known_perimeters = known_perimeters
         self.batch_size = batch_size
         self.sectors = {s.slug: s for s in Sector.objects.select_related("parent")}
@@ -201,6 +210,7 @@ class BulkWriter:
                 source=candidate.source,
                 source_id=candidate.source_id,
             )
+            note_update(self.report, candidate, structure, result.changed_groups)
             self._count("updated" if result.changed else "unchanged")
             return
         touched = {structure.group_of(k) for k in cleaned} | (
@@ -225,7 +235,7 @@ class BulkWriter:
         for offset, (candidate, cleaned) in enumerate(new):
             structure = Structure(
                 pk=first + offset,
-                status=Structure.Status.PUBLISHED,
+                status=self.status,
                 source=candidate.source,
                 source_id=candidate.source_id,
                 created_at=now,
@@ -270,6 +280,20 @@ class BulkWriter:
             Activity.perimeters.through._meta.db_table, ["id", "activity_id", "perimeter_id"], link_rows
         )
         reset_sequence(Structure, Activity, Activity.perimeters.through)
+        if self.status == Structure.Status.TO_REVIEW:
+            SourceRecord.objects.bulk_create(
+                [
+                    SourceRecord(
+                        structure_id=first + offset,
+                        source=candidate.source,
+                        source_id=candidate.source_id,
+                        record=json.loads(json.dumps(candidate.raw, default=str)),
+                        link=source_link(candidate.raw),
+                    )
+                    for offset, (candidate, _cleaned) in enumerate(new)
+                ],
+                batch_size=500,
+            )
         get_backend().index(range(first, first + len(new)))  # also clears rows left by deleted ids
         self.report.created += len(new)
 

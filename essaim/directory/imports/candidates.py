@@ -30,9 +30,22 @@ class Candidate:
 
 @dataclass
 class Rejection:
+    """A source record left out: rejected (bad data), or `excluded` (valid, but not an ESS producer)."""
+
     line: int
     raw: dict[str, Any]
     reason: str
+    excluded: bool = False
+
+
+@dataclass(frozen=True)
+class UpdateNote:
+    """A published structure an import changed: listed in the import's updates file."""
+
+    line: int
+    structure_id: int
+    name: str
+    groups: tuple[str, ...]
 
 
 @dataclass
@@ -42,14 +55,28 @@ class ImportReport:
     unchanged: int = 0
     rejected: int = 0
     rejections: list[Rejection] = field(default_factory=list)
+    excluded: int | None = None  # structure imports count the out-of-scope records (others leave it None)
+    excluded_summary: dict[str, int] = field(default_factory=dict)  # reason -> count, not one row each
+    updates: list[UpdateNote] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, int]:
-        return {
+        counts = {
             "created": self.created,
             "updated": self.updated,
             "unchanged": self.unchanged,
             "rejected": self.rejected,
         }
+        if self.excluded is not None:
+            counts["excluded"] = self.excluded
+        return counts
+
+    def tally(self) -> None:
+        """Count the rejected and excluded records from the rows kept (and the summarised exclusions)."""
+        self.rejected = sum(1 for r in self.rejections if not r.excluded)
+        if self.excluded is not None:
+            self.excluded = sum(1 for r in self.rejections if r.excluded) + sum(
+                self.excluded_summary.values()
+            )
 
 
 _CHUNK = 1 << 20

@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import ijson
+from stdnum.fr import siret as stdnum_siret
 
 from essaim.directory import references
 from essaim.directory.search.analysis import normalise, tokenize
@@ -15,6 +17,7 @@ from essaim.directory.services import ActivityInput
 from essaim.territory.models import Commune
 
 from .candidates import Candidate, Rejection, csv_rows, open_text
+from .di_themes import THEMES
 
 
 def _split(value: Any) -> list[str]:
@@ -76,10 +79,34 @@ def read_csv(path: Path, encoding: str | None = None) -> Iterator[Candidate | Re
 
 # --- data·inclusion ---------------------------------------------------------------------------------
 
-RESEAUX_TO_KIND = {code.lower(): code for code in references.INCLUSION_KINDS}
+# The producing networks of `reseaux_porteurs` (schema v1, extra/reseaux-porteurs.json): a structure carried
+# by none of them is a service for people (CCAS, mission locale…), out of a procurement directory's scope.
+# network -> inclusion kind ("" when the network says "ESS producer" without a kind). See docs/directory.md.
+PRODUCING_NETWORKS: dict[str, str] = {
+    "aci": "ACI",
+    "ai": "AI",
+    "ei": "EI",
+    "eiti": "EITI",
+    "etti": "ETTI",
+    "ea": "EA",
+    "eatt": "EATT",
+    "esat": "ESAT",
+    "geiq": "GEIQ",
+    "unea": "EA",
+    "emmaus": "",
+    "ressourceries": "",
+    "chantier-ecole": "",
+    "coorace": "",
+    "inae": "",
+}
+RESSOURCERIE_NETWORKS = frozenset({"ressourceries"})
+# Services' thématiques (a whole value, else its part before "--") -> sector. Unmapped themes are kept as
+# words of the offer ("Thèmes : …"), never dropped. Table in docs/directory.md.
 THEMATIQUE_TO_SECTOR = {
     "mobilite": "mobilite",
+    "mobilite--entretenir-reparer-son-vehicule": "mobilite",
     "numerique": "numerique",
+    "numerique--acquerir-un-equipement": "reconditionnement",
     "se-former": "formation",
     "trouver-un-emploi": "formation",
     "preparer-sa-candidature": "formation",
@@ -87,25 +114,95 @@ THEMATIQUE_TO_SECTOR = {
     "sante": "services-personne",
     "famille": "services-personne",
     "equipement-et-alimentation": "alimentation",
+    "equipement-et-alimentation--habillement": "textile",
     "logement-hebergement": "services-personne",
 }
+DI_SOURCE = "data-inclusion"
+
+
+def _theme_sector(theme: str) -> str | None:
+    theme = theme.strip()
+    return THEMATIQUE_TO_SECTOR.get(theme) or THEMATIQUE_TO_SECTOR.get(theme.split("--")[0])
+
+
+def _theme_label(theme: str) -> str:
+    return THEMES.get(theme.strip(), theme.strip())
+
+
+def _values(value: Any) -> list[str]:
+    """A list field of data·inclusion: a JSON list, or a CSV cell separated by `|` or `,`."""
+    if isinstance(value, list):
+        return [str(v).strip() for v in value if str(v).strip()]
+    return [part.strip() for part in str(value or "").replace("|", ",").split(",") if part.strip()]
+
+
+def _json_prefix(path: Path) -> str:
+    """Where the records are: a top-level array, else the pages' `items` (or the older `structures`)."""
+    with path.open("rb") as handle:
+        head = handle.read(1 << 16).lstrip()
+    if head.startswith(b"\xef\xbb\xbf"):
+        head = head[3:].lstrip()
+    if head.startswith(b"["):
+        return "item"
+    return "structures.item" if b'"structures"' in head and b'"items"' not in head else "items.item"
 
 
 def _records(path: Path, encoding: str | None = None) -> Iterator[tuple[int, dict[str, Any], str]]:
     if path.suffix.lower() == ".json":
         with path.open("rb") as handle:
-            first = handle.read(1).strip()
-            handle.seek(0)
-            prefix = "item" if first == b"[" else "structures.item"
-            for line, record in enumerate(ijson.items(handle, prefix), start=1):
-                yield line, record, ""
+            for line, record in enumerate(ijson.items(handle, _json_prefix(path)), start=1):
+                yield line, record if isinstance(record, dict) else {}, ""
     else:
         with open_text(path, encoding) as handle:
             for line, row, problem in csv_rows(handle):
                 yield line, row or {}, problem
 
 
-def read_data_inclusion(path: Path, encoding: str | None = None) -> Iterator[Candidate | Rejection]:
+@dataclass
+class _Services:
+    names: list[str]
+    sectors: set[str]
+    themes: list[str]  # unmapped, as labels
+
+
+def read_data_inclusion_services(path: Path, encoding: str | None = None) -> dict[str, _Services]:
+    """The services file, grouped by structure: key `structure_id` (and `source:structure_id`)."""
+    grouped: dict[str, _Services] = {}
+    for _line, record, problem in _records(path, encoding):
+        if problem or not record.get("structure_id"):
+            continue
+        key = str(record["structure_id"]).strip()
+        entry = grouped.setdefault(key, _Services([], set(), []))
+        name = str(record.get("nom") or "").strip()
+        if name and name not in entry.names:
+            entry.names.append(name)
+        for theme in _values(record.get("thematiques")):
+            sector = _theme_sector(theme)
+            if sector:
+                entry.sectors.add(sector)
+            elif _theme_label(theme) not in entry.themes:
+                entry.themes.append(_theme_label(theme))
+        if record.get("source"):
+            grouped[f"{record['source']}:{key}"] = entry
+    return grouped
+
+
+def _offers(services: _Services | None) -> str:
+    if services is None:
+        return ""
+    parts = []
+    if services.names:
+        parts.append("Services : " + " ; ".join(services.names) + ".")
+    if services.themes:
+        parts.append("Thèmes : " + " ; ".join(services.themes) + ".")
+    return "\n".join(parts)
+
+
+def read_data_inclusion(
+    path: Path, encoding: str | None = None, services: Path | None = None
+) -> Iterator[Candidate | Rejection]:
+    """Structures of the data·inclusion schema v1 (JSON array or pages, or CSV), with their services."""
+    offered = read_data_inclusion_services(services, encoding) if services is not None else {}
     for line, record, problem in _records(path, encoding):
         if problem:
             yield Rejection(line, record, problem)
@@ -114,34 +211,50 @@ def read_data_inclusion(path: Path, encoding: str | None = None) -> Iterator[Can
         if not name or not record.get("id"):
             yield Rejection(line, record, "Structure sans nom ou sans identifiant.")
             continue
-        reseaux = record.get("reseaux_porteurs") or []
-        if isinstance(reseaux, str):
-            reseaux = [r for r in reseaux.replace("|", ",").split(",")]
-        kinds = sorted(
-            {RESEAUX_TO_KIND[r.strip().lower()] for r in reseaux if r.strip().lower() in RESEAUX_TO_KIND}
-        )
-        thematiques = record.get("thematiques") or []
-        if isinstance(thematiques, str):
-            thematiques = thematiques.replace("|", ",").split(",")
-        sectors = sorted(
-            {
-                THEMATIQUE_TO_SECTOR[t.split("--")[0].strip()]
-                for t in thematiques
-                if t.split("--")[0].strip() in THEMATIQUE_TO_SECTOR
-            }
-        )
+        networks = [n.lower() for n in _values(record.get("reseaux_porteurs"))]
+        producing = [n for n in networks if n in PRODUCING_NETWORKS]
+        if not producing:
+            what = f"réseaux porteurs : {', '.join(networks)}" if networks else "aucun réseau porteur"
+            yield Rejection(
+                line,
+                record,
+                f"Hors champ : pas une structure productrice de l'ESS ({what}).",
+                excluded=True,
+            )
+            continue
+        siret = "".join(ch for ch in str(record.get("siret") or "") if ch.isdigit())
+        if not siret:
+            yield Rejection(line, record, "SIRET manquant : une structure importée doit avoir un SIRET.")
+            continue
+        if not stdnum_siret.is_valid(siret):
+            yield Rejection(line, record, f"SIRET invalide : {record.get('siret')}.")
+            continue
+        kinds = sorted({PRODUCING_NETWORKS[n] for n in producing if PRODUCING_NETWORKS[n]})
         commune = str(record.get("code_insee") or "").strip()
-        description = str(record.get("presentation_detail") or record.get("presentation_resume") or "")
+        source = str(record.get("source") or "inconnue").strip()
+        services_of = offered.get(f"{source}:{record['id']}") or offered.get(str(record["id"]))
+        # v1 carries `description`; the older shape had `presentation_detail` / `presentation_resume`.
+        description = str(
+            record.get("description")
+            or record.get("presentation_detail")
+            or record.get("presentation_resume")
+            or ""
+        ).strip()
+        # Older files carried `thematiques` on the structure itself: read them the same way.
+        sectors = set(services_of.sectors) if services_of else set()
+        sectors |= {s for s in map(_theme_sector, _values(record.get("thematiques"))) if s}
         yield Candidate(
             line=line,
             raw=record,
-            source="data-inclusion",
-            source_id=f"{record.get('source') or 'inconnue'}:{record['id']}",
+            source=DI_SOURCE,
+            source_id=f"{source}:{record['id']}",
             data={
                 "name": name,
-                "siret": str(record.get("siret") or "").strip(),
+                "siret": siret,
                 "inclusion_kinds": kinds,
+                "is_ressourcerie": any(n in RESSOURCERIE_NETWORKS for n in producing),
                 "description": description,
+                "offers": _offers(services_of),
                 "address": str(record.get("adresse") or ""),
                 "postal_code": str(record.get("code_postal") or "")[:5],
                 "commune": commune or None,
@@ -149,7 +262,9 @@ def read_data_inclusion(path: Path, encoding: str | None = None) -> Iterator[Can
                 "phone": str(record.get("telephone") or ""),
                 "website": str(record.get("site_web") or ""),
             },
-            activities=[ActivityInput(sector=s, perimeters=(commune,) if commune else ()) for s in sectors]
+            activities=[
+                ActivityInput(sector=s, perimeters=(commune,) if commune else ()) for s in sorted(sectors)
+            ]
             or None,
         )
 

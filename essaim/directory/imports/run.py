@@ -10,19 +10,30 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from django.db import transaction
 
 from essaim.core.db_rules import database_errors, text_errors
 from essaim.core.errors import DomainError
 from essaim.core.exports import csv_bytes
+from essaim.core.french import counted
+from essaim.core.home import waiting_changed
 from essaim.directory import services
 from essaim.directory.models import Activity, Structure
 from essaim.territory.models import Perimeter, PerimeterCommune
 
 from .bulk import BulkWriter
-from .candidates import Candidate, ImportReport, Rejection, file_encoding, keep_known_perimeters
+from .candidates import (
+    Candidate,
+    ImportReport,
+    Rejection,
+    UpdateNote,
+    file_encoding,
+    keep_known_perimeters,
+)
 from .formats import read_csv, read_data_inclusion, read_gogocarto
+from .records import keep_source_record, note_update
 from .sirene import read_sirene
 
 FORMATS = ("csv", "sirene", "data-inclusion", "gogocarto")
@@ -39,21 +50,23 @@ def _perimeter_communes(code: str) -> set[str]:
     return set(PerimeterCommune.objects.filter(perimeter__code=code).values_list("commune_id", flat=True))
 
 
-def _upsert(candidate: Candidate, known_perimeters: set[str]) -> str:
+def _upsert(candidate: Candidate, known_perimeters: set[str], status: str, report: ImportReport) -> str:
     keep_known_perimeters(candidate, known_perimeters)
     structure = Structure.objects.filter(source=candidate.source, source_id=candidate.source_id).first()
     siret = candidate.data.get("siret")
     if structure is None and siret:
         structure = Structure.objects.filter(siret=siret).first()
     if structure is None:
-        services.structure_create(
+        structure = services.structure_create(
             actor=None,
             data=candidate.data,
             activities=candidate.activities,
-            status=Structure.Status.PUBLISHED,
+            status=status,
             source=candidate.source,
             source_id=candidate.source_id,
         )
+        if status == Structure.Status.TO_REVIEW:
+            keep_source_record(structure, candidate)
         return "created"
     result = services.structure_update(
         actor=None,
@@ -63,6 +76,9 @@ def _upsert(candidate: Candidate, known_perimeters: set[str]) -> str:
         source=candidate.source,
         source_id=candidate.source_id,
     )
+    if structure.status == Structure.Status.TO_REVIEW and structure.source == candidate.source:
+        keep_source_record(structure, candidate)
+    note_update(report, candidate, structure, result.changed_groups)
     return "updated" if result.changed else "unchanged"
 
 
@@ -98,8 +114,16 @@ def run_import(
     establishments: Path | None = None,
     bulk: bool | None = None,
     encoding: str | None = None,
+    publish: bool | None = None,
+    services_path: Path | None = None,
 ) -> ImportReport:
     """Import `path`. `bulk` (default: on for SIRENE) writes by batches (`bulk.py`), same results.
+
+    New structures land "à vérifier" (`to_review`: out of search, matching, API and exports) for the
+    facilitators' review queue, with their source record; `publish` (default: only for our CSV) publishes
+    them at once. Updates to existing structures apply at once (groups the structure edited are left
+    alone), and those to published structures are listed in `<input>.mises-a-jour.csv`. Records out of
+    scope (not ESS producers) are counted `excluded`, with their reason in the rejects file.
 
     `encoding` declares the text file's encoding; without it, the whole file is checked (UTF-8, else
     Windows-1252, else a French error asking for `--encoding`). Every candidate is checked against what
@@ -108,15 +132,22 @@ def run_import(
     if fmt not in FORMATS:
         raise DomainError(f"Format inconnu : {fmt}.")
     communes = _perimeter_communes(perimeter) if perimeter else None
-    report = ImportReport()
+    report = ImportReport(excluded=0)
+    if publish is None:
+        publish = fmt == "csv"
+    status = Structure.Status.PUBLISHED if publish else Structure.Status.TO_REVIEW
+    if services_path is not None and fmt != "data-inclusion":
+        raise DomainError("Le fichier des services (--services) ne sert qu'au format data-inclusion.")
     if fmt in ("csv", "data-inclusion"):
         file_encoding(path, encoding)  # a file in no known encoding fails here, before anything is read
+        if services_path is not None:
+            file_encoding(services_path, encoding)
     if fmt == "csv":
         stream = read_csv(path, encoding)
     elif fmt == "sirene":
-        stream = read_sirene(path, establishments, communes)
+        stream = read_sirene(path, establishments, communes, report=report)
     elif fmt == "data-inclusion":
-        stream = read_data_inclusion(path, encoding)
+        stream = read_data_inclusion(path, encoding, services_path)
     else:
         stream = read_gogocarto(path)
     known_perimeters = set(Perimeter.objects.values_list("code", flat=True))
@@ -124,7 +155,7 @@ def run_import(
         with transaction.atomic():
             writer = None
             if bulk if bulk is not None else fmt == "sirene":
-                writer = BulkWriter(report, known_perimeters)
+                writer = BulkWriter(report, known_perimeters, status=status)
             for item in stream:
                 if isinstance(item, Rejection):
                     report.rejections.append(item)
@@ -141,19 +172,22 @@ def run_import(
                     continue
                 try:
                     with transaction.atomic():
-                        outcome = _upsert(item, known_perimeters)
+                        outcome = _upsert(item, known_perimeters, status, report)
                 except DomainError as error:
                     report.rejections.append(Rejection(item.line, item.raw, error.message))
                     continue
                 setattr(report, outcome, getattr(report, outcome) + 1)
             if writer is not None:
                 writer.finish()
+            if report.created and status == Structure.Status.TO_REVIEW:
+                waiting_changed(facilitators=True)  # after the commit: the queue's count changed
             if not commit:
                 raise _DryRun
     except _DryRun:
         pass
-    report.rejected = len(report.rejections)
-    write_rejections(path, report.rejections)
+    report.tally()
+    write_rejections(path, report.rejections, report.excluded_summary)
+    write_updates(path, report.updates)
     return report
 
 
@@ -161,11 +195,30 @@ def rejections_path(path: Path) -> Path:
     return path.with_name(f"{path.stem}.rejets.csv")
 
 
-def write_rejections(path: Path, rejections: list[Rejection]) -> None:
+def updates_path(path: Path) -> Path:
+    return path.with_name(f"{path.stem}.mises-a-jour.csv")
+
+
+def write_rejections(path: Path, rejections: list[Rejection], summary: dict[str, int] | None = None) -> None:
+    """The rejected and excluded rows beside the input; exclusions too many to list (SIRENE's non-ESS
+    units) are given as one line per reason with their count."""
     target = rejections_path(path)
-    if not rejections:
+    if not rejections and not summary:
         target.unlink(missing_ok=True)
         return
     # The shared safe writer: an operator opens this file in a spreadsheet, and the rows come from outside.
-    rows = ([r.line, r.reason, json.dumps(r.raw, ensure_ascii=False, default=str)] for r in rejections)
+    rows: list[list[Any]] = [
+        [r.line, r.reason, json.dumps(r.raw, ensure_ascii=False, default=str)] for r in rejections
+    ]
+    rows += [["", f"{reason} : {counted(count, 'ligne')}", ""] for reason, count in (summary or {}).items()]
     target.write_bytes(csv_bytes(["ligne", "motif", "donnees"], rows))
+
+
+def write_updates(path: Path, updates: list[UpdateNote]) -> None:
+    """The published structures the import changed, beside the input (none: no file)."""
+    target = updates_path(path)
+    if not updates:
+        target.unlink(missing_ok=True)
+        return
+    rows = ([u.line, u.structure_id, u.name, ", ".join(u.groups)] for u in updates)
+    target.write_bytes(csv_bytes(["ligne", "fiche", "nom", "groupes modifiés"], rows))

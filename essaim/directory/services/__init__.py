@@ -12,6 +12,15 @@ from essaim.directory.services.claims import (
 )
 from essaim.directory.services.organisations import find_organisation, organisation_for_siret, valid_siret
 from essaim.directory.services.profiles import MediaInput, structure_edit
+from essaim.directory.services.review import (
+    IMPORT_SOURCES,
+    imported_awaiting_review,
+    imported_structure_approve,
+    imported_structure_reject,
+    profile_report,
+    profile_report_dismiss,
+    profile_report_uphold,
+)
 from essaim.directory.services.structures import (
     ALLOWED_TRANSITIONS,
     LIST_FIELDS,
@@ -28,6 +37,13 @@ from essaim.directory.services.structures import (
 
 __all__ = [
     "ALLOWED_TRANSITIONS",
+    "IMPORT_SOURCES",
+    "imported_awaiting_review",
+    "imported_structure_approve",
+    "imported_structure_reject",
+    "profile_report",
+    "profile_report_dismiss",
+    "profile_report_uphold",
     "LIST_FIELDS",
     "PROPOSAL_SOURCE",
     "SCALAR_FIELDS",

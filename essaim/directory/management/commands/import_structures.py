@@ -1,5 +1,5 @@
-"""essaim import_structures PATH --format {csv,sirene,data-inclusion,gogocarto} [--perimeter CODE] [--encoding E]
-[--commit]"""
+"""essaim import_structures PATH --format {csv,sirene,data-inclusion,gogocarto} [--services SERVICES]
+[--perimeter CODE] [--encoding E] [--publish | --review] [--commit]"""
 
 from __future__ import annotations
 
@@ -21,7 +21,21 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=FORMATS, required=True)
         parser.add_argument("--perimeter", help="Ne garder que les structures situées dans ce périmètre.")
         parser.add_argument("--etablissements", type=Path, help="SIRENE : fichier StockEtablissement.")
+        parser.add_argument(
+            "--services", type=Path, help="data·inclusion : fichier des services (offres et secteurs)."
+        )
         parser.add_argument("--commit", action="store_true", help="Écrire dans la base (sinon : simulation).")
+        review = parser.add_mutually_exclusive_group()
+        review.add_argument(
+            "--publish",
+            action="store_true",
+            help="Publier tout de suite les nouvelles structures (sinon « à vérifier », sauf pour le CSV).",
+        )
+        review.add_argument(
+            "--review",
+            action="store_true",
+            help="CSV : mettre les nouvelles structures « à vérifier » au lieu de les publier.",
+        )
         parser.add_argument(
             "--encoding",
             help="Encodage du fichier (utf-8, cp1252, latin-1…) ; sinon vérifié sur tout le fichier : "
@@ -35,8 +49,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["path"]
-        if not path.exists():
-            raise CommandError(f"Fichier introuvable : {path}")
+        for given in (path, options["services"]):
+            if given is not None and not given.exists():
+                raise CommandError(f"Fichier introuvable : {given}")
         try:
             report = run_import(
                 path,
@@ -46,6 +61,8 @@ class Command(BaseCommand):
                 establishments=options["etablissements"],
                 bulk=False if options["row_by_row"] else None,
                 encoding=options["encoding"],
+                publish=True if options["publish"] else False if options["review"] else None,
+                services_path=options["services"],
             )
         except DomainError as error:
             raise CommandError(error.message) from error
