@@ -331,9 +331,9 @@ class SourceRecord(models.Model):
         return f"{self.source}:{self.source_id}"
 
 
-class ProfileReport(TimeStampedModel):
-    """A logged-in person reports a profile (wrong, not an ESS structure, offensive…): it waits in the
-    facilitators' review queue, which delists the profile or dismisses the report."""
+class ProfileReport(RequestForDecision):
+    """A logged-in person reports a profile (wrong, not an ESS structure, closed…): it waits in the
+    facilitators' review queue, which delists the profile (approved) or dismisses the report (rejected)."""
 
     class Reason(models.TextChoices):
         WRONG = "inexacte", "Informations inexactes ou périmées"
@@ -342,32 +342,14 @@ class ProfileReport(TimeStampedModel):
         DUPLICATE = "doublon", "Doublon d'une autre fiche"
         ABUSE = "abus", "Contenu inapproprié"
 
-    class Status(models.TextChoices):
-        PENDING = "pending", "En attente"
-        UPHELD = "upheld", "Fiche retirée"
-        DISMISSED = "dismissed", "Classé sans suite"
-
     structure = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="reports")
-    reporter = models.ForeignKey(
+    user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="signalé par",
         on_delete=models.CASCADE,
         related_name="profile_reports",
     )
     reason = models.CharField("motif", max_length=12, choices=Reason.choices)
-    message = models.TextField("précisions", blank=True, max_length=2000)
-    status = models.CharField(
-        "état", max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
-    )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="traité par",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    decided_at = models.DateTimeField("traité le", null=True, blank=True)
 
     class Meta:
         verbose_name = "signalement de fiche"
@@ -375,11 +357,11 @@ class ProfileReport(TimeStampedModel):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["structure", "reporter"],
+                fields=["structure", "user"],
                 condition=models.Q(status="pending"),
                 name="profile_report_pending_unique",
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.reporter} signale {self.structure}"
+        return f"{self.user} signale {self.structure}"

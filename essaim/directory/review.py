@@ -348,18 +348,17 @@ class ImportedStructureReview(ReviewKind):
 
 def _reports() -> Any:
     return ProfileReport.objects.filter(status=ProfileReport.Status.PENDING).select_related(
-        "structure", "structure__commune", "reporter"
+        "structure", "structure__commune", "user"
     )
 
 
 def _report_item(report: ProfileReport) -> ReviewItem:
-    user = report.reporter
     return ReviewItem(
         pk=report.pk,
         title=report.structure.name,
         summary=report.get_reason_display(),
         submitted_at=report.created_at,
-        submitted_by=f"{user.full_name} <{user.email}>" if user.full_name else user.email,
+        submitted_by=report.requester_label,
     )
 
 

@@ -346,7 +346,7 @@ def test_a_logged_in_person_reports_a_profile_and_the_facilitator_decides(demo_w
     )
     structure.refresh_from_db()
     assert structure.status == Structure.Status.DELISTED
-    assert [r.status for r in ProfileReport.objects.order_by("pk")] == ["upheld", "dismissed"]
+    assert [r.status for r in ProfileReport.objects.order_by("pk")] == ["approved", "rejected"]
     assert client_as("anonymous").get(url).status_code == 302  # to the login page
 
 

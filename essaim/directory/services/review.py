@@ -67,7 +67,7 @@ def profile_report(*, user: User, structure: Structure, reason: str, message: st
     try:
         with transaction.atomic():
             report = ProfileReport.objects.create(
-                structure=structure, reporter=user, reason=reason, message=message.strip()[:2000]
+                structure=structure, user=user, reason=reason, message=message.strip()[:2000]
             )
     except IntegrityError as error:
         raise DirectoryError(
@@ -92,12 +92,12 @@ def _decide(report: ProfileReport, *, actor: Actor, status: str) -> None:
 def profile_report_uphold(*, actor: Actor, report: ProfileReport) -> ProfileReport:
     """The report is right: the profile is delisted (its managers can ask the team to publish it again);
     the other pending reports of the same profile are closed with it."""
-    _decide(report, actor=actor, status=ProfileReport.Status.UPHELD)
+    _decide(report, actor=actor, status=ProfileReport.Status.APPROVED)
     structure = report.structure
     if structure.status == Structure.Status.PUBLISHED:
         structure_set_status(actor=actor, structure=structure, status=Structure.Status.DELISTED)
     ProfileReport.objects.filter(structure=structure, status=ProfileReport.Status.PENDING).update(
-        status=ProfileReport.Status.UPHELD,
+        status=ProfileReport.Status.APPROVED,
         decided_by=report.decided_by,
         decided_at=report.decided_at,
         updated_at=report.decided_at,
@@ -109,7 +109,7 @@ def profile_report_uphold(*, actor: Actor, report: ProfileReport) -> ProfileRepo
 @transaction.atomic
 def profile_report_dismiss(*, actor: Actor, report: ProfileReport, reason: str = "") -> ProfileReport:
     """The report is set aside; the profile stays as it is."""
-    _decide(report, actor=actor, status=ProfileReport.Status.DISMISSED)
+    _decide(report, actor=actor, status=ProfileReport.Status.REJECTED)
     log_action(
         actor=actor,
         action="structure.report_dismissed",
