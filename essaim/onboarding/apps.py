@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 
-from essaim.core import home, review
+from essaim.core import demo, home, review
 
 
 class OnboardingConfig(AppConfig):
@@ -11,3 +11,5 @@ class OnboardingConfig(AppConfig):
     def ready(self) -> None:
         review.register_kind("essaim.onboarding.review.JoinRequestReview", order=30)
         home.register_waiting("essaim.onboarding.waiting.waiting_items", order=15)
+        # After the cooperation step, which creates the partners.
+        demo.register_step("essaim.onboarding.demo.load_demo", label="onboarding", order=75)

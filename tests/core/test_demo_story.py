@@ -6,6 +6,7 @@ structures, never invented identifiers for real organisations."""
 
 from __future__ import annotations
 
+import html
 import io
 import re
 import tokenize
@@ -31,6 +32,7 @@ from essaim.insight.demo import demo_years
 from essaim.insight.models import SpendImport
 from essaim.insight.report import build_report
 from essaim.insight.selectors import epci_member_sirens, renewals_for, spend_shares
+from essaim.onboarding.demo import CLAIMANT, JOINER
 from essaim.sourcing.collaborations import event_collaborations
 
 ROOT = Path(__file__).resolve().parents[2] / "essaim"
@@ -52,6 +54,7 @@ def test_the_demo_tells_the_articles_story(settings, tmp_path, client) -> None:
     the_textile_group_follows_the_meeting_it_came_from_with_a_coherent_plan()
     the_spaser_demo_report_shows_contracts_won_by_example_ess_structures(settings)
     the_opportunities_show_renewals_spend_and_a_contract_that_followed(settings, client)
+    the_console_and_review_queue_have_a_claim_and_a_join_request_to_decide(client)
 
 
 def last_years_matinale_has_its_meetings_collaborations_and_contracts(client) -> None:
@@ -147,6 +150,18 @@ def the_opportunities_show_renewals_spend_and_a_contract_that_followed(settings,
     ]
     page = client.get(reverse("events:event_detail", args=[past.pk])).content.decode()
     assert "a conduit à un marché public notifié, pour 62" in page
+
+
+def the_console_and_review_queue_have_a_claim_and_a_join_request_to_decide(client) -> None:
+    """Someone asks to manage Q-Tanné's profile, someone else to join a partner without administrator: the
+    facilitator sees both counted on the console and listed in the review queue."""
+    client.force_login(User.objects.get(email="animatrice@essaim.demo"))
+    console = html.unescape(client.get(reverse("onboarding:console")).content.decode())
+    assert "Demandes de rattachement</a> : 1" in console and "Demandes d'adhésion</a> : 1" in console
+    claims = html.unescape(client.get(reverse("core:review_list", args=["rattachements"])).content.decode())
+    joins = html.unescape(client.get(reverse("core:review_list", args=["adhesions"])).content.decode())
+    assert CLAIMANT[2] in claims and CLAIMANT[1] in claims
+    assert JOINER[2] in joins and JOINER[1] in joins
 
 
 YEAR = re.compile(r"\b(19|20)\d\d\b")
