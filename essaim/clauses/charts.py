@@ -30,6 +30,7 @@ def months_chart_svg(rows: list[tuple[date, Decimal, Decimal]], *, title: str, n
         show_y_guides=True,
         x_label_rotation=45 if len(rows) > 8 else 0,
         truncate_label=-1,
+        truncate_legend=-1,
         title=title,
     )
     chart.x_labels = [month_label(month) for month, _, _ in rows]

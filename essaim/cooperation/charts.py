@@ -36,6 +36,8 @@ def flows_chart_svg(quarters: list[FlowQuarter]) -> str:
         legend_at_bottom=True,
         show_y_guides=True,
         x_label_rotation=0,
+        truncate_label=-1,
+        truncate_legend=-1,
         title="Flux de matières par trimestre (tonnes)",
     )
     chart.x_labels = [q.label for q in quarters]

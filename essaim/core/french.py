@@ -1,4 +1,6 @@
-"""French plurals, the one way: in Python `plural(n)` / `counted(n, "structure")`, in templates `|pluriel`.
+"""French plurals, the one way: in Python `plural(n)` / `counted(n, "structure")`, in templates `|pluriel`;
+a label inside a sentence: `lowercase_start(label)`, in templates `|minuscule` ("structure de l'ESS", never
+"structure de l'ess" as `|lower` writes it).
 
 French puts the plural from 2 on: 0 and 1 are singular ("0 structure prévenue", "1 structure prévenue",
 "2 structures prévenues"). Django's `pluralize` follows English (0 is plural), so templates use the
@@ -30,3 +32,14 @@ def counted(count: Number, singular: str, many: str | None = None) -> str:
     `counted(3, "peut", "peuvent")` → "3 peuvent"."""
     word = (many or f"{singular}s") if is_plural(count) else singular
     return f"{count} {word}"
+
+
+def lowercase_start(text: str) -> str:
+    """A label as it reads inside a sentence: its first letter in lowercase, every other letter kept
+    ("Structure de l'ESS" → "structure de l'ESS"), and kept whole when it starts with an acronym
+    ("EPCI / EPT", "ESAT")."""
+    first_word = text.split(maxsplit=1)[0] if text.strip() else ""
+    if not first_word or (len(first_word) > 1 and first_word[1].isupper()):
+        return text
+    start = text.index(first_word[0])
+    return text[:start] + text[start].lower() + text[start + 1 :]

@@ -11,6 +11,7 @@ from essaim.accounts.acting import Actor
 from essaim.accounts.email_domains import email_domain, website_host
 from essaim.accounts.models import Membership
 from essaim.core.errors import NotFoundError
+from essaim.core.french import lowercase_start
 from essaim.core.review import Comparison, ReviewDetail, ReviewItem, ReviewKind
 
 from . import services
@@ -115,7 +116,9 @@ class ClaimReview(ReviewKind):
             if structure.organisation_id
             else Membership.objects.none()
         )
-        manager_list = ", ".join(f"{m.user.email} ({m.get_role_display().lower()})" for m in managers)
+        manager_list = ", ".join(
+            f"{m.user.email} ({lowercase_start(m.get_role_display())})" for m in managers
+        )
         notes = []
         if manager_list:
             notes.append(f"La fiche a déjà des gestionnaires : {manager_list}.")

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from essaim.core.french import counted
+from essaim.core.french import counted, lowercase_start
 from essaim.core.home import FACILITATOR, ITEMS_PER_PROVIDER, Upcoming, Viewer, WaitingItem
 
 from .models import Event, MeetingRequest, Registration
@@ -36,7 +36,7 @@ def waiting_items(viewer: Viewer) -> list[WaitingItem]:
             title=f"{request.requester.organisation.name} vous propose un rendez-vous",
             detail=(
                 f"« {request.event.title} », {_day(request.event.starts_at)} — "
-                f"priorité : {request.get_priority_display().lower()}"
+                f"priorité : {lowercase_start(request.get_priority_display())}"
                 + (f" — « {request.message} »" if request.message else "")
             ),
             action="Répondre",
@@ -87,7 +87,7 @@ def upcoming(viewer: Viewer) -> list[Upcoming]:
                 title=event.title,
                 starts_at=event.starts_at,
                 url=reverse("events:registration_detail", args=[registration.pk]),
-                detail=f"Votre inscription : {registration.get_status_display().lower()}.",
+                detail=f"Votre inscription : {lowercase_start(registration.get_status_display())}.",
                 action="Voir mon inscription",
             )
         ]

@@ -38,6 +38,9 @@ def _options(title: str, **extra: object) -> dict[str, object]:
         "width": 800,
         "height": 360,
         "legend_at_bottom": True,
+        # Never cut a label ("10,0…" for "10,0 %"): the axes and categories are read whole.
+        "truncate_label": -1,
+        "truncate_legend": -1,
         "title": title,
         **extra,
     }

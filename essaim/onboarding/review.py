@@ -9,6 +9,7 @@ from essaim.accounts.acting import Actor
 from essaim.accounts.email_domains import email_domain, website_host
 from essaim.accounts.models import Organisation
 from essaim.core.errors import NotFoundError
+from essaim.core.french import lowercase_start
 from essaim.core.review import Comparison, ReviewDetail, ReviewItem, ReviewKind
 
 from . import services
@@ -18,7 +19,7 @@ from .selectors import join_requests_for_facilitators
 
 def _item(request: JoinRequest) -> ReviewItem:
     if request.is_proposal:
-        summary = f"Nouvelle organisation proposée ({request.get_proposed_kind_display().lower()})"
+        summary = f"Nouvelle organisation proposée ({lowercase_start(request.get_proposed_kind_display())})"
     else:
         summary = "Rejoindre l'organisation"
     return ReviewItem(

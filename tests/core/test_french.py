@@ -12,7 +12,7 @@ from django.template import Context, Template
 from hypothesis import given
 from hypothesis import strategies as st
 
-from essaim.core.french import counted, is_plural, plural
+from essaim.core.french import counted, is_plural, lowercase_start, plural
 
 ROOT = Path(__file__).resolve().parents[2] / "essaim"
 # "structure(s)", "éligible(s)", "peu(ven)t", "prévenu(e)s": a reader should never have to decode those.
@@ -86,4 +86,38 @@ def test_no_user_facing_text_writes_plurals_in_parentheses() -> None:
                 if PARENTHESISED_PLURAL.search(line)
             ]
         offenders += [f"{path.relative_to(ROOT)}:{line}: {text.strip()[:80]}" for line, text in found]
+    assert offenders == []
+
+
+@pytest.mark.parametrize(
+    ("label", "inside"),
+    [
+        ("Structure de l'ESS", "structure de l'ESS"),
+        ("Acheteur public", "acheteur public"),
+        ("EPCI / EPT", "EPCI / EPT"),
+        ("ESAT", "ESAT"),
+        ("Équipe du territoire", "équipe du territoire"),
+        ("", ""),
+    ],
+)
+def test_a_label_inside_a_sentence_keeps_its_acronyms(label: str, inside: str) -> None:
+    assert lowercase_start(label) == inside
+    assert Template("{{ label|minuscule }}").render(Context({"label": label})) == inside.replace("'", "&#x27;")
+
+
+@given(st.text())
+def test_lowercase_start_changes_at_most_the_first_letter(text: str) -> None:
+    changed = [i for i, (a, b) in enumerate(zip(text, lowercase_start(text), strict=True)) if a != b]
+    assert len(changed) <= 1 and all(text[i].lower() == lowercase_start(text)[i] for i in changed)
+
+
+def test_no_label_is_lowercased_whole() -> None:
+    """`|lower` and `.lower()` on a label write "structure de l'ess": `|minuscule` / `lowercase_start` keep
+    the acronyms."""
+    offenders = []
+    for path in ROOT.rglob("*"):
+        if path.suffix in {".html", ".txt"} and "|lower" in path.read_text(encoding="utf-8"):
+            offenders.append(str(path.relative_to(ROOT)))
+        if path.suffix == ".py" and re.search(r"(_display\(\)|\.label)\.lower\(\)", path.read_text("utf-8")):
+            offenders.append(str(path.relative_to(ROOT)))
     assert offenders == []

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from essaim.accounts.models import Organisation
 from essaim.accounts.perms import is_facilitator
 from essaim.core.errors import DomainError
+from essaim.core.french import lowercase_start
 from essaim.core.views_utils import check_perm, report_domain_error
 from essaim.insight.selectors import ContractRecord, contract_record
 from essaim.sourcing import selectors as sourcing_selectors
@@ -276,7 +277,8 @@ def contract_parties(request: HttpRequest, pk: int) -> HttpResponse:
                     actor=request.user, contract=contract, **party_form.cleaned_data
                 )
                 messages.success(
-                    request, f"{party.organisation.name} ajouté comme {party.get_role_display().lower()}."
+                    request,
+                    f"{party.organisation.name} ajouté comme {lowercase_start(party.get_role_display())}.",
                 )
                 return redirect("clauses:contract_parties", pk=contract.pk)
             if action == "remove-lot":

@@ -18,6 +18,7 @@ from essaim.accounts.acting import acting_organisation
 from essaim.core.downloads import attachment
 from essaim.core.errors import DomainError
 from essaim.core.exports import CSV_CONTENT_TYPE
+from essaim.core.french import lowercase_start
 from essaim.core.private_files import private_file_response
 from essaim.core.views_utils import check_perm, report_domain_error
 
@@ -216,7 +217,7 @@ def member_role(request: HttpRequest, pk: int) -> HttpResponse:
         MemberRoleForm,
         "Rôle inconnu : choisissez coordinateur ou membre.",
         lambda member, value: services.group_member_set_role(actor=request.user, member=member, role=value),
-        lambda member: member.get_role_display().lower(),
+        lambda member: lowercase_start(member.get_role_display()),
     )
 
 

@@ -1,7 +1,8 @@
 """French text in templates (a builtin library: no `{% load %}` needed).
 
 `{{ n }} structure{{ n|pluriel }} prévenue{{ n|pluriel }}`, `travail{{ n|pluriel:",x" }}`: French plurals
-(from 2 on), where Django's `pluralize` would write "0 structures". See `essaim.core.french`.
+(from 2 on), where Django's `pluralize` would write "0 structures"; `{{ kind_label|minuscule }}`: a label inside
+a sentence ("structure de l'ESS", where `|lower` writes "structure de l'ess"). See `essaim.core.french`.
 """
 
 from __future__ import annotations
@@ -25,3 +26,9 @@ def pluriel(value: Any, suffixes: str = "s") -> str:
     except (TypeError, ValueError):
         return ""
     return french.plural(count, suffixes)
+
+
+@register.filter
+def minuscule(value: Any) -> str:
+    """A label inside a sentence: its first letter in lowercase, acronyms kept."""
+    return french.lowercase_start(str(value))

@@ -16,6 +16,7 @@ from django.utils import timezone
 from essaim.accounts.acting import Actor
 from essaim.accounts.models import Organisation, User
 from essaim.core.audit import log_action
+from essaim.core.french import lowercase_start
 from essaim.core.home import waiting_changed
 from essaim.core.links import absolute_url
 from essaim.core.mail import Attachment, send_mail
@@ -91,7 +92,9 @@ def registration_create(*, actor: User, event: Event, organisation: Organisation
         )
     if role not in allowed_roles(organisation):
         raise EventError(
-            ROLE_NOT_ALLOWED.format(kind=organisation.get_kind_display(), role=Role(role).label.lower()),
+            ROLE_NOT_ALLOWED.format(
+                kind=organisation.get_kind_display(), role=lowercase_start(Role(role).label)
+            ),
             field="role",
         )
     try:

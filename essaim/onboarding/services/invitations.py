@@ -23,6 +23,7 @@ from essaim.accounts.models import Invitation, Membership, Organisation, User
 from essaim.accounts.services import invitation_create, organisation_create
 from essaim.core.audit import log_action
 from essaim.core.errors import DomainError
+from essaim.core.french import lowercase_start
 from essaim.core.spreadsheets import Limits, read_table
 from essaim.directory.models import Structure
 from essaim.directory.services import organisation_for_siret
@@ -95,7 +96,7 @@ def _organisation(*, actor: User, name: str, siret: str, kind: str, buyer_catego
             raise OnboardingError(error.message, field="siret") from error
         if organisation.kind != kind:
             raise OnboardingError(
-                f"Ce SIRET est celui de « {organisation.name} » ({organisation.get_kind_display().lower()}).",
+                f"Ce SIRET est celui de « {organisation.name} » ({lowercase_start(organisation.get_kind_display())}).",
                 field="kind",
             )
         if kind == Organisation.Kind.SUPPLIER:
