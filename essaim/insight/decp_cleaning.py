@@ -31,6 +31,25 @@ MISSING_TOKENS = frozenset({"", "nc", "n/c", "nd", "n/a", "na", "null", "none", 
 TRUE_TOKENS = frozenset({"oui", "1", "true", "vrai", "o", "yes", "y", "t"})
 FALSE_TOKENS = frozenset({"non", "0", "false", "faux", "n", "no", "f"})
 
+# Why a record was rejected: the code kept in the data (`rejected.reason`), the words shown to people.
+REJECTION_LABELS = {
+    "not_an_object": "Publication illisible (ni un marché ni une concession)",
+    "buyer_id_broken": "Identifiant de l'acheteur illisible",
+    "buyer_id_missing": "Acheteur sans SIRET",
+    "id_broken": "Numéro du marché illisible",
+    "id_missing": "Marché publié sans numéro",
+    "file_missing": "Fichier introuvable",
+    "file_broken": "Fichier illisible",
+}
+
+
+def rejection_label(reason: str) -> str:
+    """The French words for a rejection code, with the detail some carry ("file_broken: <error>")."""
+    code, _, detail = reason.partition(":")
+    label = REJECTION_LABELS.get(code.strip(), "Motif non précisé")
+    return f"{label} : {detail.strip()}" if detail.strip() else label
+
+
 SOCIAL_CLAUSE = "clause sociale"
 SOCIAL_CRITERION = "critère social"
 SOCIAL_RESERVED = ("marché réservé", "concession réservée")

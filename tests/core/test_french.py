@@ -102,7 +102,9 @@ def test_no_user_facing_text_writes_plurals_in_parentheses() -> None:
 )
 def test_a_label_inside_a_sentence_keeps_its_acronyms(label: str, inside: str) -> None:
     assert lowercase_start(label) == inside
-    assert Template("{{ label|minuscule }}").render(Context({"label": label})) == inside.replace("'", "&#x27;")
+    assert Template("{{ label|minuscule }}").render(Context({"label": label})) == inside.replace(
+        "'", "&#x27;"
+    )
 
 
 @given(st.text())

@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from essaim.accounts.models import Organisation
 from essaim.directory import services as directory_services
 from essaim.directory.models import Structure
+from essaim.insight.decp_cleaning import REJECTION_LABELS
 from essaim.sourcing.models import Collaboration
 from tests.territory_support import make_small_territory
 
@@ -178,7 +179,8 @@ def test_bad_identifiers_and_years_never_give_a_500(client_as, store_path) -> No
 def test_rejected_records_are_shown_to_facilitators_with_their_reason(client_as, store_path) -> None:
     response = client_as("facilitator").get(reverse("insight:rejected"))
     page = _text(response)
-    assert "id_missing" in page and "Publication sans identifiant" in page
+    assert "Marché publié sans numéro" in page and "Publication sans identifiant" in page
+    assert not [code for code in REJECTION_LABELS if code in page]  # never a code such as id_missing
     assert client_as("buyer").get(reverse("insight:rejected")).status_code == 403
 
 

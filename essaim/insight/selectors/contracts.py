@@ -11,6 +11,7 @@ from typing import Any
 
 import duckdb
 
+from ..decp_cleaning import rejection_label
 from ..errors import StoreUnavailable
 from ..tables import CONTRACT_HOLDERS, CONTRACTS, REJECTED
 from .buyers import names_by_siren
@@ -150,7 +151,8 @@ class RejectedRecord:
 def rejected_records(
     con: duckdb.DuckDBPyConnection, *, limit: int = 50, offset: int = 0
 ) -> tuple[list[RejectedRecord], int, list[tuple[str, int]]]:
-    """A page of rejected records (raw text cut to 600 characters), the total and the count per reason."""
+    """A page of rejected records (raw text cut to 600 characters), the total and the count per reason;
+    reasons in French words (`decp_cleaning.rejection_label`), never their codes."""
     total_row = con.execute(f"SELECT count(*) FROM {REJECTED.name}").fetchone()
     by_reason = con.execute(
         f"SELECT reason, count(*) FROM {REJECTED.name} GROUP BY ALL ORDER BY 2 DESC, 1"
@@ -160,8 +162,14 @@ def rejected_records(
             ORDER BY imported_at DESC, source_file, position LIMIT ? OFFSET ?""",
         [limit, offset],
     ).fetchall()
-    records = [RejectedRecord(r[0] or "", int(r[1] or 0), r[2] or "", r[3] or "") for r in rows]
-    return records, int(total_row[0]) if total_row else 0, [(r[0], int(r[1])) for r in by_reason]
+    records = [
+        RejectedRecord(r[0] or "", int(r[1] or 0), rejection_label(r[2] or ""), r[3] or "") for r in rows
+    ]
+    return (
+        records,
+        int(total_row[0]) if total_row else 0,
+        [(rejection_label(r[0] or ""), int(r[1])) for r in by_reason],
+    )
 
 
 def store_summary(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
