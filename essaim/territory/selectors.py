@@ -83,7 +83,8 @@ def perimeter_get(text: str) -> Perimeter:
 
 
 def communes_of_perimeter(code: str, *, include_arrondissements: bool = False) -> QuerySet[Commune]:
-    """The communes inside a perimeter, by name (one query when evaluated).
+    """The communes inside a perimeter, by name in French order (accents, case and punctuation ignored: the
+    stored `search_name`), in one query when evaluated.
 
     Municipal arrondissements are left out unless asked for, so that populations add up: Paris is listed
     once, not once plus twenty times.
@@ -91,7 +92,7 @@ def communes_of_perimeter(code: str, *, include_arrondissements: bool = False) -
     queryset = Commune.objects.filter(perimeter_memberships__perimeter__code=parse_perimeter_code(code))
     if not include_arrondissements:
         queryset = queryset.filter(is_arrondissement=False)
-    return queryset.order_by("name", "code")
+    return queryset.order_by("search_name", "name", "code")  # French order: Châtenay before Choisy
 
 
 @dataclass(frozen=True)
@@ -149,7 +150,7 @@ def perimeter_children(perimeter: Perimeter) -> list[Perimeter]:
                 "perimeter_id"
             )
         )
-    return list(queryset.order_by("name"))
+    return list(queryset.order_by("search_name", "name"))
 
 
 def commune_search(q: str, limit: int = 20) -> list[Commune]:

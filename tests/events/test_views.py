@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import timedelta
 
 import pytest
@@ -13,6 +15,7 @@ from icalendar import Calendar
 from essaim.accounts.services import membership_add
 from essaim.events import services
 from essaim.events.models import Meeting, Registration, Stand
+from essaim.events.views.meeting_planning_pages import schedule_quality
 from tests.events.factories import meeting_event, register
 
 pytestmark = pytest.mark.django_db
@@ -142,7 +145,13 @@ def test_facilitator_runs_the_scheduler_from_the_page(client_as, world):
     services.meeting_force(actor=None, requester=buyer, recipient=supplier)
     client = client_as("facilitator")
     response = client.post(reverse("events:schedule_run", args=[event.pk]), follow=True)
-    assert "Planning calculé (optimal prouvé)" in response.content.decode()
+    page = html.unescape(response.content.decode())
+    assert (
+        "Planning calculé (le meilleur possible) : 1 rendez-vous pour 1 demande acceptée, 0 temps mort."
+        in page
+    )
+    assert "1 rendez-vous placé pour 1 demande acceptée, le meilleur planning possible" in page
+    assert not re.search(r"borne|prouvé|réalisable|poids", page)  # the solver's words, not the user's
     assert Meeting.objects.filter(event=event).count() == 1
     plan = client.get(reverse("events:table_plan", args=[event.pk])).content.decode()
     assert "Ville de Vitry-sur-Seine × Rejoué" in plan or "Rejoué × Ville de Vitry-sur-Seine" in plan
@@ -204,4 +213,27 @@ def test_participants_can_browse_and_request_but_outsiders_cannot(client_as, wor
     assert "Jouets recyclés pour les crèches" in page
     client.post(reverse("events:meeting_request_create", args=[buyer.pk, supplier.pk]), {"priority": 3})
     assert supplier.requests_received.get().priority == 3
+    assert page.count("Demander un rendez-vous") == 1
+    page = html.unescape(client.get(reverse("events:participants", args=[event.pk])).content.decode())
+    assert "Demander un rendez-vous" not in page and "Votre demande : en attente de réponse." in page
+    # The supplier, asked already, is offered to answer, never to ask again.
+    page = html.unescape(
+        client_as("supplier").get(reverse("events:participants", args=[event.pk])).content.decode()
+    )
+    assert "Demander un rendez-vous" not in page and "Répondre à sa demande" in page
+    assert reverse("events:meeting_profile", args=[supplier.pk]) in page
     assert client_as("other_buyer").get(reverse("events:participants", args=[event.pk])).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("report", "quality"),
+    [
+        (None, None),
+        ({}, None),
+        ({"satisfied_weight": 5, "upper_bound": 0}, None),
+        ({"satisfied_weight": 97, "upper_bound": 100}, 97),
+        ({"satisfied_weight": 299, "upper_bound": 300}, 99),
+    ],
+)
+def test_schedule_quality_is_never_rounded_up(report, quality) -> None:
+    assert schedule_quality(report) == quality

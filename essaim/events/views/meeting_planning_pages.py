@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -53,9 +56,18 @@ def meetings_manage(request: HttpRequest, pk: int) -> HttpResponse:
             "requests": selectors.accepted_requests(event),
             "meetings": selectors.meetings_with_parties(event),
             "report": event.schedule_report,
+            "schedule_quality": schedule_quality(event.schedule_report),
         },
         status=400 if form.errors else 200,
     )
+
+
+def schedule_quality(report: dict[str, Any] | None) -> int | None:
+    """How close the last schedule is to the best one, in whole percent (never rounded up): its satisfied
+    priorities over the most that any schedule could satisfy (the solver's upper bound)."""
+    if not report or not report.get("upper_bound"):
+        return None
+    return math.floor(100 * report.get("satisfied_weight", 0) / report["upper_bound"])
 
 
 @require_POST
@@ -83,11 +95,14 @@ def schedule_run(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         report_domain_error(request, error)
     else:
-        status = "optimal prouvé" if report["status"] == "optimal" else "réalisable"
+        best = (
+            "le meilleur possible" if report["status"] == "optimal" else "peut-être pas le meilleur possible"
+        )
         messages.success(
             request,
-            f"Planning calculé ({status}) : {report['meetings']} rendez-vous pour {report['requests']} demandes "
-            f"acceptées, {report['idle_periods']} temps morts.",
+            f"Planning calculé ({best}) : {report['meetings']} rendez-vous pour "
+            f"{counted(report['requests'], 'demande acceptée', 'demandes acceptées')}, "
+            f"{counted(report['idle_periods'], 'temps mort', 'temps morts')}.",
         )
     return redirect("events:meetings_manage", pk=pk)
 
