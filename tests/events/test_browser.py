@@ -54,7 +54,7 @@ def test_the_facilitator_schedules_publishes_and_sees_the_table_plan(page: Page,
     login_as(page, client, world.users["facilitator"])
     page.goto(f"/evenements/{event.pk}/rendez-vous/")
     page.get_by_role("button", name="Calculer le planning").click()
-    expect(page.get_by_role("status").first).to_contain_text("Planning calculé (optimal prouvé)")
+    expect(page.get_by_role("status").first).to_contain_text("Planning calculé (le meilleur possible)")
     page.get_by_role("button", name="Publier les agendas").click()
     expect(page.get_by_role("status").first).to_contain_text("Agendas publiés : 2 participants prévenus")
     assert axe_violations(page) == []

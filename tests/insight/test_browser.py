@@ -47,7 +47,7 @@ def test_rejected_records_page_is_accessible(page: Page, client, world, settings
     settings.INSIGHT_DB = str(make_report_store(tmp_path / "rejected.duckdb"))
     login_as(page, client, world.users["facilitator"])
     page.goto(reverse("insight:rejected"))
-    expect(page.get_by_role("table", name="Rejets par motif")).to_contain_text("id_missing")
+    expect(page.get_by_role("table", name="Rejets par motif")).to_contain_text("Marché publié sans numéro")
     violations = axe_violations(page)
     assert violations == [], violations
 
