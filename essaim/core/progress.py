@@ -7,14 +7,16 @@ tests see nothing and the one-line JSON report stays the last line of stdout. Dr
         for batch in batches:
             ...
             advance(len(batch))
+
+`advance(0, total=n)` sets the total once it is known (SIRENE: after the legal units are read).
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import IO
+from typing import IO, Protocol
 
 from rich.console import Console
 from rich.progress import (
@@ -39,6 +41,14 @@ class _RateColumn(ProgressColumn):
         )
 
 
+class Advance(Protocol):
+    def __call__(self, rows: int, *, total: int | None = None) -> None: ...
+
+
+def no_progress(rows: int, *, total: int | None = None) -> None:
+    return None
+
+
 def shown(stream: IO[str] | None = None, *, quiet: bool = False) -> bool:
     """Whether progress is drawn on `stream` (stderr by default): a terminal, and not quiet."""
     stream = sys.stderr if stream is None else stream
@@ -48,12 +58,13 @@ def shown(stream: IO[str] | None = None, *, quiet: bool = False) -> bool:
 @contextmanager
 def progress(
     label: str, *, total: int | None, quiet: bool = False, stream: IO[str] | None = None
-) -> Iterator[Callable[[int], None]]:
-    """A progress bar for `total` rows (None: unknown), yielding `advance(rows_done_since_last_call)`;
-    a function that does nothing when the bar is not shown (see `shown`)."""
+) -> Iterator[Advance]:
+    """A progress bar for `total` rows (None: unknown), yielding `advance(rows_done_since_last_call)`
+    (`total=` sets the total when it becomes known); a function that does nothing when the bar is not
+    shown (see `shown`)."""
     stream = sys.stderr if stream is None else stream
     if not shown(stream, quiet=quiet):
-        yield lambda _rows: None
+        yield no_progress
         return
     bar = Progress(
         TextColumn("{task.description}"),
@@ -67,4 +78,10 @@ def progress(
     )
     with bar:
         task = bar.add_task(label, total=total)
-        yield lambda rows: bar.advance(task, rows)
+
+        def advance(rows: int, *, total: int | None = None) -> None:
+            if total is not None:
+                bar.update(task, total=total)
+            bar.advance(task, rows)
+
+        yield advance

@@ -27,3 +27,12 @@ def test_nothing_is_drawn_when_quiet_or_not_a_terminal():
         with progress("Lignes lues", total=10, quiet=quiet, stream=stream) as advance:
             advance(10)
         assert stream.getvalue() == ""
+
+
+def test_the_total_can_be_given_once_known():
+    stream = Terminal()
+    with progress("Enregistrements lus", total=None, stream=stream) as advance:
+        advance(0, total=3)
+        for _ in range(3):
+            advance(1)
+    assert "3/3" in stream.getvalue()

@@ -361,3 +361,21 @@ def test_a_structure_member_cannot_report_its_own_profile(world, territory, clie
     assert supplier.get(reverse("directory:report", args=[own.pk])).status_code == 403
     assert supplier.post(reverse("directory:report", args=[own.pk]), {"reason": "abus"}).status_code == 403
     assert not ProfileReport.objects.exists()
+
+
+def test_imports_tell_their_progress_with_a_total_when_known(territory, files, tmp_path):
+    from essaim.directory.imports.sirene_sample import write_sample
+
+    told: list[tuple[int, int | None]] = []
+
+    def advance(rows: int, *, total: int | None = None) -> None:
+        told.append((rows, total))
+
+    run_import(files / "structures.csv", "csv", advance=advance)
+    assert told[0] == (0, 8) and sum(rows for rows, _ in told) == 8  # every data line read
+    told.clear()
+    units, _establishments = write_sample(tmp_path / "sirene", units=400, communes=["94081"], seed=3)
+    report = run_import(units, "sirene", advance=advance)
+    total = told[0][1]
+    assert total is not None and sum(rows for rows, _ in told) == total
+    assert report.created + report.unchanged + report.rejected == total

@@ -19,6 +19,7 @@ from essaim.core.errors import DomainError
 from essaim.core.exports import csv_bytes
 from essaim.core.french import counted
 from essaim.core.home import waiting_changed
+from essaim.core.progress import Advance, no_progress
 from essaim.directory import services
 from essaim.directory.models import Activity, Structure
 from essaim.territory.models import Perimeter, PerimeterCommune
@@ -116,6 +117,7 @@ def run_import(
     encoding: str | None = None,
     publish: bool | None = None,
     services_path: Path | None = None,
+    advance: Advance | None = None,
 ) -> ImportReport:
     """Import `path`. `bulk` (default: on for SIRENE) writes by batches (`bulk.py`), same results.
 
@@ -124,6 +126,7 @@ def run_import(
     them at once. Updates to existing structures apply at once (groups the structure edited are left
     alone), and those to published structures are listed in `<input>.mises-a-jour.csv`. Records out of
     scope (not ESS producers) are counted `excluded`, with their reason in the rejects file.
+    `advance(rows, total=…)` is told of each record read (the command's progress bar, `core.progress`).
 
     `encoding` declares the text file's encoding; without it, the whole file is checked (UTF-8, else
     Windows-1252, else a French error asking for `--encoding`). Every candidate is checked against what
@@ -142,10 +145,20 @@ def run_import(
         file_encoding(path, encoding)  # a file in no known encoding fails here, before anything is read
         if services_path is not None:
             file_encoding(services_path, encoding)
+    advance = advance or no_progress
+    if fmt in ("csv", "data-inclusion") and path.suffix.lower() != ".json":
+        advance(0, total=_data_lines(path))
     if fmt == "csv":
         stream = read_csv(path, encoding)
     elif fmt == "sirene":
-        stream = read_sirene(path, establishments, communes, report=report)
+        stream = read_sirene(
+            path,
+            establishments,
+            communes,
+            report=report,
+            # The kept units are the candidates to come (fewer inside a perimeter: no total then).
+            on_units=None if communes is not None else lambda kept: advance(0, total=kept),
+        )
     elif fmt == "data-inclusion":
         stream = read_data_inclusion(path, encoding, services_path)
     else:
@@ -157,6 +170,7 @@ def run_import(
             if bulk if bulk is not None else fmt == "sirene":
                 writer = BulkWriter(report, known_perimeters, status=status)
             for item in stream:
+                advance(1)
                 if isinstance(item, Rejection):
                     report.rejections.append(item)
                     continue
@@ -189,6 +203,15 @@ def run_import(
     write_rejections(path, report.rejections, report.excluded_summary)
     write_updates(path, report.updates)
     return report
+
+
+def _data_lines(path: Path) -> int:
+    """The lines after the header of a text file (a CSV's rows, give or take quoted line breaks)."""
+    lines = 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            lines += chunk.count(b"\n")
+    return max(lines - 1, 0)
 
 
 def rejections_path(path: Path) -> Path:

@@ -10,7 +10,7 @@ cheaply; lines holding a quote are always parsed.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from essaim.core.errors import DomainError
@@ -110,10 +110,13 @@ def read_sirene(
     establishments: Path | None = None,
     communes: set[str] | None = None,
     report: ImportReport | None = None,
+    on_units: Callable[[int], None] | None = None,
 ) -> Iterator[Candidate | Rejection]:
     """Stream the unités légales (active, ESS-flagged), then their head offices from the établissements.
     The units left out (not ESS, ceased) are counted in `report.excluded_summary`."""
     kept = read_units(path, report.excluded_summary if report is not None else None)
+    if on_units is not None:
+        on_units(len(kept))  # how many candidates are to come (progress)
     if establishments is None:
         candidates = sorted(path.parent.glob("StockEtablissement*.csv"))
         establishments = candidates[0] if candidates else None

@@ -1,5 +1,8 @@
 """essaim import_structures PATH --format {csv,sirene,data-inclusion,gogocarto} [--services SERVICES]
-[--perimeter CODE] [--encoding E] [--publish | --review] [--commit]"""
+[--perimeter CODE] [--encoding E] [--publish | --review] [--quiet] [--commit]
+
+Progress (records read, rate, time left) on stderr when it is a terminal, unless --quiet; the one-line
+JSON report is the last line of stdout."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from essaim.core.errors import DomainError
+from essaim.core.progress import progress
 from essaim.directory.imports import FORMATS, run_import
 
 
@@ -25,6 +29,7 @@ class Command(BaseCommand):
             "--services", type=Path, help="data·inclusion : fichier des services (offres et secteurs)."
         )
         parser.add_argument("--commit", action="store_true", help="Écrire dans la base (sinon : simulation).")
+        parser.add_argument("--quiet", action="store_true", help="Sans barre de progression.")
         review = parser.add_mutually_exclusive_group()
         review.add_argument(
             "--publish",
@@ -53,17 +58,19 @@ class Command(BaseCommand):
             if given is not None and not given.exists():
                 raise CommandError(f"Fichier introuvable : {given}")
         try:
-            report = run_import(
-                path,
-                options["format"],
-                perimeter=options["perimeter"],
-                commit=options["commit"],
-                establishments=options["etablissements"],
-                bulk=False if options["row_by_row"] else None,
-                encoding=options["encoding"],
-                publish=True if options["publish"] else False if options["review"] else None,
-                services_path=options["services"],
-            )
+            with progress("Enregistrements lus", total=None, quiet=options["quiet"]) as advance:
+                report = run_import(
+                    path,
+                    options["format"],
+                    perimeter=options["perimeter"],
+                    commit=options["commit"],
+                    establishments=options["etablissements"],
+                    bulk=False if options["row_by_row"] else None,
+                    encoding=options["encoding"],
+                    publish=True if options["publish"] else False if options["review"] else None,
+                    services_path=options["services"],
+                    advance=advance,
+                )
         except DomainError as error:
             raise CommandError(error.message) from error
         self.stdout.write(json.dumps(report.as_dict()))
