@@ -32,7 +32,7 @@ def test_the_queue_counts_what_waits_for_facilitators(client_as, claims) -> None
     content = client_as("facilitator").get(reverse("core:review_queue")).content.decode()
     assert "3 éléments en attente" in content
     listing = client_as("facilitator").get(reverse("core:review_list", args=["rattachements"]))
-    assert listing.content.decode().count('name="items"') == 3
+    assert listing.content.decode().count('type="checkbox" name="items"') == 3
 
 
 def test_details_show_the_request_next_to_the_profile(client_as, claims) -> None:

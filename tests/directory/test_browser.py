@@ -150,7 +150,7 @@ def test_the_facilitator_reviews_imports_side_by_side_at_320_px(page: Page, clie
     login_as(page, client, world.users["facilitator"])
     page.set_viewport_size({"width": 320, "height": 640})
     page.goto(reverse("core:review_list", args=["imports"]))
-    expect(page.locator("input[name='items']")).to_have_count(4)
+    expect(page.locator("input[type='checkbox'][name='items']")).to_have_count(4)
     assert axe_violations(page) == []
     assert no_horizontal_scroll(page) <= 0
     page.get_by_role("link", name="Chantier Vert de la Bièvre").click()
@@ -158,9 +158,12 @@ def test_the_facilitator_reviews_imports_side_by_side_at_320_px(page: Page, clie
     expect(page.get_by_text("Enregistrement de la source (Import data·inclusion)")).to_be_visible()
     assert axe_violations(page) == []
     page.get_by_role("button", name="Publier").click()
-    expect(page.locator("input[name='items']")).to_have_count(3)
+    expect(page.locator("input[type='checkbox'][name='items']")).to_have_count(3)
     assert Structure.objects.get(name="Chantier Vert de la Bièvre").status == Structure.Status.PUBLISHED
     assert axe_violations(page) == []
+    page.get_by_role("button", name="Publier les 3 éléments de cette page").click()
+    expect(page.get_by_text("Rien n'attend votre décision.")).to_be_visible()
+    assert Structure.objects.filter(status=Structure.Status.TO_REVIEW).count() == 0
 
 
 def test_signaler_ce_profil_shows_its_errors_and_lands_in_the_queue(page: Page, client, world) -> None:

@@ -124,12 +124,13 @@ def test_done_when_data_inclusion_producers_wait_for_review_then_appear_in_searc
     queue = facilitator.get(reverse("core:review_queue")).content.decode()
     assert "Structures importées à vérifier" in queue
     listing = facilitator.get(reverse("core:review_list", args=["imports"])).content.decode()
-    assert listing.count('name="items"') == 4
+    assert listing.count('type="checkbox" name="items"') == 4
     detail = facilitator.get(reverse("core:review_detail", args=["imports", chantier.pk])).content.decode()
     assert "Enregistrement de la source (Import data·inclusion)" in detail
     assert "aci, chantier-ecole" in detail  # the record's networks beside the kinds the import derived
     assert "https://emplois.inclusion.beta.gouv.fr/company/101/card" in detail
 
+    assert "Publier les 4 éléments de cette page" in listing
     response = facilitator.post(
         reverse("core:review_decide", args=["imports"]),
         {"items": [s.pk for s in imported], "decision": "approve"},
@@ -141,7 +142,9 @@ def test_done_when_data_inclusion_producers_wait_for_review_then_appear_in_searc
     assert names("espaces verts débroussaillage")[0] == "Chantier Vert de la Bièvre"
     assert names("recyclerie bords de seine")[0] == "Recyclerie des Bords de Seine"
     assert (
-        facilitator.get(reverse("core:review_list", args=["imports"])).content.decode().count('name="items"')
+        facilitator.get(reverse("core:review_list", args=["imports"]))
+        .content.decode()
+        .count('type="checkbox" name="items"')
         == 0
     )
 

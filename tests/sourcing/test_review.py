@@ -23,7 +23,7 @@ def test_needs_to_validate_are_decided_in_bulk_from_the_queue(world, client_as) 
     facilitator = client_as("facilitator")
     assert "Besoins à valider" in facilitator.get(reverse("core:review_queue")).content.decode()
     listing = facilitator.get(reverse("core:review_list", args=["besoins"])).content.decode()
-    assert listing.count('name="items"') == 3
+    assert listing.count('type="checkbox" name="items"') == 3
     detail = facilitator.get(reverse("core:review_detail", args=["besoins", needs[0].pk])).content.decode()
     assert "Besoin 0" in detail and world.buyer_org.name in detail
     # Sending back needs a reason: refused item by item, nothing changes.
