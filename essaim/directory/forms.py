@@ -125,15 +125,6 @@ class StructureForm(forms.Form):
         return initial
 
 
-class ClaimForm(forms.Form):
-    siret = forms.CharField(
-        label="SIRET de la structure", max_length=20, help_text="14 chiffres, espaces permis."
-    )
-    message = forms.CharField(
-        label="Votre fonction dans la structure", widget=forms.Textarea, required=False, max_length=2000
-    )
-
-
 class ReportForm(forms.Form):
     reason = forms.ChoiceField(
         label="Motif",

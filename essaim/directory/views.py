@@ -23,7 +23,6 @@ from essaim.core.views_utils import check_perm, report_domain_error
 from . import dashboard, exports, references, services
 from .forms import (
     ActivityFormSet,
-    ClaimForm,
     MediaForm,
     ReportForm,
     SearchForm,
@@ -163,20 +162,11 @@ def set_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def claim(request: HttpRequest) -> HttpResponse:
-    form = ClaimForm(request.POST or None, initial={"siret": request.GET.get("siret", "")})
-    if request.method == "POST" and form.is_valid():
-        try:
-            claim_request = services.claim_request(
-                user=request.user,  # type: ignore[arg-type]
-                siret=form.cleaned_data["siret"],
-                message=form.cleaned_data["message"],
-            )
-        except DomainError as error:
-            report_domain_error(request, error, form)
-        else:
-            messages.success(request, claim_message(claim_request))
-            return redirect("directory:profile", pk=claim_request.structure_id)
-    return render(request, "directory/claim.html", {"form": form}, status=400 if form.errors else 200)
+    """The old address of the claim form. Claiming a structure has one way, the sign-up's "find your
+    structure" page (onboarding), where this address leads with the SIRET it was given."""
+    url = reverse("onboarding:structure_find")
+    siret = request.GET.get("siret", "").strip()[:20]
+    return redirect(f"{url}?{urlencode({'q': siret})}" if siret else url)
 
 
 def report(request: HttpRequest, pk: int) -> HttpResponse:

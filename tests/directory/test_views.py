@@ -141,9 +141,7 @@ def test_claim_then_approval_by_the_structure_admin(client, rejoue, supplier_org
     admin = MemberFactory(organisation=supplier_org, admin=True)
     claimant = UserFactory()
     client.force_login(claimant)
-    response = client.post(
-        reverse("directory:claim"), {"siret": "732 829 320 00074", "message": "Directrice"}
-    )
+    response = client.post(reverse("onboarding:structure_claim", args=[rejoue.pk]), {"message": "Directrice"})
     assert response.status_code == 302
     claim = ClaimRequest.objects.get(user=claimant)
     # A stranger cannot decide.
@@ -165,7 +163,7 @@ def test_claim_of_an_unmanaged_structure_approved_by_a_facilitator_creates_its_o
     structure = make_structure("Orpheline", siret=SIRET)
     claimant = UserFactory()
     client.force_login(claimant)
-    client.post(reverse("directory:claim"), {"siret": SIRET})
+    client.post(reverse("onboarding:structure_claim", args=[structure.pk]))
     claim = ClaimRequest.objects.get(user=claimant)
     client.force_login(MemberFactory(kind=Organisation.Kind.TERRITORY))
     client.post(reverse("directory:claim_decide", args=[claim.pk, "accepter"]))
@@ -174,11 +172,19 @@ def test_claim_of_an_unmanaged_structure_approved_by_a_facilitator_creates_its_o
     assert structure.organisation.memberships.get().role == Membership.Role.ADMIN
 
 
-def test_claim_with_unknown_siret_says_so_in_french(client, territory):
+def test_the_old_claim_page_leads_to_the_one_claim_flow(client, rejoue):
+    """One way to claim a structure: the sign-up's "find your structure" page, which the profile's button
+    and the old address (/annuaire/rattacher/, with its SIRET) lead to."""
     client.force_login(UserFactory())
-    response = client.post(reverse("directory:claim"), {"siret": SIRET})
-    assert response.status_code == 400
-    assert "Aucune structure" in response.content.decode()
+    response = client.get(reverse("directory:claim"), {"siret": SIRET})
+    find = reverse("onboarding:structure_find")
+    assert response.status_code == 302 and response["Location"] == f"{find}?q={SIRET}"
+    assert client.get(reverse("directory:claim"))["Location"] == find
+    assert client.post(reverse("directory:claim"), {"siret": SIRET}).status_code == 302  # nothing claimed
+    assert not ClaimRequest.objects.exists()
+    profile = client.get(reverse("directory:profile", args=[rejoue.pk])).content.decode()
+    assert f'href="{find}?q={SIRET}">Gérer cette fiche</a>' in profile
+    assert rejoue.name in client.get(response["Location"]).content.decode()
 
 
 def test_only_facilitators_moderate(client, rejoue):

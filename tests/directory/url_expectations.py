@@ -6,7 +6,7 @@ from typing import Any
 
 from essaim.directory.models import ClaimRequest, ProfileReport
 from tests.directory.factories import make_structure
-from tests.url_matrix import AUTHENTICATED, NOT_ALLOWED, OK, everyone, logged_in, only
+from tests.url_matrix import AUTHENTICATED, NOT_ALLOWED, OK, REDIRECT, everyone, logged_in, only
 
 STRUCTURE_EDITORS = ["supplier", "facilitator", "superuser"]
 
@@ -24,7 +24,7 @@ EXPECTED: dict[str, Any] = {
         lambda s: {"pk": s["claim"].pk, "decision": "accepter"},
         logged_in(NOT_ALLOWED),
     ),
-    "directory:claim": (None, logged_in(OK)),
+    "directory:claim": (None, logged_in(REDIRECT)),  # to the one claim flow, onboarding:structure_find
     # Any logged-in person may report a published profile (its own members may not: test_import_review).
     "directory:report": (lambda s: {"pk": s["reported"].pk}, logged_in(OK)),
 }
