@@ -96,7 +96,10 @@ def test_proposal_errors_are_french_and_by_field(client, newcomer, world) -> Non
         reverse("onboarding:organisation_propose"), {"kind": "buyer", "name": "Ville X", "siret": "123"}
     )
     assert response.status_code == 400
-    assert response.context["form"].errors["siret"] == ["Un SIRET compte 14 chiffres."]
+    errors = response.context["form"].errors
+    # Every broken rule at once: the SIRET and the missing buyer category in the same answer.
+    assert errors["siret"] == ["Un SIRET compte 14 chiffres."]
+    assert errors["buyer_category"] == ["Précisez la catégorie d'acheteur."]
     response = client.post(reverse("onboarding:organisation_propose"), {"kind": "buyer", "name": "Ville X"})
     assert response.context["form"].errors["buyer_category"] == ["Précisez la catégorie d'acheteur."]
 

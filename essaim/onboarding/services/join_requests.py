@@ -80,32 +80,39 @@ def join_request_create(*, user: User, organisation: Organisation, message: str 
 @transaction.atomic
 def organisation_propose(*, user: User, data: dict[str, Any], message: str = "") -> JoinRequest:
     """Propose a buyer or partner organisation absent from Essaim, and ask to be its administrator."""
+    errors: list[tuple[str, str]] = []  # every broken rule at once, each by its field
     kind = str(data.get("kind") or "")
     if kind not in JOINABLE_KINDS:
-        raise OnboardingError("Choisissez « acheteur public » ou « partenaire ».", field="kind")
+        errors.append(("kind", "Choisissez « acheteur public » ou « partenaire »."))
     name = str(data.get("name") or "").strip()
     if not name:
-        raise OnboardingError("Le nom de l'organisation est obligatoire.", field="name")
+        errors.append(("name", "Le nom de l'organisation est obligatoire."))
     siret = str(data.get("siret") or "").strip()
     if siret:
         try:
             siret = clean_siret(siret)
         except ValidationError as exc:
-            raise OnboardingError(exc.messages[0], field="siret") from exc
-        if Organisation.objects.filter(siret=siret).exists():
-            raise OnboardingError(
-                "Une organisation avec ce SIRET est déjà inscrite : retrouvez-la par son nom ou son SIRET.",
-                field="siret",
-            )
+            errors.append(("siret", exc.messages[0]))
+        else:
+            if Organisation.objects.filter(siret=siret).exists():
+                errors.append(
+                    (
+                        "siret",
+                        "Une organisation avec ce SIRET est déjà inscrite : retrouvez-la par son nom ou son SIRET.",
+                    )
+                )
     category = str(data.get("buyer_category") or "")
     if kind == Organisation.Kind.BUYER and category not in Organisation.BuyerCategory.values:
-        raise OnboardingError("Précisez la catégorie d'acheteur.", field="buyer_category")
-    if JoinRequest.objects.filter(
-        user=user, organisation=None, proposed_name__iexact=name, status=JoinRequest.Status.PENDING
-    ).exists():
-        raise OnboardingError(
-            "Vous avez déjà proposé cette organisation : elle attend d'être examinée.", field="name"
-        )
+        errors.append(("buyer_category", "Précisez la catégorie d'acheteur."))
+    if (
+        name
+        and JoinRequest.objects.filter(
+            user=user, organisation=None, proposed_name__iexact=name, status=JoinRequest.Status.PENDING
+        ).exists()
+    ):
+        errors.append(("name", "Vous avez déjà proposé cette organisation : elle attend d'être examinée."))
+    if errors:
+        raise OnboardingError(errors=errors)
     request = JoinRequest.objects.create(
         user=user,
         proposed_kind=kind,
