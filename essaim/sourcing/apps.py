@@ -11,6 +11,7 @@ class SourcingConfig(AppConfig):
 
     def ready(self) -> None:
         demo.register_step("essaim.sourcing.demo.load_demo", label="sourcing", order=40)
+        demo.register_step("essaim.sourcing.demo.load_market_demo", label="sourcing-market", order=45)
         home.register_waiting("essaim.sourcing.waiting.waiting_items", order=20)
         review.register_kind("essaim.sourcing.review.NeedReview", order=22)
         dashboard.register_panel(

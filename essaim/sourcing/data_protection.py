@@ -12,7 +12,15 @@ from django.db.models import Q
 from essaim.core import personal_data
 from essaim.core.personal_data import Person, Processing, Row
 
-from .models import Collaboration, ForecastImport, Need, NeedAnswer, NeedNotification, PurchaseForecast
+from .models import (
+    Collaboration,
+    ForecastImport,
+    ForecastInterest,
+    Need,
+    NeedAnswer,
+    NeedNotification,
+    PurchaseForecast,
+)
 
 
 @personal_data.export("sourcing.needs", "Besoins rédigés", covers=["sourcing.Need.created_by"])
@@ -45,6 +53,38 @@ def answers(person: Person) -> list[Row]:
             "date": answer.created_at,
         }
         for answer in found.order_by("created_at", "id")
+    ]
+
+
+@personal_data.export(
+    "sourcing.question_replies",
+    "Réponses publiées aux questions des fournisseurs",
+    covers=["sourcing.NeedAnswer.replied_by"],
+)
+def question_replies(person: Person) -> list[Row]:
+    found = NeedAnswer.objects.filter(replied_by=person).select_related("need")
+    return [
+        {"besoin": q.need.title, "question": q.message, "reponse": q.reply, "date": q.replied_at}
+        for q in found.order_by("replied_at", "id")
+    ]
+
+
+@personal_data.export(
+    "sourcing.forecast_interests",
+    "Intérêts marqués pour des prévisions d'achat",
+    covers=["sourcing.ForecastInterest.author"],
+)
+def forecast_interests(person: Person) -> list[Row]:
+    found = ForecastInterest.objects.filter(author=person).select_related("forecast", "organisation")
+    return [
+        {
+            "prevision": interest.forecast.title,
+            "fournisseur": interest.organisation.name,
+            "message": interest.message,
+            "capacite": interest.capacity,
+            "date": interest.created_at,
+        }
+        for interest in found.order_by("created_at", "id")
     ]
 
 

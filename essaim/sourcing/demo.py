@@ -21,7 +21,7 @@ from essaim.directory.demo import load_demo_structures
 from essaim.directory.models import Sector, Structure
 
 from . import forecasts, notifications, services
-from .models import Need, PurchaseForecast
+from .models import Need, NeedAnswer, PurchaseForecast
 
 BUYER_NAME = "Ville de Vitry-sur-Seine"
 BUYER_LOGIN = "acheteuse@vitry.essaim.demo"
@@ -129,3 +129,63 @@ def _load(buyer: Organisation, actor: User | None) -> tuple[Need, int]:
         )
         planned += 1
     return toys, planned
+
+
+# --- the two-way market (issue 16) ----------------------------------------------------------------------------
+
+MARKET_FORECAST_TITLE = "Jouets des centres de loisirs"
+MARKET_FORECAST_REFERENCE = "demo-jouets-loisirs"
+MARKET_QUESTION = "Les jouets en bois sont-ils acceptés ?"
+MARKET_REPLY = "Oui : bois, plastique recyclé ou textile, pourvu qu'ils respectent la norme EN 71."
+
+
+def load_market_demo() -> str:
+    """Vitry's forecast of toys for its leisure centres, marked "intéressé" by Rejoué; on the published toys
+    need, a question of Rejoué answered by Vitry (published to every structure told). Idempotent; no email."""
+    buyer = Organisation.objects.filter(kind=Organisation.Kind.BUYER, name=BUYER_NAME).first()
+    rejoue = (
+        Structure.objects.filter(source="demo", source_id="rejoue").select_related("organisation").first()
+    )
+    toys = Need.objects.filter(title=TOYS_TITLE, buyer=buyer).first()
+    sector = Sector.objects.filter(slug="jouets").first()
+    if buyer is None or rejoue is None or rejoue.organisation is None or toys is None or sector is None:
+        return "acheteur, besoin ou structure de démonstration absents"
+    actor = User.objects.filter(email=BUYER_LOGIN).first()
+    supplier = User.objects.filter(email=SUPPLIER_LOGIN).first()
+    with (
+        override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
+        transaction.atomic(),
+    ):
+        forecast = PurchaseForecast.objects.filter(buyer=buyer, reference=MARKET_FORECAST_REFERENCE).first()
+        if forecast is None:
+            forecast = forecasts.forecast_create(
+                actor=actor,
+                buyer=buyer,
+                data=forecasts.ForecastData(
+                    title=MARKET_FORECAST_TITLE,
+                    year=timezone.localdate().year + 1,
+                    quarter=2,
+                    sector=sector,
+                    amount_band=Need.AmountBand.B40_90K,
+                    procedure=PurchaseForecast.Procedure.ADAPTED,
+                    place_code="94081",
+                    reference=MARKET_FORECAST_REFERENCE,
+                ),
+            )
+        services.forecast_interest_mark(
+            actor=supplier,
+            forecast=forecast,
+            organisation=rejoue.organisation,
+            message="Nous équipons déjà deux crèches de Vitry ; un lot de démonstration est possible.",
+            capacity="2 000 jouets par an",
+        )
+        if toys.status == Need.Status.PUBLISHED:
+            question = services.answer_record(
+                actor=supplier,
+                need=toys,
+                organisation=rejoue.organisation,
+                kind=NeedAnswer.Kind.QUESTION,
+                message=MARKET_QUESTION,
+            )
+            services.question_reply(actor=actor, question=question, reply=MARKET_REPLY)
+    return f"prévision « {MARKET_FORECAST_TITLE} » marquée intéressée par Rejoué ; une question publiée avec sa réponse"

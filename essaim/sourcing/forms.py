@@ -75,6 +75,13 @@ class NeedForm(IdempotentForm):
         label="Marché réservé", choices=[("", "Non réservé"), *Need.Reservation.choices], required=False
     )
     deadline = forms.DateField(label="Date limite de réponse", widget=DATE)
+    questions_deadline = forms.DateField(
+        label="Date limite des questions",
+        required=False,
+        widget=DATE,
+        help_text="Les structures posent leurs questions jusqu'à cette date ; chaque réponse est publiée à "
+        "toutes. Sans date : jusqu'à la date limite de réponse.",
+    )
     start_date = forms.DateField(label="Début de la prestation", required=False, widget=DATE)
     questions = forms.CharField(
         label="Questions aux fournisseurs",
@@ -131,6 +138,7 @@ class NeedForm(IdempotentForm):
                 title=cleaned.get("title") or "",
                 description=cleaned.get("description") or "",
                 deadline=cleaned["deadline"],
+                questions_deadline=cleaned.get("questions_deadline"),
                 kind=cleaned.get("kind") or Need.Kind.SOURCING,
                 service_types=list(cleaned.get("service_types") or []),
                 amount=cleaned.get("amount"),
@@ -157,6 +165,7 @@ class NeedForm(IdempotentForm):
             title=c["title"],
             description=c["description"],
             deadline=c["deadline"],
+            questions_deadline=c["questions_deadline"],
             kind=c["kind"],
             sectors=sectors,
             service_types=list(c["service_types"]),
@@ -186,6 +195,7 @@ class NeedForm(IdempotentForm):
             "duration_months": need.duration_months,
             "reserved": need.reserved,
             "deadline": need.deadline,
+            "questions_deadline": need.questions_deadline,
             "start_date": need.start_date,
             "questions": need.questions,
             "how_to_answer": need.how_to_answer,
@@ -379,4 +389,29 @@ class ForecastImportForm(forms.Form):
     )
     commit = forms.BooleanField(
         label="Enregistrer les lignes valides (sinon, vérification seulement)", required=False
+    )
+
+
+class ForecastInterestForm(forms.Form):
+    capacity = forms.CharField(
+        label="Votre capacité (facultatif)",
+        required=False,
+        max_length=200,
+        help_text="Par exemple : « 2 000 pièces par an » ou « une équipe de 6 personnes ».",
+    )
+    message = forms.CharField(
+        label="Message à l'acheteur (facultatif)",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class QuestionReplyForm(forms.Form):
+    reply = forms.CharField(
+        label="Votre réponse, publiée à toutes les structures",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Elle paraît sur la page du besoin et part par courriel à chaque structure prévenue ou "
+        "intéressée, sans dire qui a posé la question.",
     )

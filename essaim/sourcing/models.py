@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 
@@ -167,6 +169,12 @@ class Need(TimeStampedModel):
     duration_months = models.PositiveSmallIntegerField("durée (mois)", default=12)
     reserved = models.CharField("réservation", max_length=10, choices=Reservation.choices, blank=True)
     deadline = models.DateField("date limite de réponse")
+    questions_deadline = models.DateField(
+        "date limite des questions",
+        null=True,
+        blank=True,
+        help_text="après cette date, plus de question ; sans date, jusqu'à la date limite de réponse",
+    )
     start_date = models.DateField("date de début", null=True, blank=True)
     questions = models.TextField("questions aux fournisseurs", blank=True, help_text="une question par ligne")
     how_to_answer = models.TextField("comment répondre", blank=True)
@@ -179,6 +187,14 @@ class Need(TimeStampedModel):
     closed_at = models.DateTimeField("clos le", null=True, blank=True)
     reminders_sent = models.PositiveSmallIntegerField("relances envoyées", default=0)
     follow_up_sent_at = models.DateTimeField("enquête de suivi envoyée le", null=True, blank=True)
+    forecast = models.ForeignKey(
+        "sourcing.PurchaseForecast",
+        verbose_name="prévision d'origine",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="needs",
+    )
 
     class Meta:
         verbose_name = "besoin"
@@ -191,6 +207,11 @@ class Need(TimeStampedModel):
     @property
     def question_list(self) -> list[str]:
         return [line.strip() for line in self.questions.splitlines() if line.strip()]
+
+    def questions_open(self, today: date) -> bool:
+        """Suppliers may still ask questions (published, before the questions' deadline, else the deadline)."""
+        last_day = self.questions_deadline or self.deadline
+        return self.status == Need.Status.PUBLISHED and today <= last_day
 
     @property
     def buyer_label(self) -> str:
@@ -281,6 +302,18 @@ class NeedAnswer(TimeStampedModel):
         "pièce jointe", storage=private_storage, upload_to=RandomName("reponses"), blank=True
     )
     attachment_name = models.CharField("nom de la pièce jointe", max_length=200, blank=True)
+    # A question's answer by the buyer: published on the need's page and emailed to every structure told
+    # about the need or interested in it, never to the asker alone, never naming the asker.
+    reply = models.TextField("réponse de l'acheteur", blank=True)
+    replied_at = models.DateTimeField("réponse publiée le", null=True, blank=True)
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="réponse rédigée par",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = "réponse à un besoin"
@@ -403,3 +436,51 @@ class ForecastImport(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.filename
+
+
+class ForecastInterest(TimeStampedModel):
+    """A supplier marked a buyer's forecast "intéressé" (one per forecast and supplier; withdrawn = deleted).
+
+    The buyer sees who is interested before writing the need; the need made from the forecast tells these
+    structures first."""
+
+    forecast = models.ForeignKey(
+        PurchaseForecast, verbose_name="prévision", on_delete=models.CASCADE, related_name="interests"
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name="fournisseur",
+        on_delete=models.CASCADE,
+        related_name="forecast_interests",
+    )
+    structure = models.ForeignKey(
+        "directory.Structure",
+        verbose_name="structure de l'annuaire",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="forecast_interests",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="auteur",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    message = models.CharField("message", max_length=500, blank=True)
+    capacity = models.CharField("capacité", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "intérêt pour une prévision"
+        verbose_name_plural = "intérêts pour des prévisions"
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["forecast", "organisation"], name="forecast_interest_one_per_supplier"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} → {self.forecast}"

@@ -30,7 +30,7 @@ from essaim.core.mail import send_mail
 from essaim.directory.models import Structure
 
 from . import selectors
-from .models import Need, NeedAnswer, NeedNotification, PurchaseForecast, SupplierPreference
+from .models import ForecastInterest, Need, NeedAnswer, NeedNotification, PurchaseForecast, SupplierPreference
 
 logger = logging.getLogger(__name__)
 
@@ -146,16 +146,25 @@ def notify_batch(need_id: int, batch: int) -> int:
     if not need.notifications.filter(batch=batch).exists():
         told = set(need.notifications.values_list("structure_id", flat=True))
         matches = selectors.able_matches(need, selectors.need_matches(need))
-        structures = Structure.objects.in_bulk([m.id for m in matches])
+        # The structures interested in the forecast the need comes from are told first, whatever their
+        # rank and on top of the batch (they asked); then the best-ranked others.
+        interested = selectors.interested_structure_ids(need)
+        by_id = {m.id: m for m in matches}
+        first = [
+            (pk, by_id[pk].score if pk in by_id else 0.0, _interested_reasons(by_id.get(pk)))
+            for pk in sorted(interested - told)
+        ]
+        ordered = first + [(m.id, m.score, m.reasons) for m in matches if m.id not in interested]
+        structures = Structure.objects.in_bulk([pk for pk, _, _ in ordered])
         added = 0
         told_organisations: list[int | None] = []
-        for position, match in enumerate(matches, start=1):
-            if added >= BATCH_SIZE:
+        for position, (structure_id, score, reasons) in enumerate(ordered, start=1):
+            if added >= BATCH_SIZE + len(first):
                 break
-            structure = structures.get(match.id)
+            structure = structures.get(structure_id)
             if (
                 structure is None
-                or match.id in told
+                or structure_id in told
                 or not accepts(structure, need)
                 or not recipients(structure)
             ):
@@ -166,8 +175,8 @@ def notify_batch(need_id: int, batch: int) -> int:
                         need=need,
                         structure=structure,
                         rank=position,
-                        score=match.score,
-                        reasons=match.reasons,
+                        score=score,
+                        reasons=reasons,
                         batch=batch,
                         email=recipients(structure)[0],
                     )
@@ -180,6 +189,13 @@ def notify_batch(need_id: int, batch: int) -> int:
         )
         waiting_changed(organisations=told_organisations)
     return send_pending(need_id)
+
+
+INTERESTED_REASON = "intéressée par la prévision d'achat"
+
+
+def _interested_reasons(match: Any) -> list[str]:
+    return [INTERESTED_REASON, *(match.reasons if match else [])]
 
 
 def send_pending(need_id: int) -> int:
@@ -264,6 +280,60 @@ def tell_buyer_of_answer(answer_id: int) -> None:
         to=member_emails(answer.need.buyer_id),
         context={"answer": answer, "link": absolute_url(reverse("sourcing:answer_detail", args=[answer.pk]))},
     )
+
+
+def question_reply_recipients(need: Need) -> dict[int, tuple[str, list[str]]]:
+    """Who a published answer to a question goes to, by organisation: (link, addresses). Every structure told
+    about the need (its signed link) and every supplier interested in it or in its forecast (the need's
+    page). The asker is one of them when it is either, and is never named."""
+    need_page = absolute_url(reverse("sourcing:need_detail", args=[need.pk]))
+    found: dict[int, tuple[str, list[str]]] = {}
+    told = need.notifications.filter(sent_at__isnull=False).select_related("structure")
+    for notification in told.order_by("rank"):
+        key = notification.structure.organisation_id or -notification.structure_id
+        to = recipients(notification.structure)
+        if to and key not in found:
+            link = absolute_url(reverse("sourcing:need_open", args=[need_link_token(notification)]))
+            found[key] = (link, to)
+    interested = set(
+        need.answers.exclude(kind=NeedAnswer.Kind.NOT_INTERESTED).values_list("organisation_id", flat=True)
+    )
+    if need.forecast_id:
+        interested |= set(
+            ForecastInterest.objects.filter(forecast_id=need.forecast_id).values_list(
+                "organisation_id", flat=True
+            )
+        )
+    for organisation_id in sorted(interested - set(found)):
+        to = member_emails(organisation_id)
+        if to:
+            found[organisation_id] = (need_page, to)
+    return found
+
+
+def publish_question_reply(question_id: int) -> int:
+    """Email the buyer's answer to a question to every structure told about the need or interested: one
+    message per organisation (no one sees another's address), the asker never named. Returns the count."""
+    question = NeedAnswer.objects.select_related("need", "need__buyer").get(pk=question_id)
+    if question.kind != NeedAnswer.Kind.QUESTION or not question.reply:
+        return 0
+    need = question.need
+    sent = 0
+    for link, to in question_reply_recipients(need).values():
+        send_mail(
+            template="sourcing/emails/question_answered",
+            to=to,
+            context={"need": need, "question": question.message, "reply": question.reply, "link": link},
+        )
+        sent += 1
+    log_action(
+        actor=None,
+        action="need.question_reply_sent",
+        target=need,
+        organisation_id=need.buyer_id,
+        data={"question": question.pk, "organisations": sent},
+    )
+    return sent
 
 
 # --- after the deadline -----------------------------------------------------------------------------------

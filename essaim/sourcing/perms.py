@@ -13,7 +13,7 @@ import rules
 from essaim.accounts.acting import memberships_by_organisation
 from essaim.accounts.perms import is_buyer, is_facilitator, is_supplier
 
-from .models import Need, NeedAnswer
+from .models import Need, NeedAnswer, PurchaseForecast
 
 
 @rules.predicate
@@ -45,6 +45,11 @@ def answered_interested(user: Any, need: Need | None) -> bool:
     ).exists()
 
 
+@rules.predicate
+def is_forecast_buyer(user: Any, forecast: PurchaseForecast | None) -> bool:
+    return forecast is not None and forecast.buyer_id in memberships_by_organisation(user)
+
+
 rules.add_perm("sourcing.create_need", is_buyer)
 rules.add_perm("sourcing.view_need", need_is_published | is_need_buyer | is_facilitator)
 rules.add_perm("sourcing.manage_need", is_need_buyer)
@@ -56,3 +61,7 @@ rules.add_perm("sourcing.view_answer", is_answer_buyer | is_answer_author)
 rules.add_perm("sourcing.report_contract", is_need_buyer | answered_interested)
 rules.add_perm("sourcing.manage_preferences", is_supplier)
 rules.add_perm("sourcing.create_forecast", is_buyer)
+rules.add_perm("sourcing.reply_question", is_answer_buyer)
+rules.add_perm("sourcing.mark_forecast_interest", is_supplier)
+rules.add_perm("sourcing.view_forecast_interests", is_forecast_buyer | is_facilitator)
+rules.add_perm("sourcing.forecast_to_need", is_forecast_buyer & is_buyer)

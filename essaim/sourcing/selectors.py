@@ -25,7 +25,7 @@ from .match_input import (
     need_from_dict,
 )
 from .matching import MAX_STARS, Match, rank
-from .models import Need, NeedAnswer, NeedNotification, PurchaseForecast
+from .models import ForecastInterest, Need, NeedAnswer, NeedNotification, PurchaseForecast
 
 # A match "can answer" (for the reservation advice and the emails) when it fits the sector and the place.
 MIN_SECTOR = 0.5
@@ -283,6 +283,16 @@ def answers_of_need(need: Need) -> QuerySet[NeedAnswer]:
     return need.answers.select_related("organisation", "structure", "author").order_by("-created_at", "-id")
 
 
+def published_questions(need: Need) -> list[NeedAnswer]:
+    """The questions the buyer answered, as everyone reads them on the need's page (never the asker's name:
+    the template shows the question and the answer only)."""
+    return list(
+        need.answers.filter(kind=NeedAnswer.Kind.QUESTION, replied_at__isnull=False).order_by(
+            "replied_at", "id"
+        )
+    )
+
+
 def answer_of_organisation(need: Need, organisation: Organisation | None) -> NeedAnswer | None:
     if organisation is None:
         return None
@@ -370,6 +380,30 @@ def forecasts(
     if buyer is not None:
         qs = qs.filter(buyer=buyer)
     return qs.order_by("year", "quarter", "title", "id")
+
+
+def forecast_interests(forecast: PurchaseForecast) -> list[ForecastInterest]:
+    """The suppliers interested in a forecast, first marked first (for its buyer and the facilitators)."""
+    return list(forecast.interests.select_related("organisation", "structure").order_by("created_at", "id"))
+
+
+def forecast_interest_of(
+    forecast: PurchaseForecast, organisation: Organisation | None
+) -> ForecastInterest | None:
+    if organisation is None:
+        return None
+    return forecast.interests.filter(organisation=organisation).first()
+
+
+def interested_structure_ids(need: Need) -> set[int]:
+    """The structures interested in the forecast the need comes from (none for another need)."""
+    if not need.forecast_id:
+        return set()
+    return set(
+        ForecastInterest.objects.filter(forecast_id=need.forecast_id, structure__isnull=False).values_list(
+            "structure_id", flat=True
+        )
+    )
 
 
 def structure_of(organisation: Organisation | None) -> Structure | None:

@@ -57,6 +57,11 @@ def tell_buyer_of_answer(answer_id: int) -> None:
 
 
 @task()
+def publish_question_reply(question_id: int) -> int:
+    return notifications.publish_question_reply(question_id)
+
+
+@task()
 def follow_up(need_id: int) -> int:
     return notifications.follow_up(need_id)
 

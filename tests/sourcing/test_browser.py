@@ -13,12 +13,13 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from essaim.directory.demo import load_demo_structures
-from essaim.directory.models import Structure
+from essaim.directory.models import Sector, Structure
+from essaim.sourcing import forecasts, services
 from essaim.sourcing.models import Collaboration, Need, NeedAnswer
 from tests.browser_support import axe_violations, login_as
 from tests.territory_support import make_small_territory
 
-from .factories import ensure_sectors
+from .factories import ensure_sectors, make_need
 
 
 def test_buyer_posts_supplier_answers_buyer_awards(page: Page, client, world) -> None:
@@ -85,3 +86,79 @@ def test_buyer_posts_supplier_answers_buyer_awards(page: Page, client, world) ->
     page.get_by_role("button", name="Clore le besoin").click()
     expect(page.get_by_role("status")).to_contain_text("Besoin clos")
     assert Collaboration.objects.get(need=need).supplier == world.supplier_org
+
+
+def test_supplier_marks_forecast_buyer_turns_it_into_a_need(page: Page, client, world) -> None:
+    """Issue 16: Rejoué marks Vitry's forecast "intéressé" (at 320 px), Vitry sees it and turns the forecast
+    into a need in one step; the pages pass axe-core."""
+    make_small_territory()
+    ensure_sectors()
+    forecast = forecasts.forecast_create(
+        actor=None,
+        buyer=world.buyer_org,
+        data=forecasts.ForecastData(
+            title="Jouets des centres de loisirs",
+            year=timezone.localdate().year + 1,
+            quarter=2,
+            sector=Sector.objects.get(slug="jouets"),
+            amount_band="40k-90k",
+            procedure="mapa",
+            place_code="94081",
+        ),
+    )
+    page.set_viewport_size({"width": 320, "height": 800})
+    login_as(page, client, world.users["supplier"])
+    page.goto(reverse("sourcing:forecast_detail", args=[forecast.pk]))
+    assert axe_violations(page) == []
+    page.get_by_label("Votre capacité (facultatif)").fill("2 000 jouets par an")
+    page.get_by_role("button", name="Je suis intéressé").click()
+    expect(page.get_by_role("status")).to_contain_text("Votre intérêt est transmis")
+    expect(page.get_by_role("button", name="Retirer mon intérêt")).to_be_visible()
+    wide = page.evaluate(
+        "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 321)"
+        ".map(e => e.tagName + '.' + e.className + ' ' + (e.textContent || '').slice(0, 40))"
+    )
+    assert wide == []
+    assert axe_violations(page) == []
+
+    page.set_viewport_size({"width": 1280, "height": 800})
+    login_as(page, client, world.users["buyer"])
+    page.goto(reverse("sourcing:forecast_detail", args=[forecast.pk]))
+    expect(page.get_by_role("region", name="Structures intéressées")).to_contain_text("2 000 jouets par an")
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Transformer en besoin").click()
+    expect(page.get_by_role("status")).to_contain_text("Besoin créé à partir de la prévision")
+    expect(page.get_by_label("Titre")).to_have_value("Jouets des centres de loisirs")
+    assert Need.objects.get().forecast == forecast
+
+
+def test_buyer_answers_a_question_for_everyone(page: Page, client, world) -> None:
+    """Issue 16: Rejoué asks a question; Vitry answers it on its page; the answer is on the need's page for
+    another supplier, without naming Rejoué. Pages pass axe-core."""
+    make_small_territory()
+    ensure_sectors()
+    need = make_need(world.buyer_org, publish=True)
+    services.answer_record(
+        actor=None,
+        need=need,
+        organisation=world.supplier_org,
+        kind=NeedAnswer.Kind.QUESTION,
+        message="Les jouets en bois sont-ils acceptés ?",
+    )
+    login_as(page, client, world.users["buyer"])
+    page.goto(reverse("sourcing:need_answers", args=[need.pk]))
+    page.get_by_role("link", name=re.compile("Répondre à toutes les structures")).click()
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Publier la réponse").click()
+    expect(page.get_by_role("alert")).to_contain_text("obligatoire")
+    page.get_by_label("Votre réponse, publiée à toutes les structures").fill("Oui, le bois est accepté.")
+    page.get_by_role("button", name="Publier la réponse").click()
+    expect(page.get_by_role("status")).to_contain_text("Réponse publiée")
+
+    page.set_viewport_size({"width": 320, "height": 800})
+    login_as(page, client, world.users["other_buyer"])
+    page.goto(reverse("sourcing:need_detail", args=[need.pk]))
+    section = page.get_by_role("region", name="Questions et réponses")
+    expect(section).to_contain_text("Oui, le bois est accepté.")
+    expect(section).not_to_contain_text("Rejoué")
+    assert axe_violations(page) == []

@@ -25,3 +25,20 @@ def test_demo_is_the_acceptance_starting_point_and_idempotent(django_capture_on_
     assert first is not None and first.structure.name == "Rejoué" and first.sent_at is not None
     assert PurchaseForecast.objects.filter(buyer=need.buyer).count() == 2
     assert mail.outbox == []  # the demo sends no email
+
+
+def test_market_demo_forecast_interest_and_an_answered_question(django_capture_on_commit_callbacks) -> None:
+    from essaim.sourcing.demo import MARKET_FORECAST_TITLE, MARKET_QUESTION, MARKET_REPLY, load_market_demo
+    from essaim.sourcing.models import NeedAnswer
+
+    load_demo_people()
+    with django_capture_on_commit_callbacks(execute=True):
+        load_demo()
+        load_market_demo()
+    with django_capture_on_commit_callbacks(execute=True):
+        load_market_demo()
+    forecast = PurchaseForecast.objects.get(title=MARKET_FORECAST_TITLE)
+    assert [i.organisation.name for i in forecast.interests.all()] == ["Rejoué"]
+    question = NeedAnswer.objects.get(kind=NeedAnswer.Kind.QUESTION, message=MARKET_QUESTION)
+    assert question.reply == MARKET_REPLY and question.need.title == TOYS_TITLE
+    assert NeedAnswer.objects.filter(kind=NeedAnswer.Kind.QUESTION).count() == 1  # idempotent

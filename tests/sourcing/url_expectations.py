@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from essaim.directory.models import Sector, Structure
 from essaim.sourcing import forecasts, notifications, services
-from essaim.sourcing.models import NeedAnswer, NeedNotification
+from essaim.sourcing.models import ForecastInterest, Need, NeedAnswer, NeedNotification
 from tests.url_matrix import NOT_ALLOWED, OK, everyone, logged_in, only
 
 from .factories import ensure_sectors, make_need, make_toy_structure
@@ -47,6 +47,13 @@ def add_samples(world: Any, samples: dict[str, Any]) -> None:
         kind=NeedAnswer.Kind.INTERESTED,
         answers=["Sous 15 jours", "Norme EN 71"],
     )
+    question = services.answer_record(
+        actor=world.users["supplier"],
+        need=need,
+        organisation=world.supplier_org,
+        kind=NeedAnswer.Kind.QUESTION,
+        message="Les jouets en bois sont-ils acceptés ?",
+    )
     forecast = forecasts.forecast_create(
         actor=None,
         buyer=world.buyer_org,
@@ -65,6 +72,7 @@ def add_samples(world: Any, samples: dict[str, Any]) -> None:
         sourcing_need=need,
         sourcing_structure=structure,
         sourcing_answer=answer,
+        sourcing_question=question,
         sourcing_link=notifications.need_link_token(notification),
         sourcing_unsubscribe=notifications.unsubscribe_token(structure),
     )
@@ -88,11 +96,14 @@ EXPECTED: dict[str, tuple[Callable[[Any], dict[str, Any]] | None, dict[str, int]
     "sourcing:need_answer": (_need, only(["supplier"])),
     "sourcing:need_follow_up": (_need, only(ANSWER_VIEWERS)),
     "sourcing:answer_detail": (lambda s: {"pk": s["sourcing_answer"].pk}, only(ANSWER_VIEWERS)),
+    "sourcing:question_reply": (lambda s: {"pk": s["sourcing_question"].pk}, only(NEED_MANAGERS)),
     "sourcing:need_open": (lambda s: {"token": s["sourcing_link"]}, everyone(OK)),
     "sourcing:unsubscribe": (lambda s: {"token": s["sourcing_unsubscribe"]}, everyone(OK)),
     "sourcing:preferences": (None, only(["supplier", "superuser"])),
     "sourcing:forecast_list": (None, logged_in(OK)),
     "sourcing:forecast_detail": (lambda s: {"pk": s["sourcing_forecast"].pk}, logged_in(OK)),
+    "sourcing:forecast_interest": (lambda s: {"pk": s["sourcing_forecast"].pk}, logged_in(NOT_ALLOWED)),
+    "sourcing:forecast_to_need": (lambda s: {"pk": s["sourcing_forecast"].pk}, logged_in(NOT_ALLOWED)),
     "sourcing:forecast_create": (None, only(BUYERS)),
     "sourcing:forecast_import": (None, only(BUYERS)),
 }
@@ -108,4 +119,22 @@ POST_EXPECTED: dict[
         ["supplier"],
     ),
     "sourcing:need_follow_up": (_need, lambda s: {"signed": "non"}, ANSWER_VIEWERS),
+    "sourcing:question_reply": (
+        lambda s: {"pk": s["sourcing_question"].pk},
+        lambda s: {"reply": "Oui, le bois est accepté."},
+        NEED_MANAGERS,
+        lambda s: list(NeedAnswer.objects.values_list("reply", flat=True).order_by("pk")),
+    ),
+    "sourcing:forecast_interest": (
+        lambda s: {"pk": s["sourcing_forecast"].pk},
+        lambda s: {"capacity": "2 000 jouets par an"},
+        ["supplier"],
+        lambda s: ForecastInterest.objects.count(),
+    ),
+    "sourcing:forecast_to_need": (
+        lambda s: {"pk": s["sourcing_forecast"].pk},
+        lambda s: {},
+        ["buyer", "buyer_admin"],
+        lambda s: Need.objects.count(),
+    ),
 }

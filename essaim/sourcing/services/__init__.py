@@ -1,9 +1,15 @@
 """Writes of the sourcing capability, one module per family: `needs` (needs, their states, attachments,
-contracts), `answers` (suppliers' answers, reminders), `preferences` (a structure's emails). The public
-names are re-exported here."""
+contracts), `answers` (suppliers' answers, reminders, questions and their published answers), `interests`
+(interest in forecasts, forecast → need), `preferences` (a structure's emails). The public names are
+re-exported here."""
 
 from essaim.sourcing.errors import AnswerError, NeedError
-from essaim.sourcing.services.answers import answer_record, need_remind
+from essaim.sourcing.services.answers import answer_record, need_remind, question_reply
+from essaim.sourcing.services.interests import (
+    forecast_interest_mark,
+    forecast_interest_withdraw,
+    need_from_forecast,
+)
 from essaim.sourcing.services.needs import (
     ATTACHMENT_KINDS,
     MAX_ATTACHMENT_SIZE,
@@ -40,8 +46,11 @@ __all__ = [
     "check_attachment",
     "contract_record",
     "emails_stop",
+    "forecast_interest_mark",
+    "forecast_interest_withdraw",
     "need_close",
     "need_create",
+    "need_from_forecast",
     "need_problems",
     "need_publish",
     "need_reject",
@@ -50,5 +59,6 @@ __all__ = [
     "need_update",
     "need_validate",
     "preference_update",
+    "question_reply",
     "validation_required",
 ]

@@ -47,6 +47,12 @@ def answer_record(
         raise AnswerError("Dites à l'acheteur pourquoi, en quelques mots.", field="reason")
     if kind == NeedAnswer.Kind.QUESTION and not message.strip():
         raise AnswerError("Écrivez votre question.", field="message")
+    if kind == NeedAnswer.Kind.QUESTION and not need.questions_open(timezone.localdate()):
+        last_day = need.questions_deadline or need.deadline
+        raise AnswerError(
+            f"Les questions étaient ouvertes jusqu'au {last_day:%d/%m/%Y} : l'acheteur n'en reçoit plus.",
+            field="message",
+        )
     if kind == NeedAnswer.Kind.INTERESTED:
         missing = [
             q
@@ -149,3 +155,36 @@ def need_remind(*, actor: Actor, need: Need) -> int:
     for notification_id in pending:
         transaction.on_commit(lambda pk=notification_id: tasks.send_reminder.enqueue(pk))  # type: ignore[misc]
     return len(pending)
+
+
+MAX_REPLY = 5000
+
+
+@transaction.atomic
+def question_reply(*, actor: Actor, question: NeedAnswer, reply: str) -> NeedAnswer:
+    """The buyer answers a supplier's question: the answer is published on the need's page and emailed to
+    every structure told about the need or interested in it (the asker among them, never named). The same
+    reply again changes nothing; a changed reply is published and sent again."""
+    question = NeedAnswer.objects.select_for_update().select_related("need").get(pk=question.pk)
+    if question.kind != NeedAnswer.Kind.QUESTION:
+        raise AnswerError("Seule une question reçoit une réponse publiée.")
+    if question.need.status not in (Need.Status.PUBLISHED, Need.Status.CLOSED):
+        raise AnswerError("Ce besoin n'est pas publié.")
+    text = reply.strip()
+    if not text:
+        raise AnswerError("Écrivez votre réponse.", field="reply")
+    if len(text) > MAX_REPLY:
+        raise AnswerError(f"La réponse tient en {MAX_REPLY} caractères au plus.", field="reply")
+    if text == question.reply:
+        return question
+    save_changes(
+        question,
+        {"reply": text, "replied_at": timezone.now(), "replied_by": acting_user(actor)},
+        actor=actor,
+        action="need.question_answered",
+        organisation_id=question.need.buyer_id,
+        data={"need": question.need_id},
+    )
+    question_id = question.pk
+    transaction.on_commit(lambda: tasks.publish_question_reply.enqueue(question_id))
+    return question

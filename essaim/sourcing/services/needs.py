@@ -60,6 +60,7 @@ class NeedData:
     description: str
     deadline: date
     kind: str = Need.Kind.SOURCING
+    questions_deadline: date | None = None
     sectors: list[Sector] = field(default_factory=list)
     service_types: list[str] = field(default_factory=list)
     place_code: str = ""
@@ -96,6 +97,10 @@ def need_problems(data: NeedData, *, today: date | None = None) -> list[Problem]
         problems.append(("reserved", "Réservation inconnue."))
     if data.deadline < today:
         problems.append(("deadline", "La date limite de réponse ne peut pas être passée."))
+    if data.questions_deadline is not None and data.questions_deadline > data.deadline:
+        problems.append(
+            ("questions_deadline", "La date limite des questions doit précéder la date limite de réponse.")
+        )
     if data.start_date is not None and data.start_date < data.deadline:
         problems.append(("start_date", "Le début de la prestation doit suivre la date limite de réponse."))
     if not 1 <= data.duration_months <= 120:
@@ -126,6 +131,7 @@ _FIELDS = (
     "duration_months",
     "reserved",
     "deadline",
+    "questions_deadline",
     "start_date",
     "questions",
     "how_to_answer",

@@ -6,8 +6,15 @@ Files (attachments, CSV/XLSX exports) are served by the page they belong to with
 viewed): one conditional UPDATE that changes a row the first time only (`notifications.mark_step`).
 """
 
-from .answers import answer_detail, need_answer, need_answers, need_follow_up, need_open
-from .forecasts import forecast_create, forecast_detail, forecast_import, forecast_list
+from .answers import answer_detail, need_answer, need_answers, need_follow_up, need_open, question_reply
+from .forecasts import (
+    forecast_create,
+    forecast_detail,
+    forecast_import,
+    forecast_interest,
+    forecast_list,
+    forecast_to_need,
+)
 from .needs import (
     need_action,
     need_close,
@@ -34,10 +41,13 @@ __all__ = [
     "answer_detail",
     "need_follow_up",
     "need_open",
+    "question_reply",
     "unsubscribe",
     "preferences",
     "forecast_list",
     "forecast_detail",
     "forecast_create",
     "forecast_import",
+    "forecast_interest",
+    "forecast_to_need",
 ]

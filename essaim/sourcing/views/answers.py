@@ -21,6 +21,7 @@ from .. import exports, notifications, selectors, services
 from ..forms import (
     AnswerForm,
     ContractForm,
+    QuestionReplyForm,
 )
 from ..models import Need, NeedAnswer, NeedNotification
 from .common import acting_supplier, need_or_404
@@ -49,6 +50,32 @@ def need_answers(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def question_reply(request: HttpRequest, pk: int) -> HttpResponse:
+    """The buyer answers a supplier's question; the answer is published to every structure (see the service)."""
+    question = get_object_or_404(
+        NeedAnswer.objects.select_related("need", "need__buyer"), pk=pk, kind=NeedAnswer.Kind.QUESTION
+    )
+    check_perm(request, "sourcing.reply_question", question)
+    form = QuestionReplyForm(request.POST or None, initial={"reply": question.reply})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.question_reply(actor=request.user, question=question, reply=form.cleaned_data["reply"])
+        except DomainError as error:
+            report_domain_error(request, error, form)
+        else:
+            messages.success(
+                request, "Réponse publiée sur la page du besoin et envoyée à toutes les structures prévenues."
+            )
+            return redirect("sourcing:need_answers", pk=question.need_id)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "sourcing/question_reply.html",
+        {"question": question, "need": question.need, "form": form},
+        status=status,
+    )
+
+
 def _answer_page(
     request: HttpRequest,
     need: Need,
@@ -60,7 +87,12 @@ def _answer_page(
 ) -> HttpResponse | None:
     """The answer form; None once the answer is recorded (the caller redirects). Answers through a signed
     link are rate-limited per link (`ESSAIM_RATE_LIMITS["need_link"]`)."""
-    form = AnswerForm(request.POST or None, request.FILES or None, questions=need.question_list)
+    form = AnswerForm(
+        request.POST or None,
+        request.FILES or None,
+        questions=need.question_list,
+        initial={"kind": NeedAnswer.Kind.QUESTION} if request.GET.get("type") == "question" else None,
+    )
     if request.method == "POST" and form.is_valid():
         if by_link is not None:
             try:
@@ -181,14 +213,25 @@ def need_open(request: HttpRequest, token: str) -> HttpResponse:
         notifications.mark_step("opened", pk=notification.pk)
     if organisation is None or need.status != Need.Status.PUBLISHED:
         return render(
-            request, "sourcing/need_open.html", {"need": need, "notification": notification, "form": None}
+            request,
+            "sourcing/need_open.html",
+            {
+                "need": need,
+                "notification": notification,
+                "form": None,
+                "published_questions": selectors.published_questions(need),
+            },
         )
     response = _answer_page(
         request,
         need,
         organisation,
         "sourcing/need_open.html",
-        {"notification": notification, "my_answer": selectors.answer_of_organisation(need, organisation)},
+        {
+            "notification": notification,
+            "my_answer": selectors.answer_of_organisation(need, organisation),
+            "published_questions": selectors.published_questions(need),
+        },
         by_link=notification,
     )
     return response or redirect("sourcing:need_open", token=token)

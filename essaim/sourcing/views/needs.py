@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from essaim.accounts.acting import acting_organisation
@@ -203,7 +204,12 @@ def need_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
     if "piece" in request.GET:
         return _serve_attachment(need, request.GET["piece"])
     organisation = acting_organisation(request)
-    context: dict[str, Any] = {"need": need, "attachments": list(need.attachments.all())}
+    context: dict[str, Any] = {
+        "need": need,
+        "attachments": list(need.attachments.all()),
+        "published_questions": selectors.published_questions(need),
+        "questions_open": need.questions_open(timezone.localdate()),
+    }
     if request.user.has_perm("sourcing.view_matches", need):
         matches = selectors.need_matches(need)
         advice_form, advice = _advice(request, need, matches)
@@ -211,6 +217,7 @@ def need_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
         context.update(
             matches=able[:MATCHES_SHOWN],
             match_summary=selectors.match_summary(able),
+            interested_ids=selectors.interested_structure_ids(need),
             suggested_sectors=[]
             if need.sectors.all()
             else selectors.suggest_sectors(f"{need.title} {need.description}"),
