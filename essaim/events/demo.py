@@ -137,6 +137,14 @@ def textile_day(today: date) -> date:
     return day if (today - day).days >= 270 else date(today.year - 2, 11, 16)
 
 
+def matinale_day(day: date) -> date:
+    """The first working day from `day` on that a matinale can take: Monday to Friday, outside the
+    end-of-year holidays (20 December – 3 January), so that the demo never holds it on New Year's Eve."""
+    while day.weekday() >= 5 or (day.month, day.day) >= (12, 20) or (day.month, day.day) <= (1, 3):
+        day += timedelta(days=1)
+    return day
+
+
 def _at(day: date, hour: int, minute: int = 0) -> datetime:
     return datetime.combine(day, time(hour, minute), tzinfo=PARIS)
 
@@ -353,7 +361,7 @@ def _past_matinale(facilitator: User | None, territory: Organisation | None) -> 
             _request(buyer, supplier, accept=True, priority=3)
     services.schedule_run(actor=facilitator, event=event, time_limit=5)
     services.agendas_publish(actor=facilitator, event=event)
-    day = timezone.localdate() - PAST_AGO
+    day = matinale_day(timezone.localdate() - PAST_AGO)
     event = _move(event, facilitator, day)
     _programme(
         event,
@@ -447,7 +455,7 @@ def _matinale(facilitator: User | None, territory: Organisation | None) -> str:
     if MeetingRequest.objects.filter(event=event, status=MeetingRequest.Status.ACCEPTED).exists():
         services.schedule_run(actor=facilitator, event=event, time_limit=5)
         services.agendas_publish(actor=facilitator, event=event)
-    day = timezone.localdate() + UPCOMING_IN
+    day = matinale_day(timezone.localdate() + UPCOMING_IN)
     event = _move(event, facilitator, day)
     _programme(
         event,

@@ -10,7 +10,7 @@ import html
 import io
 import re
 import tokenize
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from io import StringIO
 from pathlib import Path
@@ -19,13 +19,15 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
 
 from essaim.accounts.models import User
 from essaim.cooperation.demo import TEXTILE_GROUP
 from essaim.cooperation.models import GroupAction, WorkingGroup
 from essaim.directory.demo import EXAMPLE_MARK, EXAMPLE_SIRENS, SEED
 from essaim.directory.models import Structure
-from essaim.events.demo import MATINALE, PAST_MATINALE, TEXTILE
+from essaim.events.demo import MATINALE, PAST_MATINALE, TEXTILE, matinale_day
 from essaim.events.models import Event, Meeting, MeetingRequest
 from essaim.insight import store
 from essaim.insight.demo import demo_years
@@ -76,6 +78,9 @@ def this_years_matinale_is_ahead_with_requests_and_no_outcome(client) -> None:
     upcoming = Event.objects.get(title=MATINALE)
     ahead = timezone.localdate(upcoming.starts_at) - timezone.localdate()
     assert timedelta(days=14) <= ahead <= timedelta(days=42)  # a few weeks ahead
+    assert upcoming.starts_at.weekday() < 5 and matinale_day(timezone.localdate(upcoming.starts_at)) == (
+        timezone.localdate(upcoming.starts_at)
+    )  # a working day, never New Year's Eve
     assert upcoming.registration_is_open() and upcoming.stands.count() >= 6
     assert upcoming.registrations.filter(role="acheteur").count() >= 3
     requests = MeetingRequest.objects.filter(event=upcoming)
@@ -162,6 +167,14 @@ def the_console_and_review_queue_have_a_claim_and_a_join_request_to_decide(clien
     joins = html.unescape(client.get(reverse("core:review_list", args=["adhesions"])).content.decode())
     assert CLAIMANT[2] in claims and CLAIMANT[1] in claims
     assert JOINER[2] in joins and JOINER[1] in joins
+
+
+@given(st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 1, 1)))
+def test_a_matinale_falls_on_a_working_day_outside_the_end_of_year_holidays(day: date) -> None:
+    held = matinale_day(day)
+    assert day <= held <= day + timedelta(days=17) and held.weekday() < 5
+    assert not (held.month == 12 and held.day >= 20) and not (held.month == 1 and held.day <= 3)
+    assert matinale_day(held) == held
 
 
 YEAR = re.compile(r"\b(19|20)\d\d\b")
