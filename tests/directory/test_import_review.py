@@ -382,3 +382,37 @@ def test_imports_tell_their_progress_with_a_total_when_known(territory, files, t
     total = told[0][1]
     assert total is not None and sum(rows for rows, _ in told) == total
     assert report.created + report.unchanged + report.rejected == total
+
+
+def test_a_structure_an_older_import_published_goes_back_to_review_when_now_out_of_scope(
+    demo_world, files, client_as
+):
+    from essaim.directory.services import structure_create
+
+    ccas = structure_create(
+        actor=None,
+        data={"name": "CCAS de Vitry-sur-Seine", "commune": "94081"},
+        status=Structure.Status.PUBLISHED,
+        source="data-inclusion",
+        source_id="dora:dora--ccas-105",
+    )
+    path = files / STRUCTURES
+    dry = run_import(path, "data-inclusion", services_path=files / SERVICES)
+    assert dry.excluded == 4 and Structure.objects.get(pk=ccas.pk).status == Structure.Status.PUBLISHED
+    report = run_import(path, "data-inclusion", services_path=files / SERVICES, commit=True)
+    assert report.excluded == 4
+    ccas.refresh_from_db()
+    assert ccas.status == Structure.Status.TO_REVIEW and "CCAS de Vitry-sur-Seine" not in names("ccas vitry")
+    with updates_path(path).open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter=";"))
+    assert [(r["nom"], r["groupes modifiés"]) for r in rows] == [
+        ("CCAS de Vitry-sur-Seine", "à vérifier (hors champ)")
+    ]
+    facilitator = client_as("facilitator")
+    detail = facilitator.get(reverse("core:review_detail", args=["imports", ccas.pk])).content.decode()
+    assert "ccas-cias, communes" in detail
+    facilitator.post(
+        reverse("core:review_decide", args=["imports"]), {"items": [ccas.pk], "decision": "reject"}
+    )
+    ccas.refresh_from_db()
+    assert ccas.status == Structure.Status.DELISTED

@@ -36,6 +36,10 @@ class Rejection:
     raw: dict[str, Any]
     reason: str
     excluded: bool = False
+    # An excluded record's key in its source: a structure an earlier import published from it goes back to
+    # the review queue (`run.recheck_excluded`).
+    source: str = ""
+    source_id: str = ""
 
 
 @dataclass(frozen=True)

@@ -220,6 +220,8 @@ def read_data_inclusion(
                 record,
                 f"Hors champ : pas une structure productrice de l'ESS ({what}).",
                 excluded=True,
+                source=DI_SOURCE,
+                source_id=f"{str(record.get('source') or 'inconnue').strip()}:{record['id']}",
             )
             continue
         siret = "".join(ch for ch in str(record.get("siret") or "") if ch.isdigit())

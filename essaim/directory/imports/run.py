@@ -102,6 +102,25 @@ def candidate_errors(candidate: Candidate) -> list[str]:
     return errors
 
 
+def recheck_excluded(rejection: Rejection, report: ImportReport) -> None:
+    """A record now out of scope that an earlier import published (a CCAS imported as a supplier) goes
+    back "à vérifier", with its record, for a facilitator to set it aside; listed in the updates file."""
+    structure = Structure.objects.filter(
+        source=rejection.source, source_id=rejection.source_id, status=Structure.Status.PUBLISHED
+    ).first()
+    if structure is None or structure.organisation_id is not None:
+        return  # a structure managed by its own people is theirs: reports and facilitators handle it
+    with transaction.atomic():
+        services.structure_set_status(actor=None, structure=structure, status=Structure.Status.TO_REVIEW)
+        keep_source_record(
+            structure,
+            Candidate(rejection.line, rejection.raw, rejection.source, rejection.source_id, data={}),
+        )
+    report.updates.append(
+        UpdateNote(rejection.line, structure.pk, structure.name, ("à vérifier (hors champ)",))
+    )
+
+
 class _DryRun(Exception):
     pass
 
@@ -173,6 +192,8 @@ def run_import(
                 advance(1)
                 if isinstance(item, Rejection):
                     report.rejections.append(item)
+                    if item.excluded and item.source_id:
+                        recheck_excluded(item, report)
                     continue
                 commune = item.data.get("commune")
                 if communes is not None and commune not in communes:
