@@ -77,3 +77,24 @@ def departement_code_of_commune(commune_code: str) -> str:
 def search_key(text: str) -> str:
     """Lower-case ASCII with punctuation as single spaces: "L'Haÿ-les-Roses" → "l hay les roses"."""
     return " ".join(re.sub(r"[^a-z0-9]+", " ", unidecode(text).lower()).split())
+
+
+def french_sort_key(name: str) -> tuple[str, str]:
+    """Sort key for place names in French order: accents, case and punctuation only break ties
+    ("Châtenay-Malabry" before "Choisy-le-Roi", "L'Haÿ-les-Roses" among the L)."""
+    return search_key(name), name.casefold()
+
+
+def departement_code(text: str) -> str | None:
+    """The département code a bare number stands for ("94" → "94", "2a" → "2A", "971"), or None."""
+    value = text.strip().upper()
+    return value if _DEPARTEMENT.fullmatch(value) else None
+
+
+def is_perimeter_code(text: str) -> bool:
+    """Whether `text` is written as a perimeter code (syntax only)."""
+    try:
+        parse_perimeter_code(text)
+    except UnknownPerimeterError:
+        return False
+    return True

@@ -4,22 +4,43 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar, cast
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
-from django.db.models.functions import Length
+from django.db.models.functions import Length, Replace
 
 from essaim.core.home import KeyFigure
-from essaim.territory.errors import PerimeterNotFoundError, UnknownPerimeterError
+from essaim.territory.errors import (
+    AmbiguousPlaceError,
+    PerimeterNotFoundError,
+    PlaceNotFoundError,
+    UnknownPerimeterError,
+    WrongPlaceKindError,
+)
 
-from .codes import NATIONAL, parse_perimeter_code, search_key
+from .codes import (
+    NATIONAL,
+    departement_code,
+    french_sort_key,
+    is_perimeter_code,
+    parse_perimeter_code,
+    search_key,
+)
 from .models import Commune, Perimeter, PerimeterCommune
 
 __all__ = [
+    "AmbiguousPlaceError",
+    "PlaceNotFoundError",
+    "WrongPlaceKindError",
+    "place_labels",
+    "place_suggestions",
+    "resolve_place",
+    "resolve_places",
+    "split_places",
     "PerimeterNotFoundError",
     "UnknownPerimeterError",
     "commune_in_perimeter",
@@ -213,3 +234,258 @@ def home_figures() -> list[KeyFigure]:
     if perimeter is None:
         return []
     return [KeyFigure(perimeter.communes.count(), f"communes du territoire {perimeter.name}")]
+
+
+# --- Places by name -------------------------------------------------------------------------------------------
+# One resolver for every place field of the site (`essaim.territory.fields.PlaceField`): a code ("94081",
+# "dep:94", "epci:200058014", "national"), a bare département number ("94"), a postal code, or a name typed by
+# hand ("Vitry", "vitry sur seine", "Grand-Orly Seine Bièvre", "Val-de-Marne (94)"), accents, case and
+# punctuation ignored. Names are matched in stages: the whole name, the name without spaces, then names
+# starting with the words typed, then with the letters typed. A stage with one match wins; with several, the
+# only commune of the platform's territory among them wins (except for the whole name: two communes called
+# "Saint-Maur" stay ambiguous); otherwise the error lists the choices.
+
+PLACE_CHOICES_MAX = 12
+PLACE_EXACT_MAX = 50  # homonyms are all offered: "Sainte-Colombe" names twelve communes
+_HINT = re.compile(r"^(?P<name>.+?)\s*\((?P<hint>[^()]+)\)\s*$")
+_NATIONAL_NAMES = {"france", "france entiere", "toute la france", "national", "nationale", "partout"}
+_KIND_WORDS = {
+    "commune": Perimeter.Kind.COMMUNE,
+    "departement": Perimeter.Kind.DEPARTEMENT,
+    "region": Perimeter.Kind.REGION,
+    "epci": Perimeter.Kind.EPCI,
+    "ept": Perimeter.Kind.EPCI,
+    "epci ept": Perimeter.Kind.EPCI,
+}
+_KIND_NAMES = {
+    Perimeter.Kind.COMMUNE: "une commune",
+    Perimeter.Kind.EPCI: "un EPCI ou un EPT",
+    Perimeter.Kind.DEPARTEMENT: "un département",
+    Perimeter.Kind.REGION: "une région",
+    Perimeter.Kind.NATIONAL: "la France entière",
+}
+
+
+def split_places(text: str) -> list[str]:
+    """The places of a text: separated by commas or semicolons; codes may also be separated by spaces
+    ("dep:94 epci:200058014 94081", as the fields used to ask)."""
+    places: list[str] = []
+    for part in re.split(r"[,;\n]", text or ""):
+        part = part.strip()
+        if not part:
+            continue
+        tokens = part.split()
+        if len(tokens) > 1 and all(is_perimeter_code(token) for token in tokens):
+            places.extend(tokens)
+        else:
+            places.append(part)
+    return list(dict.fromkeys(places))
+
+
+def _kinds_text(kinds: Sequence[str]) -> str:
+    names = [_KIND_NAMES[Perimeter.Kind(kind)] for kind in kinds]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " ou " + names[-1]
+
+
+def place_choice_labels(perimeters: Sequence[Perimeter]) -> list[str]:
+    """The labels that tell `perimeters` apart, each of which the resolver reads back to its place:
+    "Paris (75)" and "Paris (département)"; two homonyms of one département by INSEE code."""
+    labels = [p.label for p in perimeters]
+    duplicated = {label for label in labels if labels.count(label) > 1}
+    out = []
+    for perimeter, label in zip(perimeters, labels, strict=True):
+        if label in duplicated and perimeter.kind == Perimeter.Kind.COMMUNE:
+            label = f"{perimeter.name} ({perimeter.code})"
+        elif label in duplicated:
+            label = f"{perimeter.name} ({Perimeter.Kind(perimeter.kind).label.lower()})"
+        out.append(label)
+    return out
+
+
+def _french_order(perimeters: Sequence[Perimeter]) -> list[Perimeter]:
+    """Groupings first (widest first), then communes, each in French alphabetical order."""
+    return sorted(perimeters, key=lambda p: (-p.rank, french_sort_key(p.name), p.code))
+
+
+def _ambiguous(raw: str, choices: Sequence[Perimeter], more: bool) -> AmbiguousPlaceError:
+    ordered = _french_order(choices)
+    labels = place_choice_labels(ordered)
+    listed = ", ".join(f"« {label} »" for label in labels)
+    tail = " (et d'autres : écrivez le nom en entier)" if more else ""
+    return AmbiguousPlaceError(
+        f"« {raw} » désigne plusieurs lieux : {listed}{tail}. Écrivez celui que vous voulez, "
+        f"par exemple « {labels[0]} ».",
+        choices=ordered,
+    )
+
+
+def _by_code(raw: str) -> Perimeter | None:
+    """The place written as a code, or None when `raw` is not a code; PlaceNotFoundError for an unknown one."""
+    departement = departement_code(raw)
+    if departement is not None:
+        code = f"dep:{departement}"
+    elif is_perimeter_code(raw):
+        code = parse_perimeter_code(raw)
+    elif raw.isdigit():
+        raise PlaceNotFoundError(f"Aucun lieu ne correspond au nombre « {raw} » : écrivez le nom du lieu.")
+    else:
+        return None
+    perimeter = Perimeter.objects.filter(code=code).first()
+    if perimeter is None and code.isdigit():  # a postal code rather than an INSEE code: "94400"
+        communes = list(
+            Perimeter.objects.filter(
+                kind=Perimeter.Kind.COMMUNE,
+                code__in=Commune.objects.filter(
+                    postal_codes__icontains=f'"{code}"', is_arrondissement=False
+                ).values("code")[:PLACE_EXACT_MAX],
+            )
+        )
+        if len(communes) == 1:
+            return communes[0]
+        if communes:
+            raise _ambiguous(raw, communes, more=False)
+    if perimeter is None:
+        raise PlaceNotFoundError(f"Aucun lieu ne correspond au code « {raw} ».")
+    return perimeter
+
+
+def _hint_filter(hint: str) -> tuple[Q, Q | None] | None:
+    """What a parenthesised hint narrows to: (filter, preferred subset) or None when it is no hint."""
+    value = hint.strip().upper()
+    if is_perimeter_code(value) and value.isalnum() and len(value) == 5:
+        return Q(code=value), None
+    departement = departement_code(value)
+    if departement is not None:
+        communes = Q(kind=Perimeter.Kind.COMMUNE, code__startswith=departement)
+        if len(departement) == 2 and departement[0] == "9" and departement[1] in "78":
+            communes &= ~Q(code__regex=r"^9[78]\d")
+        return communes | Q(code=f"dep:{departement}"), communes
+    kind = _KIND_WORDS.get(search_key(hint))
+    if kind is None and search_key(hint) == "france entiere":
+        kind = Perimeter.Kind.NATIONAL
+    return (Q(kind=kind), None) if kind else None
+
+
+def _territory_communes() -> QuerySet[PerimeterCommune]:
+    return PerimeterCommune.objects.filter(
+        perimeter__code=settings.ESSAIM_BRAND.get("territory_perimeter", "")
+    )
+
+
+def _by_name(raw: str, base: QuerySet[Perimeter]) -> Perimeter | None:
+    """The place named `raw` among `base`, None when none; AmbiguousPlaceError when several."""
+    key = search_key(raw)
+    if not key:
+        return None
+    if key in _NATIONAL_NAMES:
+        return base.filter(code=NATIONAL).first()
+    stages: list[tuple[bool, QuerySet[Perimeter]]] = [(True, base.filter(search_name=key))]
+    match = _HINT.match(raw)
+    hint = _hint_filter(match["hint"]) if match else None
+    if match and hint:
+        narrowed = base.filter(hint[0], search_name=search_key(match["name"]))
+        if hint[1] is not None and narrowed.filter(hint[1]).exists():
+            narrowed = narrowed.filter(hint[1])
+        stages.append((True, narrowed))
+    compact = key.replace(" ", "")
+    stages += [
+        (True, base.alias(compact=Replace("search_name", Value(" "), Value(""))).filter(compact=compact)),
+        (False, base.filter(search_name__startswith=f"{key} ")),
+        (False, base.filter(search_name__startswith=key)),
+    ]
+    for exact, queryset in stages:
+        limit = PLACE_EXACT_MAX if exact else PLACE_CHOICES_MAX
+        found = list(queryset.order_by("-population", "code")[: limit + 1])
+        if not found:
+            continue
+        if len(found) == 1:
+            return found[0]
+        if not exact:
+            local = list(
+                queryset.filter(
+                    kind=Perimeter.Kind.COMMUNE, code__in=_territory_communes().values("commune_id")
+                )[: PLACE_CHOICES_MAX + 1]
+            )
+            if len(local) == 1:
+                return local[0]
+            if len(local) > 1:
+                found = local
+        raise _ambiguous(raw, found[:limit], more=len(found) > limit)
+    return None
+
+
+def resolve_place(text: str, *, kinds: Sequence[str] | None = None) -> Perimeter:
+    """The one place `text` names (a code or a name, see above), of one of `kinds` when given.
+
+    Raises `PlaceNotFoundError`, `AmbiguousPlaceError` (with its `choices`) or `WrongPlaceKindError`, all with
+    a French message that quotes what was typed. A few indexed queries; one scan of the names when the name
+    was typed without its spaces or hyphens.
+    """
+    raw = " ".join((text or "").split())
+    if not raw:
+        raise PlaceNotFoundError(
+            "Indiquez un lieu : une commune, un EPT ou EPCI, un département ou une région."
+        )
+    base = Perimeter.objects.filter(kind__in=kinds) if kinds else Perimeter.objects.all()
+    perimeter = _by_code(raw)
+    if perimeter is None:
+        perimeter = _by_name(raw, base)
+        if perimeter is None and kinds:
+            other = _by_name(raw, Perimeter.objects.all())
+            if other is not None:
+                perimeter = other
+    if perimeter is None:
+        raise PlaceNotFoundError(
+            f"Aucun lieu ne s'appelle « {raw} ». Vérifiez l'orthographe ou écrivez le début du nom "
+            "(« Vitry », « Grand-Orly », « Val-de-Marne »)."
+        )
+    if kinds and perimeter.kind not in kinds:
+        raise WrongPlaceKindError(
+            f"« {perimeter.label} » est {_KIND_NAMES[Perimeter.Kind(perimeter.kind)]} : indiquez ici "
+            f"{_kinds_text(kinds)}."
+        )
+    return perimeter
+
+
+def resolve_places(text: str, *, kinds: Sequence[str] | None = None) -> list[Perimeter]:
+    """Every place of `text` (comma-separated names or codes), in the order typed, without repeats.
+
+    Each place that cannot be resolved is reported: the error's `errors` list one message per place.
+    """
+    found: list[Perimeter] = []
+    problems: list[tuple[str | None, str]] = []
+    choices: list[Perimeter] = []
+    for part in split_places(text):
+        try:
+            perimeter = resolve_place(part, kinds=kinds)
+        except AmbiguousPlaceError as error:
+            problems.append((None, error.message))
+            choices += error.choices
+        except UnknownPerimeterError as error:
+            problems.append((None, error.message))
+        else:
+            if perimeter not in found:
+                found.append(perimeter)
+    if problems:
+        if choices:
+            raise AmbiguousPlaceError(errors=problems, choices=choices)
+        raise PlaceNotFoundError(errors=problems)
+    return found
+
+
+def place_labels(codes: Sequence[str]) -> dict[str, str]:
+    """Label of each known code ("94081" → "Vitry-sur-Seine (94)"), in one query."""
+    canonical = {}
+    for code in codes:
+        try:
+            canonical[code] = parse_perimeter_code(code)
+        except UnknownPerimeterError:
+            continue
+    labels = {p.code: p.label for p in Perimeter.objects.filter(code__in=set(canonical.values()))}
+    return {code: labels[value] for code, value in canonical.items() if value in labels}
+
+
+def place_suggestions(q: str, *, kinds: Sequence[str] | None = None, limit: int = 8) -> list[Perimeter]:
+    """Suggestions of the place picker: the best matches of `perimeter_search`, shown groupings first,
+    then communes in French alphabetical order."""
+    return _french_order(perimeter_search(q, limit, kinds=list(kinds) if kinds else None))

@@ -39,6 +39,7 @@ EXPECTED: dict[str, tuple[Callable[[Any], dict[str, Any]] | None, dict[str, int]
     "accounts:invitation_revoke": (lambda s: {"pk": s["invitation"].pk}, logged_in(NOT_ALLOWED)),
     "accounts:api_token_revoke": (lambda s: {"pk": s["token"].pk}, logged_in(NOT_ALLOWED)),
     "territory:perimeter_detail": (lambda s: {"code": "epci:200058014"}, everyone(OK)),
+    "territory:place_suggestions": (None, everyone(OK)),
     "core:review_queue": (None, only(REVIEWERS)),
     "core:review_list": (lambda s: {"slug": "rattachements"}, only(REVIEWERS)),
     "core:review_detail": (lambda s: {"slug": "rattachements", "pk": s["claim"].pk}, only(REVIEWERS)),
