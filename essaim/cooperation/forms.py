@@ -10,7 +10,7 @@ from django.utils import timezone
 from essaim.accounts.models import Organisation
 from essaim.core.idempotency import IdempotentForm
 from essaim.events.models import Event
-from essaim.territory.models import Commune, Perimeter
+from essaim.territory.fields import COMMUNE_ONLY, PlaceField
 
 from .errors import PRIVATE_GROUP_NOT_OPEN
 from .models import (
@@ -27,48 +27,10 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-class PerimeterCodeField(forms.CharField):
-    """A territory given by its code ("94081", "dep:94", "epci:200058014", "national")."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("max_length", 20)
-        kwargs.setdefault(
-            "help_text", "Code du territoire : 94081 (commune), dep:94, epci:200058014 ou national."
-        )
-        super().__init__(**kwargs)
-
-    def clean(self, value: Any) -> Perimeter | None:  # type: ignore[override]
-        code = super().clean(value).strip()
-        if not code:
-            return None
-        perimeter = Perimeter.objects.filter(code=code).first()
-        if perimeter is None:
-            raise forms.ValidationError("Territoire inconnu : vérifiez le code.")
-        return perimeter
-
-
-class CommuneCodeField(forms.CharField):
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("max_length", 5)
-        kwargs.setdefault("help_text", "Code INSEE de la commune, par exemple 94081 pour Vitry-sur-Seine.")
-        super().__init__(**kwargs)
-
-    def clean(self, value: Any) -> Commune | None:  # type: ignore[override]
-        code = super().clean(value).strip()
-        if not code:
-            return None
-        commune = Commune.objects.filter(code=code).first()
-        if commune is None:
-            raise forms.ValidationError("Commune inconnue : vérifiez le code INSEE.")
-        return commune
-
-
 class GroupForm(IdempotentForm):
     name = forms.CharField(label="Nom du groupe", max_length=200)
     purpose = forms.CharField(label="Objet du groupe", widget=forms.Textarea)
-    perimeter = PerimeterCodeField(label="Territoire couvert")
+    perimeter = PlaceField(label="Territoire couvert")
     access = forms.ChoiceField(
         label="Adhésion", choices=WorkingGroup.Access.choices, widget=forms.RadioSelect
     )
@@ -186,8 +148,8 @@ class ResourceForm(forms.Form):
     kind = forms.ChoiceField(label="Type de ressource", choices=ResourceKind.choices)
     title = forms.CharField(label="Intitulé", max_length=200)
     description = forms.CharField(label="Description", widget=forms.Textarea)
-    commune = CommuneCodeField(label="Commune où se trouve la ressource")
-    perimeter = PerimeterCodeField(label="Territoire desservi")
+    commune = PlaceField(label="Commune où se trouve la ressource", kinds=COMMUNE_ONLY, returns="commune")
+    perimeter = PlaceField(label="Territoire desservi")
     capacity = forms.CharField(
         label="Capacité", required=False, max_length=200, help_text="Par exemple : 12 m³, 3 postes, 80 m²."
     )
@@ -200,7 +162,7 @@ class ResourceForm(forms.Form):
 class ResourceRequestForm(forms.Form):
     kind = forms.ChoiceField(label="Type de ressource", choices=ResourceKind.choices)
     description = forms.CharField(label="Votre besoin", widget=forms.Textarea)
-    commune = CommuneCodeField(label="Commune")
+    commune = PlaceField(label="Commune", kinds=COMMUNE_ONLY, returns="commune")
     capacity = forms.CharField(label="Capacité souhaitée", required=False, max_length=200)
     conditions = forms.ChoiceField(
         label="Conditions acceptées", required=False, choices=[("", "Toutes"), *Conditions.choices]
@@ -213,7 +175,7 @@ class ResourceFilterForm(forms.Form):
     kind = forms.ChoiceField(
         label="Type", required=False, choices=[("", "Tous les types"), *ResourceKind.choices]
     )
-    commune = forms.CharField(label="Commune (code INSEE)", required=False, max_length=5)
+    commune = PlaceField(label="Commune", kinds=COMMUNE_ONLY, returns="code")
 
 
 class BookingForm(forms.Form):
@@ -231,7 +193,7 @@ class SupportOfferForm(forms.Form):
     topics = forms.MultipleChoiceField(
         label="Thèmes", choices=SupportOffer.Topic.choices, widget=forms.CheckboxSelectMultiple
     )
-    perimeter = PerimeterCodeField(label="Territoire")
+    perimeter = PlaceField(label="Territoire")
     how_to_access = forms.CharField(label="Comment en bénéficier", widget=forms.Textarea)
     contact_email = forms.EmailField(label="Adresse de contact", required=False)
     contact_url = forms.URLField(label="Page de contact", required=False, assume_scheme="https")
@@ -247,7 +209,7 @@ class SupportSearchForm(forms.Form):
     topic = forms.ChoiceField(
         label="Thème", required=False, choices=[("", "Tous les thèmes"), *SupportOffer.Topic.choices]
     )
-    commune = forms.CharField(label="Commune (code INSEE)", required=False, max_length=5)
+    commune = PlaceField(label="Commune", kinds=COMMUNE_ONLY, returns="code")
 
 
 class ResourceCreateForm(IdempotentForm, ResourceForm):

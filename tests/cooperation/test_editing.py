@@ -149,7 +149,12 @@ def test_edit_link_is_shown_to_the_owner_only(client_as, world) -> None:
     ("changes", "field", "message"),
     [
         ({"title": ""}, "title", "Ce champ est obligatoire."),
-        ({"commune": "99999"}, "commune", "Commune inconnue : vérifiez le code INSEE."),
+        ({"commune": "99999"}, "commune", "Aucun lieu ne correspond au code « 99999 »."),
+        (
+            {"commune": "Grand-Orly Seine Bièvre"},
+            "commune",
+            "« Grand-Orly Seine Bièvre » est un EPCI ou un EPT : indiquez ici une commune.",
+        ),
         ({"available_until": "2025-12-01"}, "available_until", "La fin de disponibilité précède son début."),
         ({"price": ""}, "price", "Indiquez le tarif."),
     ],
@@ -261,7 +266,7 @@ def test_other_organisations_cannot_edit_an_offer(role: str, client_as, world) -
             "contact_email",
             "Indiquez une adresse ou une page de contact.",
         ),
-        ({"perimeter": "dep:00"}, "perimeter", "Territoire inconnu : vérifiez le code."),
+        ({"perimeter": "dep:00"}, "perimeter", "Aucun lieu ne correspond au code « dep:00 »."),
     ],
 )
 def test_invalid_offer_edit_shows_french_errors_and_saves_nothing(

@@ -16,6 +16,7 @@ from essaim.core.downloads import attachment
 from essaim.core.errors import DomainError
 from essaim.core.french import counted, plural
 from essaim.core.views_utils import check_perm, form_page, report_domain_error
+from essaim.territory.fields import place_query_redirect
 
 from .. import selectors, services
 from ..agreement import agreement_pdf
@@ -33,6 +34,8 @@ from ..models import Booking, Resource
 
 def resource_list(request: HttpRequest) -> HttpResponse:
     form = ResourceFilterForm(request.GET or None)
+    if target := place_query_redirect(request, form):
+        return redirect(target)
     kind = commune = ""
     if form.is_valid():
         kind, commune = form.cleaned_data["kind"], form.cleaned_data["commune"]

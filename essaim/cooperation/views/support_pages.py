@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from essaim.accounts.acting import acting_organisation
 from essaim.core.views_utils import check_perm, form_page
+from essaim.territory.fields import place_query_redirect
 
 from .. import selectors, services
 from ..forms import (
@@ -22,6 +23,8 @@ from ..models import SupportOffer
 
 def support_list(request: HttpRequest) -> HttpResponse:
     form = SupportSearchForm(request.GET or None)
+    if target := place_query_redirect(request, form):
+        return redirect(target)
     filters = form.cleaned_data if form.is_valid() else {}
     offers = selectors.support_offer_search(
         query=filters.get("q", ""),
