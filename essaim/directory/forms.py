@@ -5,36 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.conf import settings
-from django.db.models import Q
 
-from essaim.territory.models import Perimeter, PerimeterCommune
-from essaim.territory.selectors import reference_cached
+from essaim.territory.fields import COMMUNE_ONLY, PlaceField, PlacesField
 
 from . import references
 from .models import ProfileReport, Sector, Structure
 from .selectors import MAX_PAGE, SORTS, SearchFilters
-
-
-def place_choices() -> list[tuple[str, str]]:
-    """The territory's perimeter, its départements and communes: the places a buyer picks from.
-
-    Cached until the reference data is reloaded (one query of a few milliseconds when computed).
-    """
-    territory = settings.ESSAIM_BRAND.get("territory_perimeter", "")
-    return reference_cached(f"directory.place_choices:{territory}", lambda: _place_choices(territory))
-
-
-def _place_choices(territory: str) -> list[tuple[str, str]]:
-    inside = PerimeterCommune.objects.filter(perimeter__code=territory).values("commune_id")
-    perimeters = Perimeter.objects.filter(
-        Q(code=territory)
-        | Q(
-            kind__in=[Perimeter.Kind.COMMUNE, Perimeter.Kind.DEPARTEMENT],
-            pk__in=PerimeterCommune.objects.filter(commune_id__in=inside).values("perimeter_id"),
-        )
-    ).order_by("kind", "name")
-    return [("", "Partout"), *((perimeter.code, perimeter.label) for perimeter in perimeters)]
 
 
 class SearchForm(forms.Form):
@@ -49,8 +25,8 @@ class SearchForm(forms.Form):
     reservation = forms.MultipleChoiceField(
         label="Marchés réservés", required=False, choices=list(references.RESERVATIONS.items())
     )
-    works_in = forms.CharField(label="Intervient à", required=False, max_length=30)
-    located_in = forms.CharField(label="Située à", required=False, max_length=30)
+    works_in = PlaceField(label="Intervient à", returns="code", help_text="Commune, EPT, département…")
+    located_in = PlaceField(label="Située à", returns="code", help_text="Commune, EPT, département…")
     sort = forms.ChoiceField(label="Trier par", required=False, choices=list(SORTS.items()))
     page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE)
 
@@ -59,7 +35,11 @@ class SearchForm(forms.Form):
         self.fields["sector"].choices = [(s.slug, s.name) for s in Sector.objects.all()]
 
     def search_args(self) -> tuple[str, SearchFilters, str, int]:
-        data = self.cleaned_data if self.is_valid() else {}
+        """The search of the valid fields: a place that cannot be read is reported and left out."""
+        data: dict[str, Any] = {}
+        if self.is_bound:
+            self.is_valid()  # computes cleaned_data: the fields that are valid
+            data = self.cleaned_data
         filters = SearchFilters(
             sectors=tuple(data.get("sector") or ()),
             families=tuple(data.get("family") or ()),
@@ -90,7 +70,7 @@ class StructureForm(forms.Form):
     )
     address = forms.CharField(label="Adresse", max_length=250, required=False)
     postal_code = forms.CharField(label="Code postal", max_length=5, required=False)
-    commune = forms.CharField(label="Commune (code INSEE)", max_length=5, required=False)
+    commune = PlaceField(label="Commune", kinds=COMMUNE_ONLY, returns="code")
     website = forms.CharField(label="Site web", max_length=200, required=False)
     email = forms.EmailField(label="Adresse électronique de contact", required=False)
     phone = forms.CharField(label="Téléphone", max_length=30, required=False)
@@ -175,10 +155,6 @@ class MediaForm(forms.Form):
             del self.fields["remove_photos"]
 
 
-def _perimeter_codes(value: str) -> list[str]:
-    return [code for code in value.replace(",", " ").split() if code]
-
-
 class ActivityForm(forms.Form):
     sector = forms.ChoiceField(label="Secteur")
     service_types = forms.MultipleChoiceField(
@@ -187,14 +163,11 @@ class ActivityForm(forms.Form):
         choices=list(references.SERVICE_TYPES.items()),
         widget=forms.CheckboxSelectMultiple,
     )
-    perimeters = forms.CharField(
+    perimeters = PlacesField(
         label="Où intervenez-vous ?",
-        required=False,
-        max_length=500,
-        help_text="Codes séparés par des espaces : commune (94081), dep:94, reg:11, epci:200058014.",
-        widget=forms.TextInput(
-            attrs={"data-perimeter-autocomplete": "/api/v1/territory/perimeters", "autocomplete": "off"}
-        ),
+        returns="code",
+        help_text="Communes, EPT ou EPCI, départements, régions séparés par des virgules, par exemple "
+        "« Vitry-sur-Seine, Grand-Orly Seine Bièvre, Val-de-Marne ».",
     )
     is_national = forms.BooleanField(label="Dans toute la France", required=False)
     description = forms.CharField(label="Précisions", max_length=300, required=False)
@@ -205,14 +178,6 @@ class ActivityForm(forms.Form):
             (s.slug, f"{s.parent.name} › {s.name}" if s.parent_id and s.parent else s.name)
             for s in Sector.objects.select_related("parent").order_by("position", "name")
         ]
-
-    def clean_perimeters(self) -> list[str]:
-        codes = _perimeter_codes(self.cleaned_data.get("perimeters") or "")
-        known = set(Perimeter.objects.filter(code__in=codes).values_list("code", flat=True))
-        unknown = [code for code in codes if code not in known]
-        if unknown:
-            raise forms.ValidationError(f"Périmètre inconnu : {', '.join(unknown)}.")
-        return list(dict.fromkeys(codes))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

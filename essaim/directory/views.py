@@ -19,6 +19,7 @@ from essaim.core.errors import DomainError
 from essaim.core.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
 from essaim.core.links import absolute_url
 from essaim.core.views_utils import check_perm, report_domain_error
+from essaim.territory.fields import place_query_redirect
 
 from . import dashboard, exports, references, services
 from .forms import (
@@ -29,7 +30,6 @@ from .forms import (
     StatusForm,
     StructureForm,
     activity_initial,
-    place_choices,
 )
 from .models import ClaimRequest, Structure
 from .selectors import SORTS, search_structures, structure_profile
@@ -43,9 +43,12 @@ def _query_without(request: HttpRequest, *keys: str) -> str:
 @login_not_required
 def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
+    partial = getattr(request, "htmx", False)  # the results region only
+    canonical = place_query_redirect(request, form)  # places typed by name: the address gets their codes
+    if canonical and not partial:
+        return redirect(canonical)
     query, filters, sort, page = form.search_args()
     result = search_structures(query, filters, sort, page)
-    partial = getattr(request, "htmx", False)  # the results region only: no place lists to fill
     context = {
         "form": form,
         "query": query,
@@ -60,13 +63,15 @@ def search(request: HttpRequest) -> HttpResponse:
             ("kind", "Structure inclusive", result.facets["kinds"]),
             ("reservation", "Marchés réservés", result.facets["reservations"]),
         ],
-        "places": [] if partial else place_choices(),
         "page_query": _query_without(request, "page"),
         "export_query": _query_without(request, "page"),
         "can_export": request.user.has_perm("directory.export_results"),
     }
     template = "directory/includes/results.html" if partial else "directory/search.html"
-    return render(request, template, context)
+    response = render(request, template, context)
+    if canonical:
+        response["HX-Push-Url"] = canonical
+    return response
 
 
 def export(request: HttpRequest, fmt: str) -> HttpResponse:

@@ -11,6 +11,7 @@ from essaim.accounts.models import Organisation
 from essaim.core.idempotency import IdempotentForm
 from essaim.directory import references
 from essaim.directory.models import Sector
+from essaim.territory.fields import PlaceField, PlacesField
 
 from . import selectors, services
 from .forecasts import ForecastData
@@ -59,7 +60,7 @@ class NeedForm(IdempotentForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    place_code = forms.ChoiceField(label="Lieu d'exécution", required=False)
+    place_code = PlaceField(label="Lieu d'exécution", returns="code")
     amount = forms.DecimalField(
         label="Montant estimé (€ HT)", required=False, min_value=Decimal(0), max_digits=14, decimal_places=2
     )
@@ -107,7 +108,6 @@ class NeedForm(IdempotentForm):
         """`suggestions`: the sectors to offer for confirmation (unticked); a bound form keeps those posted."""
         super().__init__(*args, **kwargs)
         self.fields["sectors"].queryset = _sectors()  # type: ignore[attr-defined]
-        self.fields["place_code"].choices = selectors.place_choices()  # type: ignore[attr-defined]
         if suggestions is not None:
             offered = [sector.pk for sector in suggestions]
         elif self.is_bound:
@@ -212,11 +212,7 @@ class NeedFilterForm(forms.Form):
         empty_label="Tous",
     )
     kind = forms.ChoiceField(label="Type", choices=[("", "Tous"), *Need.Kind.choices], required=False)
-    place = forms.ChoiceField(label="Lieu", required=False)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["place"].choices = [("", "Tous"), *selectors.place_choices()[1:]]  # type: ignore[attr-defined]
+    place = PlaceField(label="Lieu", returns="code")
 
 
 class CloseForm(forms.Form):
@@ -328,15 +324,12 @@ class PreferenceForm(forms.Form):
         queryset=Sector.objects.none(),
         required=False,
     )
-    digest_places = forms.MultipleChoiceField(
-        label="Lieux suivis dans la lettre hebdomadaire", required=False
-    )
+    digest_places = PlacesField(label="Lieux suivis dans la lettre hebdomadaire", returns="code")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["muted_sectors"].queryset = _sectors()  # type: ignore[attr-defined]
         self.fields["digest_sectors"].queryset = _sectors()  # type: ignore[attr-defined]
-        self.fields["digest_places"].choices = selectors.place_choices()[1:]  # type: ignore[attr-defined]
 
 
 class ForecastForm(forms.Form):
@@ -346,7 +339,7 @@ class ForecastForm(forms.Form):
         label="Trimestre", choices=[(q, f"T{q}") for q in (1, 2, 3, 4)], coerce=int
     )
     sector = forms.ModelChoiceField(label="Secteur", queryset=Sector.objects.none())
-    place_code = forms.ChoiceField(label="Lieu", required=False)
+    place_code = PlaceField(label="Lieu", returns="code")
     amount_band = forms.ChoiceField(label="Tranche de montant", choices=Need.AmountBand.choices)
     procedure = forms.ChoiceField(label="Procédure envisagée", choices=PurchaseForecast.Procedure.choices)
     reference = forms.CharField(label="Référence interne", required=False, max_length=60)
@@ -354,7 +347,6 @@ class ForecastForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["sector"].queryset = _sectors()  # type: ignore[attr-defined]
-        self.fields["place_code"].choices = selectors.place_choices()  # type: ignore[attr-defined]
 
     def forecast_data(self) -> ForecastData:
         """The forecast as the services take it (call once the form is valid)."""

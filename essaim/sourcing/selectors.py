@@ -14,7 +14,8 @@ from essaim.accounts.models import Organisation
 from essaim.directory.models import Activity, Sector, Structure
 from essaim.directory.search import analysis
 from essaim.sourcing.errors import MatchInputError
-from essaim.territory.models import Commune, Perimeter, PerimeterCommune
+from essaim.territory.models import Commune
+from essaim.territory.selectors import place_labels
 
 from . import reservation
 from .match_input import (
@@ -32,55 +33,11 @@ MIN_SECTOR = 0.5
 MIN_PLACE = 0.25
 
 
-def place_choices() -> list[tuple[str, Any]]:
-    """Choices of the place fields: the places where the territory's actors are, not France's 35,000 communes.
-
-    The perimeters and communes where published structures work or are located, the communes of the
-    organisations and the perimeters (EPT, département, région) containing them, and the places already
-    given to needs and forecasts.
-    """
-    through = Activity.perimeters.through.objects
-    codes = set(
-        through.filter(activity__structure__status=Structure.Status.PUBLISHED).values_list(
-            "perimeter__code", flat=True
-        )
-    )
-    communes = set(
-        Structure.objects.published().exclude(commune__isnull=True).values_list("commune_id", flat=True)
-    ) | set(Organisation.objects.exclude(commune__isnull=True).values_list("commune_id", flat=True))
-    codes |= set(
-        PerimeterCommune.objects.filter(commune_id__in=communes)
-        .exclude(perimeter__kind__in=[Perimeter.Kind.COMMUNE, Perimeter.Kind.NATIONAL])
-        .values_list("perimeter__code", flat=True)
-    )
-    codes |= set(Need.objects.exclude(place_code="").values_list("place_code", flat=True))
-    codes |= set(PurchaseForecast.objects.exclude(place_code="").values_list("place_code", flat=True))
-    communes |= {code for code in codes if code.isdigit() or code[:2] in ("2A", "2B")}
-    communes |= set(  # every commune of the EPT / EPCI where the actors are
-        PerimeterCommune.objects.filter(
-            perimeter__code__in=codes, perimeter__kind=Perimeter.Kind.EPCI
-        ).values_list("commune_id", flat=True)
-    )
-    perimeters = list(
-        Perimeter.objects.filter(code__in=codes)
-        .exclude(kind=Perimeter.Kind.COMMUNE)
-        .order_by("kind", "name")
-        .values_list("code", "name")
-    )
-    commune_choices = [
-        (code, f"{name} ({code})")
-        for code, name in Commune.objects.filter(pk__in=communes).order_by("name").values_list("code", "name")
-    ]
-    return [("", "Non précisé"), ("Territoires", perimeters), ("Communes", commune_choices)]
-
-
 def place_name(code: str) -> str:
+    """The place's name as shown everywhere: "Vitry-sur-Seine (94)", "Grand-Orly Seine Bièvre"."""
     if not code:
         return ""
-    commune = Commune.objects.filter(pk=code).values_list("name", flat=True).first()
-    if commune:
-        return commune
-    return Perimeter.objects.filter(code=code).values_list("name", flat=True).first() or code
+    return place_labels([code]).get(code, code)
 
 
 def suggest_sectors(text: str, *, limit: int = 4) -> list[Sector]:

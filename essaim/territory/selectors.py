@@ -275,7 +275,7 @@ def split_places(text: str) -> list[str]:
         if not part:
             continue
         tokens = part.split()
-        if len(tokens) > 1 and all(is_perimeter_code(token) for token in tokens):
+        if len(tokens) > 1 and all(is_perimeter_code(token) or ":" in token for token in tokens):
             places.extend(tokens)
         else:
             places.append(part)
@@ -324,7 +324,7 @@ def _by_code(raw: str) -> Perimeter | None:
     departement = departement_code(raw)
     if departement is not None:
         code = f"dep:{departement}"
-    elif is_perimeter_code(raw):
+    elif is_perimeter_code(raw) or ":" in raw:  # no place name has a colon: a malformed code says so
         code = parse_perimeter_code(raw)
     elif raw.isdigit():
         raise PlaceNotFoundError(f"Aucun lieu ne correspond au nombre « {raw} » : écrivez le nom du lieu.")

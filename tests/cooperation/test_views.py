@@ -304,7 +304,10 @@ def test_coordinator_updates_the_group(client_as, world) -> None:
     response = client.post(
         url, {"name": "Filière textile", "purpose": "Nouveau", "perimeter": "inconnu", "access": "ouvert"}
     )
-    assert response.status_code == 400 and "Aucun lieu ne s&#x27;appelle « inconnu »" in response.content.decode()
+    assert (
+        response.status_code == 400
+        and "Aucun lieu ne s&#x27;appelle « inconnu »" in response.content.decode()
+    )
     response = client.post(url, {"name": "Filière textile", "purpose": "Nouveau", "access": "ouvert"})
     assert response.status_code == 302
     group.refresh_from_db()

@@ -49,8 +49,14 @@ def test_search_updates_live_and_keeps_the_query_in_the_url(page: Page, client, 
     assert page.locator(".facet__count").all_inner_texts() != all_facets  # counted on the matches
     assert axe_violations(page) == []
 
-    page.get_by_label("Intervient à").select_option("94081")
-    expect(page).to_have_url(re.compile(r"works_in=94081"))
+    page.get_by_label("Intervient à").fill(
+        "Vitry"
+    )  # the place picker: a suggestion, chosen with the keyboard
+    expect(page.get_by_role("option", name=re.compile(r"^Vitry-sur-Seine \(94\)"))).to_be_visible()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    expect(page.get_by_label("Intervient à")).to_have_value("Vitry-sur-Seine (94)")
+    expect(page).to_have_url(re.compile(r"works_in=94081"))  # the address keeps the code
     expect(page.locator(".directory-hit h3").first).to_have_text("Rejoué")
     assert axe_violations(page) == []
 
@@ -97,7 +103,7 @@ def test_search_works_without_javascript(chromium: Browser, live_server, transac
         context.close()
 
 
-def test_member_edits_activities_with_perimeter_suggestions(page: Page, client, world) -> None:
+def test_member_edits_activities_with_place_suggestions(page: Page, client, world) -> None:
     make_territory()
     ensure_sectors()
     load_demo_structures()
@@ -110,14 +116,25 @@ def test_member_edits_activities_with_perimeter_suggestions(page: Page, client, 
     new = blocks.last
     new.get_by_label("Secteur").select_option("velo")
     field = new.get_by_label("Où intervenez-vous ?")
-    field.fill("94081 dep:94")  # the last word is looked up in the territory API, offered in a datalist
-    option = page.locator(f"datalist#{field.get_attribute('id')}-suggestions option[value='94081 dep:94']")
-    expect(option).to_have_attribute("label", "Val-de-Marne (94)")
-    field.fill("94081 dep:404")
+    field.fill("Vitry")  # suggestions from the territory, by name; the last place of the list is completed
+    page.get_by_role("option", name=re.compile(r"^Vitry-sur-Seine \(94\)")).click()
+    expect(field).to_have_value("Vitry-sur-Seine (94), ")
+    field.press_sequentially("Val-de")
+    expect(page.get_by_role("option", name=re.compile(r"^Val-de-Marne \(94\)"))).to_be_visible()
+    assert axe_violations(page) == []  # with the suggestions open
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    expect(field).to_have_value("Vitry-sur-Seine (94), Val-de-Marne (94), ")
+    field.press_sequentially("Nulle-Part")
+    page.keyboard.press("Escape")
     page.get_by_role("button", name="Enregistrer").click()
-    expect(page.locator("fieldset.directory-activity").last).to_contain_text("Périmètre inconnu : dep:404.")
+    expect(page.locator("fieldset.directory-activity").last).to_contain_text(
+        "Aucun lieu ne s'appelle « Nulle-Part »"
+    )
     assert axe_violations(page) == []
-    page.locator("fieldset.directory-activity").last.get_by_label("Où intervenez-vous ?").fill("94081")
+    page.locator("fieldset.directory-activity").last.get_by_label("Où intervenez-vous ?").fill(
+        "Vitry-sur-Seine, Grand-Orly Seine Bièvre"
+    )
     page.get_by_role("button", name="Enregistrer").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Rejoué")
     assert "velo" in {a.sector.slug for a in structure.activities.select_related("sector")}

@@ -132,7 +132,12 @@ def test_activities_are_edited_with_errors_by_field(client, editor):
     response = post(client, url, structure, **bad)
     assert response.status_code == 400
     forms = response.context["activities"].forms
-    assert forms[0].errors == {"perimeters": ["Périmètre inconnu : dep:999."]}
+    assert forms[0].errors == {
+        "perimeters": [
+            "Code de périmètre mal formé « dep:999 » : attendu un code de département (« dep:94 », « dep:2A », "
+            "« dep:971 »)."
+        ]
+    }
     assert "Indiquez où vous intervenez" in forms[1].errors["perimeters"][0]
     good = activities_data(
         {"sector": "velo", "service_types": "prestation", "perimeters": "dep:94, 94081"},
@@ -147,5 +152,8 @@ def test_activities_are_edited_with_errors_by_field(client, editor):
     structure.refresh_from_db()
     assert "activities" in structure.locked_groups
     page = client.get(url).content.decode()
-    assert 'data-perimeter-autocomplete="/api/v1/territory/perimeters"' in page
-    assert 'value="dep:94 94081"' in page or 'value="94081 dep:94"' in page
+    assert 'data-place-suggest="/territoire/lieux/suggestions/"' in page  # shown by name, never as codes
+    assert (
+        'value="Val-de-Marne (94), Vitry-sur-Seine (94)"' in page
+        or 'value="Vitry-sur-Seine (94), Val-de-Marne (94)"' in page
+    )

@@ -206,19 +206,22 @@ def test_search_page_query_count_does_not_grow_with_results(client, territory, d
         client.get(reverse("directory:search"), {"q": "jouets"})
 
 
-def test_search_page_offers_the_territory_places_and_computes_them_once(
+def test_search_page_asks_places_by_name_in_a_fixed_number_of_queries(
     client, territory, django_assert_num_queries
 ):
     make_structure("Atelier", description="jouets", activities=[ActivityInput("jouets", (), ("94081",))])
     page = client.get(reverse("directory:search")).content.decode()
-    # The EPT, its départements and its communes; not a commune outside it (Créteil).
-    for label in ("Grand-Orly Seine Bièvre", "Val-de-Marne (94)", "Essonne (91)", "Vitry-sur-Seine (94)"):
-        assert f'">{label}</option>' in page
-    assert "Créteil" not in page
-    # Pinned: session-less anonymous page, the place lists come from the cache (sectors, search, facets).
+    # The place picker: a text field with suggestions, no list of every place in the page.
+    assert 'name="works_in"' in page and 'data-place-suggest="/territoire/lieux/suggestions/"' in page
+    assert '<option value="94081"' not in page
+    # Pinned: session-less anonymous page (sectors, search, facets).
     with django_assert_num_queries(QUERIES_OF_SEARCH_PAGE[connection.vendor]):
         page = client.get(reverse("directory:search"), {"q": "jouets"}).content.decode()
-    assert '">Athis-Mons (91)</option>' in page
+    assert "Atelier" in page
+    # A place in the address: one query to check it, one to show its name, one for the search to use it.
+    with django_assert_num_queries(QUERIES_OF_SEARCH_PAGE[connection.vendor] + 3):
+        page = client.get(reverse("directory:search"), {"q": "jouets", "works_in": "94081"}).content.decode()
+    assert 'value="Vitry-sur-Seine (94)"' in page and "Atelier" in page
 
 
 def test_results_region_alone_does_not_build_the_place_lists(client, territory):

@@ -44,7 +44,8 @@ def test_buyer_posts_supplier_answers_buyer_awards(page: Page, client, world) ->
     expect(offered.get_by_role("checkbox", name=re.compile(r"› Jouets$"))).not_to_be_checked()  # to confirm
     offered.get_by_role("checkbox", name=re.compile(r"› Jouets$")).check()
     page.get_by_role("checkbox", name="Fourniture").check()
-    page.get_by_label("Lieu d'exécution").select_option("94081")
+    page.get_by_label("Lieu d'exécution").fill("Vitry")  # the place picker: by name
+    page.get_by_role("option", name=re.compile(r"^Vitry-sur-Seine \(94\)")).click()
     page.get_by_label("Montant estimé (€ HT)").fill("50000")
     page.get_by_label("Date limite de réponse").fill((timezone.localdate() + timedelta(days=20)).isoformat())
     page.get_by_label("Questions aux fournisseurs").fill("Quel délai de livraison ?")

@@ -54,7 +54,7 @@ def test_commit_then_reimport_is_idempotent(world) -> None:
     run(world, commit=True)
     assert PurchaseForecast.objects.count() == 2
     toys = PurchaseForecast.objects.get(reference="J-1")
-    assert toys.quarter == 2 and toys.place_name == "Vitry-sur-Seine" and toys.sector.slug == "jouets"
+    assert toys.quarter == 2 and toys.place_name == "Vitry-sur-Seine (94)" and toys.sector.slug == "jouets"
     report = run(world, commit=True)
     assert (report.created, report.updated, report.unchanged) == (0, 0, 2)
     changed = CSV.replace(b"40k-90k", b"90k-221k")

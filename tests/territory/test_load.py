@@ -8,8 +8,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from essaim.directory.forms import place_choices
 from essaim.territory.models import Commune, Departement, Epci, Perimeter, PerimeterCommune, Region
+from essaim.territory.selectors import reference_cached
 from essaim.territory.services import LoadReport, territory_load
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("territory_data")]
@@ -164,20 +164,29 @@ def test_second_load_changes_nothing_and_says_so() -> None:
     assert "déjà à jour" in stderr.getvalue()
 
 
-def test_the_place_choices_are_cached_until_a_reload_changes_the_reference(
+def _territory_labels() -> list[tuple[str, str]]:
+    return reference_cached(
+        "tests.territory_labels",
+        lambda: [
+            (p.code, p.label)
+            for p in Perimeter.objects.filter(code__in=["epci:200058014", "dep:91", *GRAND_ORLY_SEINE_BIEVRE])
+        ],
+    )
+
+
+def test_values_computed_from_the_reference_are_cached_until_a_reload_changes_it(
     django_assert_num_queries, django_capture_on_commit_callbacks
 ) -> None:
     Perimeter.objects.filter(code="94081").update(name="Vitry")
-    choices = place_choices()
-    # Partout, the EPT, its two départements and its 24 communes.
-    assert len(choices) == 1 + 1 + 2 + len(GRAND_ORLY_SEINE_BIEVRE)
+    choices = _territory_labels()
+    assert len(choices) == 1 + 1 + len(GRAND_ORLY_SEINE_BIEVRE)
     assert ("94081", "Vitry (94)") in choices and ("dep:91", "Essonne (91)") in choices
     with django_assert_num_queries(0):
-        assert place_choices() == choices
+        assert _territory_labels() == choices
     with django_capture_on_commit_callbacks(execute=True):
         territory_load(dry_run=True)
-    assert place_choices() == choices  # nothing was written: the cache stays
+    assert _territory_labels() == choices  # nothing was written: the cache stays
     with django_capture_on_commit_callbacks(execute=True):
         territory_load()
-    repaired = place_choices()
+    repaired = _territory_labels()
     assert ("94081", "Vitry-sur-Seine (94)") in repaired and ("94081", "Vitry (94)") not in repaired

@@ -19,6 +19,7 @@ from essaim.core.errors import DomainError
 from essaim.core.french import counted
 from essaim.core.private_files import private_file_response
 from essaim.core.views_utils import check_perm, report_domain_error
+from essaim.territory.fields import place_query_redirect
 
 from .. import notifications, selectors, services
 from ..forms import (
@@ -35,6 +36,8 @@ from .common import MATCHES_SHOWN, acting_buyer, need_or_404
 
 def need_list(request: HttpRequest) -> HttpResponse:
     form = NeedFilterForm(request.GET or None)
+    if target := place_query_redirect(request, form):
+        return redirect(target)
     filters: dict[str, Any] = {}
     if form.is_valid():
         filters = {

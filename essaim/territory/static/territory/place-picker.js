@@ -33,8 +33,9 @@
     list.hidden = true;
     wrapper.appendChild(list);
     var status = document.createElement("span");
-    status.className = "visually-hidden";
-    status.setAttribute("role", "status");
+    status.setAttribute("aria-live", "polite"); // not role=status: the page's own status stays the only one
+    status.setAttribute("aria-atomic", "true");
+    status.className = "visually-hidden place-picker__status";
     wrapper.appendChild(status);
     input.setAttribute("role", "combobox");
     input.setAttribute("aria-autocomplete", "list");
@@ -77,6 +78,7 @@
       close();
       status.textContent = item.label + " choisi.";
       input.focus();
+      input.dispatchEvent(new Event("change", { bubbles: true })); // filters that search on change (htmx)
     }
 
     function show(found) {
