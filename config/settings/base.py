@@ -175,6 +175,8 @@ ESSAIM_RATE_LIMITS = {
     "need_link": {"limit": int(os.environ.get("NEED_LINK_RATE_LIMIT", "20")), "seconds": 3600},
     # Sign-up forms sent (and confirmation emails asked again) from one address.
     "signup": {"limit": int(os.environ.get("SIGNUP_RATE_LIMIT", "10")), "seconds": 3600},
+    # Calls of one API token to the needs and forecasts operations (read and write).
+    "api": {"limit": int(os.environ.get("API_RATE_LIMIT", "600")), "seconds": 3600},
 }
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"

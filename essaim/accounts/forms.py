@@ -12,7 +12,7 @@ from django.urls import reverse
 from essaim.core.links import absolute_url
 from essaim.core.mail import send_mail
 
-from .models import Membership, User
+from .models import ApiToken, Membership, User
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -106,4 +106,11 @@ class AcceptInvitationForm(NewPasswordForm):
 class ApiTokenForm(forms.Form):
     name = forms.CharField(
         label="Nom du jeton", max_length=100, help_text="Par exemple : « Logiciel de marchés »."
+    )
+    scopes = forms.MultipleChoiceField(
+        label="Droits d'écriture",
+        choices=list(ApiToken.SCOPES.items()),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Sans droit coché, le jeton lit seulement.",
     )

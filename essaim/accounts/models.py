@@ -183,7 +183,13 @@ class Invitation(TimeStampedModel):
 
 
 class ApiToken(TimeStampedModel):
-    """A bearer token acting for an organisation on /api/v1/. Only its hash is stored."""
+    """A bearer token acting for an organisation on /api/v1/. Only its hash is stored. Without a scope it
+    reads; each scope (`SCOPES`) lets it write one kind of object."""
+
+    SCOPES = {
+        "needs:write": "Écrire les besoins de l'organisation",
+        "forecasts:write": "Écrire les prévisions d'achat de l'organisation",
+    }
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField("nom", max_length=100)
@@ -194,6 +200,7 @@ class ApiToken(TimeStampedModel):
     )
     last_used_at = models.DateTimeField("dernière utilisation", null=True, blank=True)
     revoked_at = models.DateTimeField("révoqué le", null=True, blank=True)
+    scopes = models.JSONField("droits d'écriture", default=list, blank=True)
 
     class Meta:
         verbose_name = "jeton d'API"

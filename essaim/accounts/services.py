@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Sequence
 from datetime import timedelta
 
 from django.conf import settings
@@ -30,6 +31,7 @@ from .errors import (
     LAST_ADMIN,
     ORGANISATION_NAME_REQUIRED,
     SIRET_TAKEN,
+    UNKNOWN_API_SCOPE,
     UNKNOWN_ORGANISATION_KIND,
     UNKNOWN_ROLE,
     UNNAMED_API_ACCESS,
@@ -322,10 +324,19 @@ def invitation_resend(*, actor: User, invitation: Invitation) -> Invitation:
 
 
 @transaction.atomic
-def api_token_create(*, actor: User, organisation: Organisation, name: str) -> tuple[ApiToken, str]:
-    """Create a token; the raw value is returned once and never stored."""
+def api_token_create(
+    *, actor: User | None, organisation: Organisation, name: str, scopes: Sequence[str] = ()
+) -> tuple[ApiToken, str]:
+    """Create a token; the raw value is returned once and never stored. `scopes`: its write rights
+    (`ApiToken.SCOPES`), none for a read-only token."""
     if not name.strip():
         raise AccountError(UNNAMED_API_ACCESS, field="name")
+    unknown = sorted(set(scopes) - set(ApiToken.SCOPES))
+    if unknown:
+        raise AccountError(
+            UNKNOWN_API_SCOPE.format(scopes=", ".join(unknown), known=", ".join(ApiToken.SCOPES)),
+            field="scopes",
+        )
     raw = "ess_" + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         organisation=organisation,
@@ -333,6 +344,7 @@ def api_token_create(*, actor: User, organisation: Organisation, name: str) -> t
         prefix=raw[4:12],
         token_hash=hashlib.sha256(raw.encode()).hexdigest(),
         created_by=actor,
+        scopes=sorted(set(scopes)),
     )
     log_action(actor=actor, action="api_token.created", target=token, organisation_id=organisation.pk)
     return token, raw

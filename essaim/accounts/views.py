@@ -180,6 +180,7 @@ def api_tokens(request: HttpRequest, pk: int) -> HttpResponse:
                     actor=request.user,
                     organisation=organisation,
                     name=form.cleaned_data["name"],  # type: ignore[arg-type]
+                    scopes=form.cleaned_data["scopes"],
                 )
                 form = ApiTokenForm()
             except DomainError as error:

@@ -10,7 +10,9 @@ from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import HttpBearer
 
 from essaim.accounts.services import api_token_authenticate
-from essaim.core.errors import DomainError, NotFoundError, PermissionDeniedError
+from essaim.core.errors import DomainError, NotFoundError, PermissionDeniedError, RateLimited
+
+from .validation import french_errors
 
 
 class OrganisationToken(HttpBearer):
@@ -28,21 +30,37 @@ api = NinjaAPI(
     auth=[OrganisationToken()],
     title="Essaim API",
     version="1.0.0",
-    description="API de la plateforme Essaim : annuaire de l'ESS, territoires, besoins et indicateurs.",
+    description="API de la plateforme Essaim : annuaire de l'ESS, territoires, besoins et prévisions d'achat (lecture ; écriture avec un jeton qui en a le droit), indicateurs.",
     urls_namespace="api",
     docs_url="/docs",
 )
 
 
+def _status(exc: DomainError) -> int:
+    if isinstance(exc, NotFoundError):
+        return 404
+    if isinstance(exc, PermissionDeniedError):
+        return 403
+    if isinstance(exc, RateLimited):
+        return 429
+    return 400
+
+
 @api.exception_handler(DomainError)
 def on_domain_error(request: HttpRequest, exc: DomainError) -> Any:
-    status = 404 if isinstance(exc, NotFoundError) else 403 if isinstance(exc, PermissionDeniedError) else 400
-    return api.create_response(request, {"detail": exc.message}, status=status)
+    """`{"detail": "…", "errors": [{"field": "title", "message": "…"}, …]}`: every broken rule, in French."""
+    errors = [{"field": field, "message": message} for field, message in exc.errors]
+    return api.create_response(request, {"detail": exc.message, "errors": errors}, status=_status(exc))
 
 
 @api.exception_handler(ValidationError)
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> Any:
-    return api.create_response(request, {"detail": "Requête invalide.", "errors": exc.errors}, status=422)
+    """The request's shape is wrong: 422 with each field's problem in French (`validation.french_errors`)."""
+    return api.create_response(
+        request,
+        {"detail": "Requête invalide : corrigez les champs indiqués.", "errors": french_errors(exc.errors)},
+        status=422,
+    )
 
 
 @api.exception_handler(AuthenticationError)
@@ -53,3 +71,5 @@ def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> Any:
 api.add_router("/territory/", "essaim.territory.api.router")
 api.add_router("/organisations/", "essaim.accounts.api.router")
 api.add_router("/structures/", "essaim.directory.api.router")
+api.add_router("/needs/", "essaim.sourcing.api.needs_router")
+api.add_router("/forecasts/", "essaim.sourcing.api.forecasts_router")

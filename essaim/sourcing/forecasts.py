@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from essaim.accounts.acting import Actor, acting_user
@@ -98,6 +98,33 @@ def forecast_create(*, actor: Actor, buyer: Organisation, data: ForecastData) ->
     )
     log_action(actor=actor, action="forecast.created", target=forecast, organisation_id=buyer.pk)
     return forecast
+
+
+@transaction.atomic
+def forecast_put(*, actor: Actor, buyer: Organisation, data: ForecastData) -> tuple[PurchaseForecast, str]:
+    """Create or update the buyer's forecast known by its reference (the API): "created", "updated" or
+    "unchanged" (the same data again changes nothing)."""
+    if buyer.kind != Organisation.Kind.BUYER:
+        raise ForecastError("Seul un acheteur public publie des prévisions d'achat.")
+    if not data.reference.strip():
+        raise ForecastError("Indiquez la référence de la prévision.", field="reference")
+    _validate(data)
+    values = _values(data)
+    existing = (
+        PurchaseForecast.objects.select_for_update()
+        .filter(buyer=buyer, reference=values["reference"])
+        .first()
+    )
+    if existing is None:
+        try:
+            with transaction.atomic():
+                return forecast_create(actor=actor, buyer=buyer, data=data), "created"
+        except IntegrityError:  # the same reference sent twice at once
+            existing = PurchaseForecast.objects.get(buyer=buyer, reference=values["reference"])
+    if all(getattr(existing, k) == v for k, v in values.items()):
+        return existing, "unchanged"
+    save_changes(existing, values, actor=actor, action="forecast.updated", organisation_id=buyer.pk)
+    return existing, "updated"
 
 
 @dataclass

@@ -187,6 +187,12 @@ class Need(TimeStampedModel):
     closed_at = models.DateTimeField("clos le", null=True, blank=True)
     reminders_sent = models.PositiveSmallIntegerField("relances envoyées", default=0)
     follow_up_sent_at = models.DateTimeField("enquête de suivi envoyée le", null=True, blank=True)
+    external_reference = models.CharField(
+        "référence externe",
+        max_length=100,
+        blank=True,
+        help_text="l'identifiant du besoin dans le logiciel qui l'a envoyé par l'API",
+    )
     forecast = models.ForeignKey(
         "sourcing.PurchaseForecast",
         verbose_name="prévision d'origine",
@@ -200,6 +206,13 @@ class Need(TimeStampedModel):
         verbose_name = "besoin"
         ordering = ["-published_at", "-created_at", "-id"]
         indexes = [models.Index(fields=["status", "deadline"], name="need_status_deadline")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["buyer", "external_reference"],
+                condition=~models.Q(external_reference=""),
+                name="need_unique_external_reference",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -33,7 +33,12 @@ def api_schema(db):
 
 @pytest.fixture
 def token_header(world):
-    _, raw = api_token_create(actor=world.users["buyer_admin"], organisation=world.buyer_org, name="Tests")
+    _, raw = api_token_create(
+        actor=world.users["buyer_admin"],
+        organisation=world.buyer_org,
+        name="Tests",
+        scopes=["needs:write", "forecasts:write"],
+    )
     return {"Authorization": f"Bearer {raw}"}
 
 
@@ -41,6 +46,10 @@ def test_no_request_gets_a_server_error(api_schema, token_header) -> None:
     """Every operation of the schema, fed with schemathesis-generated requests (valid and not)."""
     operations = [result.ok() for result in api_schema.get_all_operations()]
     assert len(operations) >= 2
+    # The needs and forecasts operations (read and write, issue 16) are among them.
+    for resource in ("needs", "forecasts"):
+        methods = {op.method.upper() for op in operations if f"/{resource}/" in op.path}
+        assert methods == {"GET", "POST"}, (resource, methods)
     for operation in operations:
 
         @given(case=operation.as_strategy())

@@ -140,7 +140,7 @@ def test_forecast_becomes_a_draft_need_once_with_fields_carried_over(client_as, 
     assert (need.title, need.place_code, need.place_name, need.amount_band, need.kind) == (
         "Jouets des centres de loisirs",
         "94081",
-        "Vitry-sur-Seine",
+        "Vitry-sur-Seine (94)",
         "40k-90k",
         Need.Kind.TENDER,
     )

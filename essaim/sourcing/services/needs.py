@@ -19,7 +19,7 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from essaim.accounts.acting import Actor, acting_user
@@ -147,6 +147,7 @@ def need_create(
     data: NeedData,
     attachments: list[UploadedFile] | None = None,
     idempotency_key: str = "",
+    external_reference: str = "",
 ) -> Need:
     """A new draft need. A replayed form token (double submit) returns the need its first submission created."""
     earlier = replayed_object(idempotency_key, Need)
@@ -157,6 +158,7 @@ def need_create(
     need = Need.objects.create(
         buyer=buyer,
         created_by=acting_user(actor),
+        external_reference=external_reference,
         **{name: getattr(data, name) for name in _FIELDS},
     )
     need.sectors.set(data.sectors)
@@ -191,6 +193,46 @@ def need_update(
         also_changed=also,
     )
     return need
+
+
+def _same(need: Need, data: NeedData) -> bool:
+    return all(getattr(need, name) == getattr(data, name) for name in _FIELDS) and {
+        s.pk for s in need.sectors.all()
+    } == {s.pk for s in data.sectors}
+
+
+@transaction.atomic
+def need_put(
+    *, actor: Actor, buyer: Organisation, reference: str, data: NeedData, publish: bool = False
+) -> tuple[Need, str]:
+    """Create or update the buyer's need known by `reference` (the id an outside system gives it: the API).
+
+    Returns the need and "created", "updated" or "unchanged": the same data again changes nothing. With
+    `publish`, a draft is submitted (published, or sent to validation)."""
+    reference = reference.strip()
+    if not reference or len(reference) > 100:
+        raise NeedError(
+            "Indiquez la référence externe du besoin (100 caractères au plus).", field="external_reference"
+        )
+    _check_buyer(buyer)
+    existing = Need.objects.select_for_update().filter(buyer=buyer, external_reference=reference).first()
+    if existing is None:
+        try:
+            need = need_create(actor=actor, buyer=buyer, data=data, external_reference=reference)
+            outcome = "created"
+        except IntegrityError:  # the same reference sent twice at once: the other call created it
+            existing = Need.objects.select_for_update().get(buyer=buyer, external_reference=reference)
+    if existing is not None:
+        need = existing
+        if _same(need, data):
+            outcome = "unchanged"
+        else:
+            need_update(actor=actor, need=need, data=data)
+            outcome = "updated"
+    if publish and need.status == Need.Status.DRAFT:
+        need = need_submit(actor=actor, need=need)
+        outcome = "created" if outcome == "created" else "updated"
+    return need, outcome
 
 
 def check_attachment(uploaded_file: UploadedFile | IO[bytes], name: str, size: int) -> str:
