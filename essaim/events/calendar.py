@@ -66,6 +66,24 @@ def event_calendar(event: Event) -> bytes:
     return calendar.to_ical()
 
 
+def events_calendar(events: Iterable[Event]) -> bytes:
+    """The territory's public agenda: one component per published event (same uid as the event's own .ics)."""
+    calendar = _calendar()
+    calendar.add("x-wr-calname", "Événements de l'ESS du territoire")
+    for event in events:
+        calendar.add_component(
+            _component(
+                f"event-{event.pk}@{_domain()}",
+                event.title,
+                event.starts_at,
+                event.ends_at,
+                event_location(event),
+                event.description[:1000],
+            )
+        )
+    return calendar.to_ical()
+
+
 def agenda_calendar(registration: Registration, meetings: Iterable[Meeting]) -> bytes:
     event = registration.event
     calendar = _calendar()

@@ -15,7 +15,7 @@ from essaim.core.errors import DomainError
 from essaim.core.views_utils import check_perm, report_domain_error
 
 from .. import selectors, services
-from ..calendar import event_calendar
+from ..calendar import event_calendar, events_calendar
 from ..forms import (
     EventCreateForm,
     EventForm,
@@ -34,6 +34,11 @@ from .lookups import event_or_404
 
 @login_not_required
 def event_list(request: HttpRequest) -> HttpResponse:
+    """The events; `?format=ics`: the territory's public agenda (published upcoming events only, for anyone)."""
+    if request.GET.get("format") == "ics":
+        return attachment(
+            events_calendar(selectors.events_upcoming()), "text/calendar; charset=utf-8", "evenements.ics"
+        )
     manager = request.user.has_perm("events.manage_event")
     return render(
         request,
