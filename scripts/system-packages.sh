@@ -2,8 +2,8 @@
 # The system packages Essaim needs (Debian names), checked before `make demo`, `make test` and `.ci/run`.
 #
 #   scripts/system-packages.sh runtime   what the application needs: WeasyPrint's libraries and fonts (PDFs)
-#   scripts/system-packages.sh test      runtime + chromium (browser tests) + the PostgreSQL client tools
-#                                        (pg_isready, pg_dump, pg_restore)
+#   scripts/system-packages.sh test      runtime + chromium (browser tests), poppler's pdfinfo (tagged PDFs)
+#                                        and the PostgreSQL client tools (pg_isready, pg_dump, pg_restore)
 #   SYSTEM_PACKAGES_EXTRA="pkg …"         more Debian packages this machine must have (checked with dpkg)
 #
 # As root, whatever is missing is installed with apt-get (noninteractive, quiet). Otherwise the script stops
@@ -31,6 +31,8 @@ missing_packages() {
   if [ "$profile" = test ]; then
     # Playwright drives Debian's chromium (it cannot download its own browser here).
     [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || need+=(chromium)
+    # poppler's pdfinfo: the tests check that every PDF Essaim produces is tagged ("Tagged: yes").
+    command -v pdfinfo >/dev/null 2>&1 || need+=(poppler-utils)
     # PostgreSQL client tools: pg_isready (make test-postgres), pg_dump and pg_restore (backups).
     for tool in pg_isready pg_dump pg_restore; do
       if ! command -v "$tool" >/dev/null 2>&1; then need+=(postgresql-client); break; fi

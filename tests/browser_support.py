@@ -120,8 +120,55 @@ def login_as(page: Page, client: Any, user: Any) -> None:
     )
 
 
-def axe_violations(page: Page) -> list[dict[str, Any]]:
-    """Serious and critical axe-core violations of the current page."""
+# What a page hides until the person opens it: every <details> opened, every tab panel shown. The scans see
+# the forms of closed sections (a group page's action, meeting and document forms) as a person who opens them.
+REVEAL_HIDDEN_PARTS = """() => {
+  document.querySelectorAll("details:not([open])").forEach((details) => { details.open = true; });
+  document.querySelectorAll("[role=tabpanel][hidden]").forEach((panel) => { panel.hidden = false; });
+  document.querySelectorAll("[role=tab][aria-selected=false]").forEach((tab) => {
+    tab.setAttribute("aria-selected", "true");
+  });
+  // essaim.js makes the scroll boxes of tables now shown reachable with Tab (it would on their toggle event).
+  document.dispatchEvent(new Event("essaim:layout"));
+}"""
+
+
+def reveal_hidden_parts(page: Page) -> None:
+    page.evaluate(REVEAL_HIDDEN_PARTS)
+
+
+def duplicate_ids(page: Page) -> list[str]:
+    """The ids used by more than one element of the current page (a label would name the wrong field)."""
+    return page.evaluate(
+        """() => {
+          const seen = new Map();
+          document.querySelectorAll("[id]").forEach((e) => seen.set(e.id, (seen.get(e.id) || 0) + 1));
+          return [...seen].filter(([, count]) => count > 1).map(([id]) => id).sort();
+        }"""
+    )
+
+
+def horizontal_overflow(page: Page) -> int:
+    """How many pixels the current page scrolls sideways (0 when it fits its viewport's width)."""
+    return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+
+
+def focused_element(page: Page) -> dict[str, str]:
+    """The element that has the focus: its tag, id, role and text (short)."""
+    return page.evaluate(
+        """() => {
+          const e = document.activeElement;
+          return {tag: e.tagName.toLowerCase(), id: e.id, role: e.getAttribute("role") || "",
+                  text: (e.innerText || e.value || "").trim().slice(0, 200)};
+        }"""
+    )
+
+
+def axe_violations(page: Page, *, reveal: bool = True) -> list[dict[str, Any]]:
+    """Serious and critical axe-core violations of the current page, its hidden parts revealed first
+    (`reveal_hidden_parts`)."""
+    if reveal:
+        reveal_hidden_parts(page)
     page.evaluate(AXE_SCRIPT)
     results = page.evaluate(
         "tags => axe.run(document, {resultTypes: ['violations'], runOnly: {type: 'tag', values: tags}})",

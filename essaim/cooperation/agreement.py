@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from essaim.core.downloads import tagged_pdf
+
 from .models import Booking
 
 
 def agreement_pdf(booking: Booking) -> bytes:
-    import weasyprint  # imported here: loading pango costs time, and only this view needs it
-
     html = render_to_string(
         "cooperation/agreement.html",
         {
@@ -21,4 +21,4 @@ def agreement_pdf(booking: Booking) -> bytes:
             "generated_at": timezone.localtime(),
         },
     )
-    return bytes(weasyprint.HTML(string=html).write_pdf())
+    return tagged_pdf(html)

@@ -57,6 +57,8 @@ class GroupUpdateForm(GroupForm):
 
 
 class JoinForm(forms.Form):
+    prefix = "join"  # several forms on the group page: field ids and names must not collide
+
     member_type = forms.ChoiceField(
         label="Votre organisation participe en tant que", choices=GroupMember.MemberType.choices
     )
@@ -78,6 +80,8 @@ class DecisionForm(forms.Form):
 
 
 class ActionForm(forms.Form):
+    prefix = "action"  # several forms on the group page: field ids and names must not collide
+
     title = forms.CharField(label="Action", max_length=200)
     description = forms.CharField(label="Précisions", required=False, widget=forms.Textarea)
     owner = forms.ModelChoiceField(label="Porteur", queryset=None, required=False)  # type: ignore[arg-type]
@@ -101,6 +105,8 @@ class CommentForm(forms.Form):
 
 
 class MeetingForm(forms.Form):
+    prefix = "meeting"  # several forms on the group page: field ids and names must not collide
+
     held_on = forms.DateField(label="Date", widget=DATE)
     title = forms.CharField(label="Titre", max_length=200)
     notes = forms.CharField(label="Compte rendu", required=False, widget=forms.Textarea)
@@ -118,6 +124,8 @@ class MeetingForm(forms.Form):
 
 
 class DocumentForm(IdempotentForm):
+    prefix = "document"  # several forms on the group page: field ids and names must not collide
+
     title = forms.CharField(label="Titre du document", max_length=200)
     file = forms.FileField(
         label="Fichier",

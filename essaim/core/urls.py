@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("tableau-de-bord/", views.dashboard, name="dashboard"),
     path("accessibilite/", views.accessibility, name="accessibility"),
+    path("accessibilite/schema-pluriannuel/", views.accessibility_plan, name="accessibility_plan"),
     path("mentions-legales/", views.legal_notices, name="legal_notices"),
     path("plan-du-site/", views.sitemap, name="sitemap"),
     path("contact/", views.contact, name="contact"),

@@ -7,10 +7,12 @@ from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.views import defaults
 
 from essaim.core.errors import RateLimited
 
+from .accessibility import current_audit
 from .clients import client_ip
 from .forms import ContactForm
 from .rate_limits import rate_limit_hit
@@ -36,7 +38,22 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_not_required
 def accessibility(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/accessibility.html")
+    """The accessibility statement (legal model), its status and rate computed from the audit grid."""
+    audit = current_audit()
+    sample = []
+    for page in audit.pages:
+        try:
+            href = reverse(page["url"])
+        except NoReverseMatch:
+            href = ""  # a page of one object (a group, an event): named, not linked
+        sample.append({"title": page["title"], "href": href})
+    return render(request, "core/accessibility.html", {"audit": audit, "sample": sample})
+
+
+@login_not_required
+def accessibility_plan(request: HttpRequest) -> HttpResponse:
+    """The multi-year accessibility plan (schéma pluriannuel), from the audit grid."""
+    return render(request, "core/accessibility_plan.html", {"audit": current_audit()})
 
 
 @login_not_required

@@ -55,6 +55,8 @@ class EventCreateForm(IdempotentForm, EventForm):
 
 
 class ProgrammeItemForm(forms.ModelForm):
+    prefix = "programme"  # beside the event's own form on the edit page: ids must not collide
+
     class Meta:
         model = ProgrammeItem
         fields = ["kind", "title", "starts_at", "ends_at", "speakers"]
@@ -218,9 +220,3 @@ class CheckInSearchForm(forms.Form):
         max_length=100,
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
-
-    def __init__(self, *args: Any, focus: bool = False, **kwargs: Any) -> None:
-        """`focus`: the field takes the focus when the page loads (back from a check-in, for the next one)."""
-        super().__init__(*args, **kwargs)
-        if focus:
-            self.fields["q"].widget.attrs["autofocus"] = True

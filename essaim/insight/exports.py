@@ -8,7 +8,7 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
-from essaim.core.downloads import attachment
+from essaim.core.downloads import attachment, tagged_pdf
 from essaim.core.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, Sheet, csv_bytes, xlsx_bytes
 
 from .report import Group, Report
@@ -263,10 +263,8 @@ def report_xlsx(report: Report) -> bytes:
 
 def report_pdf(report: Report, charts: dict[str, str], *, base_url: str | None = None) -> bytes:
     """The report page printed with WeasyPrint (text kept as text: the figures can be extracted)."""
-    import weasyprint  # imported here: loading pango costs time, and only the downloads need it
-
     html = render_to_string("insight/report_pdf.html", {"report": report, "charts": charts})
-    return bytes(weasyprint.HTML(string=html, base_url=base_url).write_pdf())
+    return tagged_pdf(html, base_url=base_url)
 
 
 def filename(report: Report, extension: str) -> str:

@@ -1,5 +1,6 @@
-"""Every page, opened in chromium as a role allowed to see it, passes axe-core with no serious or critical
-violation, has a unique title, a skip link and one main landmark."""
+"""Every page, opened in chromium at 320 px wide as a role allowed to see it, passes axe-core with no serious
+or critical violation with its hidden parts open (every <details>, every tab), has no duplicate id, does not
+scroll sideways, has a unique title, a skip link and one main landmark."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from playwright.sync_api import Page, expect
 
 from essaim.privacy.views import DELETED_MESSAGE
 from tests.accounts.factories import MemberFactory
-from tests.browser_support import axe_violations, login_as
+from tests.browser_support import axe_violations, duplicate_ids, horizontal_overflow, login_as
 from tests.url_matrix import DOWNLOADS, EXPECTED, OK
 
 # The role used to open each page: the first one of these that gets a 200.
@@ -34,14 +35,20 @@ def test_page_is_accessible(name: str, role: str, page: Page, client, world, sam
     build_kwargs = EXPECTED[name][0]
     if role != "anonymous":
         login_as(page, client, world.users[role])
+    page.set_viewport_size({"width": 320, "height": 800})
     response = page.goto(reverse(name, kwargs=build_kwargs(samples) if build_kwargs else None))
     assert response is not None and response.status == OK
     assert page.locator("main#contenu").count() == 1
     assert page.locator("a.skip-link[href='#contenu']").count() == 1
+    assert page.evaluate("document.doctype && document.doctype.name") == "html"  # RGAA 8.1 (audit grid)
+    sitemap = page.get_by_role("contentinfo").get_by_role("link", name="Plan du site")  # RGAA 12.4
+    assert sitemap.count() == 1
     assert re.search(r"\S+ — ", page.title()), f"no page title on {name}"
     assert page.locator("h1").count() == 1, f"{name} must have exactly one h1"
-    violations = axe_violations(page)
+    violations = axe_violations(page)  # every <details> opened, every tab shown
     assert violations == [], violations
+    assert duplicate_ids(page) == [], f"duplicate ids on {name}"
+    assert horizontal_overflow(page) <= 0, f"{name} scrolls sideways at 320 px (hidden parts open)"
 
 
 def test_page_titles_are_unique(page: Page, client, world, samples) -> None:

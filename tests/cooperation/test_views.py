@@ -10,6 +10,7 @@ from essaim.cooperation import services
 from essaim.cooperation.models import Booking, GroupMember, MaterialFlow, SupportOffer
 from tests.conftest import ROLES
 from tests.core.factories import pdf_upload
+from tests.pdf_support import assert_tagged_pdf
 
 from .factories import make_group, make_offer, make_resource, period
 
@@ -64,23 +65,32 @@ def test_member_uploads_a_document_and_a_wrong_one_is_refused_next_to_the_field(
     group = make_group(coordinator=world.supplier_org)
     client = client_as("supplier")
     url = reverse("cooperation:document_upload", args=[group.pk])
-    ok = client.post(url, {"title": "Charte", "file": pdf_upload(), "as_charter": "on"})
+    ok = client.post(
+        url, {"document-title": "Charte", "document-file": pdf_upload(), "document-as_charter": "on"}
+    )
     assert ok.status_code == 302
     group.refresh_from_db()
     assert group.charter is not None and group.charter.title == "Charte"
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    bad = client.post(url, {"title": "Exe", "file": SimpleUploadedFile("x.pdf", b"MZ\x90\x00")})
+    bad = client.post(
+        url, {"document-title": "Exe", "document-file": SimpleUploadedFile("x.pdf", b"MZ\x90\x00")}
+    )
     assert bad.status_code == 400
     assert "Type de fichier non accepté" in bad.content.decode()
-    assert 'aria-describedby="id_file-help id_file-errors"' in bad.content.decode()
+    assert 'aria-describedby="id_document-file-help id_document-file-errors"' in bad.content.decode()
+    # The summary's link leads to the document form's field, not to another form's (unique prefixes).
+    assert (
+        'href="#id_document-file"' in bad.content.decode()
+        and 'id="document-form-errors"' in bad.content.decode()
+    )
 
 
 def test_join_request_then_approval_through_the_pages(client_as, world) -> None:
     group = make_group(coordinator=world.supplier_org)
     response = client_as("buyer").post(
         reverse("cooperation:group_join", args=[group.pk]),
-        {"member_type": "collectivite", "message": "Bonjour"},
+        {"join-member_type": "collectivite", "join-message": "Bonjour"},
     )
     assert response.status_code == 302
     member = GroupMember.objects.get(group=group, organisation=world.buyer_org)
@@ -155,7 +165,8 @@ def test_booking_accepted_then_agreement_pdf_and_ics_feed(client_as, world) -> N
     booking.refresh_from_db()
     assert booking.status == Booking.Status.ACCEPTED
     pdf = client_as("buyer").get(detail_url, {"format": "pdf"})
-    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    assert pdf["Content-Type"] == "application/pdf"
+    assert_tagged_pdf(pdf.content, f"Convention de mise à disposition n°{booking.pk}")
     assert client_as("other_buyer").get(detail_url, {"format": "pdf"}).status_code == 403
     feed = client_as("partner").get(
         reverse("cooperation:resource_detail", args=[resource.pk]), {"format": "ics"}
@@ -245,7 +256,11 @@ def test_coordinator_records_a_meeting_and_a_member_comments_an_action(client_as
     action = services.group_action_create(actor=None, group=group, title="Trouver un local")
     client_as("supplier").post(
         reverse("cooperation:meeting_create", args=[group.pk]),
-        {"held_on": "2026-03-12", "title": "Comité de pilotage", "notes": "Relevé de décisions"},
+        {
+            "meeting-held_on": "2026-03-12",
+            "meeting-title": "Comité de pilotage",
+            "meeting-notes": "Relevé de décisions",
+        },
     )
     client_as("partner").post(
         reverse("cooperation:action_comment", args=[action.pk]), {"body": "Piste à Ivry"}
@@ -258,7 +273,10 @@ def test_coordinator_records_a_meeting_and_a_member_comments_an_action(client_as
     )
     assert (
         client_as("partner")
-        .post(reverse("cooperation:meeting_create", args=[group.pk]), {"held_on": "2026-03-12", "title": "x"})
+        .post(
+            reverse("cooperation:meeting_create", args=[group.pk]),
+            {"meeting-held_on": "2026-03-12", "meeting-title": "x"},
+        )
         .status_code
         == 403
     )

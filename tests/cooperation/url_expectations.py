@@ -155,7 +155,7 @@ POST_EXPECTED: dict[
     ),
     "cooperation:action_create": (
         _group,
-        lambda s: {"title": "Nouvelle action", "status": "a-faire"},
+        lambda s: {"action-title": "Nouvelle action", "action-status": "a-faire"},
         GROUP_MANAGERS,
     ),
     "cooperation:action_update": (

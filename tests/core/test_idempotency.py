@@ -15,7 +15,7 @@ from django.utils import timezone
 from essaim.sourcing.models import Need
 from tests.territory_support import make_small_territory
 
-TOKEN = re.compile(r'name="idempotency_key" value="([^"]+)"')
+TOKEN = re.compile(r'name="(?:[a-z]+-)?idempotency_key" value="([^"]+)"')
 
 
 def _token(client: Client, url: str) -> str:
@@ -122,7 +122,14 @@ def test_the_group_page_document_form_carries_a_token_and_a_replayed_upload_stor
     assert token
     url = reverse("cooperation:document_upload", args=[group.pk])
     for _ in range(2):
-        response = client.post(url, {"title": "Compte rendu", "file": pdf_upload(), "idempotency_key": token})
+        response = client.post(
+            url,
+            {
+                "document-title": "Compte rendu",
+                "document-file": pdf_upload(),
+                "document-idempotency_key": token,
+            },
+        )
         assert response.status_code == 302
     assert GroupDocument.objects.filter(group=group).count() == 1
 

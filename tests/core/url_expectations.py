@@ -16,6 +16,7 @@ EXPECTED: dict[str, tuple[Callable[[Any], dict[str, Any]] | None, dict[str, int]
     "core:home": (None, everyone(OK)),
     "core:dashboard": (None, logged_in(OK)),
     "core:accessibility": (None, everyone(OK)),
+    "core:accessibility_plan": (None, everyone(OK)),
     "core:legal_notices": (None, everyone(OK)),
     "core:sitemap": (None, everyone(OK)),
     "core:contact": (None, everyone(OK)),

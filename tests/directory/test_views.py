@@ -52,7 +52,13 @@ def test_search_page_is_public_and_keeps_the_query_in_the_url(client, rejoue):
     assert response.status_code == 200
     content = response.content.decode()
     assert "Rejoué" in content
-    assert 'aria-live="polite"' in content
+    # No live region around the results: after an update only "N structures trouvées" is read (essaim.js).
+    assert (
+        "aria-live" not in content
+        and 'id="results-title" tabindex="-1" data-swap-focus data-announce' in content
+    )
+    search_form = content.split('role="search"')[1].split("</form>")[0]
+    assert "search-results" not in search_form.split(">", 1)[1]  # the landmark holds the form only
     assert 'value="jouets"' in content
     assert 'id="f-kind-ACI" checked' in content
 

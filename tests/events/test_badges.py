@@ -11,6 +11,7 @@ from pypdf import PdfReader
 from essaim.accounts.models import Organisation
 from tests.accounts.factories import MemberFactory
 from tests.events.factories import meeting_event, register
+from tests.pdf_support import assert_tagged_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +37,7 @@ def test_the_facilitator_downloads_one_pdf_with_a_badge_per_confirmed_participan
     response = client.get(url, {"format": "pdf"})
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert f'filename="badges-{event_with_people.pk}.pdf"' in response["Content-Disposition"]
+    assert_tagged_pdf(response.content, "Badges — Matinale des achats socialement responsables")
     reader = PdfReader(BytesIO(response.content))
     assert len(reader.pages) == 3
     texts = [p.extract_text() for p in reader.pages]

@@ -131,12 +131,11 @@ def test_check_in_on_a_320_px_screen_keeps_the_search_and_the_focus(page: Page, 
     assert axe_violations(page) == []
 
     button.click()
-    expect(page.get_by_role("status").first).to_contain_text(
-        f"Arrivée de {registration.user.get_full_name()} enregistrée"
-    )
+    status = page.get_by_role("status").first
+    expect(status).to_contain_text(f"Arrivée de {registration.user.get_full_name()} enregistrée")
     search = page.get_by_label("Nom, adresse ou organisation")
     expect(search).to_have_value("Vitry")  # the search is kept…
-    expect(search).to_be_focused()  # …and the focus is back in its field, for the next person
+    expect(status).to_be_focused()  # …and the focus is on the status, read at once (issue 17)
     expect(page.get_by_text("Arrivé à")).to_be_visible()
     assert not _scrolls_sideways(page)
     assert axe_violations(page) == []

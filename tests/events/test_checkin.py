@@ -30,19 +30,20 @@ def test_the_camera_is_allowed_on_the_check_in_page_only(client_as, world) -> No
     assert "camera=()" in client.get(reverse("events:event_detail", args=[event.pk]))["Permissions-Policy"]
 
 
-def test_after_pointer_l_arrivee_the_search_is_kept_and_its_field_has_the_focus(client_as, world) -> None:
+def test_after_pointer_l_arrivee_the_search_is_kept_and_the_status_has_the_focus(client_as, world) -> None:
     event = meeting_event()
     registration = register(event, world.users["buyer"], organisation=world.buyer_org)
     client = client_as("facilitator")
     response = client.post(reverse("events:checkin_mark", args=[registration.pk]), {"q": "Vitry"})
     assert response["Location"] == reverse("events:checkin", args=[event.pk]) + "?q=Vitry&pointe=1"
     page = client.get(response["Location"]).content.decode()
-    assert re.search(r'<input type="search" name="q" value="Vitry"[^>]* autofocus', page)
+    assert re.search(r'<input type="search" name="q" value="Vitry"', page)
+    assert re.search(r'<div class="messages" role="status" tabindex="-1" data-focus-on-load>', page)
     assert "Arrivé à" in page
     assert Registration.objects.get(pk=registration.pk).checked_in_at is not None
-    # Without a check-in just done, the page does not take the focus.
+    # Without a check-in just done, the page does not move the focus.
     assert (
-        "autofocus"
+        "data-focus-on-load"
         not in client.get(reverse("events:checkin", args=[event.pk]), {"q": "Vitry"}).content.decode()
     )
 

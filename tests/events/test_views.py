@@ -17,6 +17,7 @@ from essaim.events import services
 from essaim.events.models import Meeting, Registration, Stand
 from essaim.events.views.meeting_planning_pages import schedule_quality
 from tests.events.factories import meeting_event, register
+from tests.pdf_support import assert_tagged_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -104,7 +105,8 @@ def test_badge_has_a_qr_code_and_a_pdf(client_as, world):
     page = client.get(reverse("events:registration_badge", args=[registration.pk])).content.decode()
     assert 'src="data:image/svg+xml' in page
     pdf = client.get(reverse("events:registration_badge", args=[registration.pk]), {"format": "pdf"})
-    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    assert pdf["Content-Type"] == "application/pdf"
+    assert_tagged_pdf(pdf.content, "Badge — ")
 
 
 def test_scanning_a_badge_opens_the_check_in_page_and_one_click_records_the_arrival(client_as, world):
@@ -135,7 +137,7 @@ def test_agenda_page_pdf_and_ics_after_publication(client_as, world):
     assert "Rejoué" in page and "Table 1" in page
     calendar = Calendar.from_ical(client.get(url, {"format": "ics"}).content)
     assert len(calendar.walk("VEVENT")) == 1
-    assert client.get(url, {"format": "pdf"}).content.startswith(b"%PDF")
+    assert_tagged_pdf(client.get(url, {"format": "pdf"}).content, "Agenda — ")
 
 
 def test_facilitator_runs_the_scheduler_from_the_page(client_as, world):

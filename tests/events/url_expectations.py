@@ -141,10 +141,10 @@ POST_EXPECTED: dict[
     "events:programme_add": (
         _event,
         lambda s: {
-            "kind": "atelier",
-            "title": "Atelier",
-            "starts_at": "2030-01-01T10:00",
-            "ends_at": "2030-01-01T11:00",
+            "programme-kind": "atelier",
+            "programme-title": "Atelier",
+            "programme-starts_at": "2030-01-01T10:00",
+            "programme-ends_at": "2030-01-01T11:00",
         },
         FACILITATORS,
     ),

@@ -16,6 +16,7 @@ from essaim.directory.models import Structure
 from essaim.insight import store
 from essaim.insight.linking import ess_link_rows, link
 from essaim.insight.selectors import contracts_won_by
+from tests.pdf_support import assert_tagged_pdf
 from tests.territory_support import make_small_territory
 
 from .conftest import REPORT_FIXTURE, make_report_store
@@ -115,7 +116,7 @@ def test_report_spaser_writes_pdf_csv_and_xlsx(report_store, tmp_path) -> None:
     assert result["contracts"] == 7
     files = {ext: Path(path) for ext, path in result["files"].items()}
     assert files["pdf"].name == "spaser-epci-200058014-2025.pdf"
-    assert files["pdf"].read_bytes().startswith(b"%PDF")
+    assert_tagged_pdf(files["pdf"].read_bytes(), "Rapport d'achat responsable 2025")
     assert "6340000" in files["csv"].read_text(encoding="utf-8-sig")
     assert files["xlsx"].stat().st_size > 1000
     with pytest.raises(CommandError, match="EPCI inconnu"):

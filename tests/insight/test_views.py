@@ -16,6 +16,7 @@ from essaim.directory import services as directory_services
 from essaim.directory.models import Structure
 from essaim.insight.decp_cleaning import REJECTION_LABELS
 from essaim.sourcing.models import Collaboration
+from tests.pdf_support import assert_tagged_pdf
 from tests.territory_support import make_small_territory
 
 from .conftest import make_report_store
@@ -144,6 +145,7 @@ def test_report_pdf_text_contains_the_key_numbers(client_as, store_path) -> None
 
     response = client_as("facilitator").get(_report_url(), {"format": "pdf"})
     assert response["Content-Type"] == "application/pdf"
+    assert_tagged_pdf(response.content, "Rapport d'achat responsable 2025")
     reader = PdfReader(io.BytesIO(response.content))
     text = " ".join(" ".join(page.extract_text() for page in reader.pages).replace("\u202f", " ").split())
     for expected in (

@@ -12,9 +12,11 @@ register = template.Library()
 
 
 @register.filter
-def svg_image(svg: str) -> SafeString:
+def svg_image(svg: str, alt: str = "") -> SafeString:
     """The SVG as an `<img>` with a `data:` URI: its own styles and script stay inside the image document,
     so the page needs no inline style or script (Content-Security-Policy: `img-src 'self' data:`). The
-    figures are in the data table that goes with every chart, hence the empty `alt`."""
+    figures are in the data table that goes with every chart, hence an empty `alt` on web pages (the image
+    sits in an `aria-hidden` box beside its caption). A tagged PDF needs a text for each figure (PDF/UA):
+    there the caption is given as `alt`, and the chart's drawn labels stay inside that figure."""
     data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
-    return format_html('<img src="data:image/svg+xml;base64,{}" alt="">', data)
+    return format_html('<img src="data:image/svg+xml;base64,{}" alt="{}">', data, alt)

@@ -175,11 +175,12 @@ def registrations(request: HttpRequest, pk: int) -> HttpResponse:
 @permissions_policy_override(settings.PERMISSIONS_POLICY_CHECK_IN)
 def checkin(request: HttpRequest, pk: int) -> HttpResponse:
     """Search by name, or scan a badge with the camera (checkin-scan.js). Back from "Pointer l'arrivée"
-    (`?pointe=1`) the search is kept and its field has the focus, ready for the next person; back from a
-    scanned badge (`?scanner=1`) the camera opens again."""
+    (`?pointe=1`) the search is kept and the focus is on the status message ("Arrivée de … enregistrée"),
+    read at once, the search field one Tab further; back from a scanned badge (`?scanner=1`) the camera
+    opens again."""
     check_perm(request, "events.manage_event")
     event = get_object_or_404(Event, pk=pk)
-    form = CheckInSearchForm(request.GET or None, focus=bool(request.GET.get("pointe")))
+    form = CheckInSearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_valid() else ""
     found = (
         list(
@@ -199,6 +200,7 @@ def checkin(request: HttpRequest, pk: int) -> HttpResponse:
             "found": found,
             "query": query,
             "scan_again": bool(request.GET.get("scanner")),
+            "focus_messages": bool(request.GET.get("pointe")),  # base.html, essaim.js
             "figures": selectors.registration_figures(event),
         },
     )
