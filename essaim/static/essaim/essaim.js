@@ -55,6 +55,9 @@
     document.querySelectorAll(".table-wrapper").forEach(function (box) {
       var scrolls = box.scrollWidth > box.clientWidth + 1;
       var marked = box.hasAttribute("data-scroll-box");
+      if (!marked && box.hasAttribute("tabindex")) {
+        return; // a box the template already made focusable and named
+      }
       if (scrolls && !marked) {
         var caption = box.querySelector("caption");
         if (caption) {
