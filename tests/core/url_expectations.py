@@ -47,6 +47,9 @@ EXPECTED: dict[str, tuple[Callable[[Any], dict[str, Any]] | None, dict[str, int]
     "core:review_decide": (lambda s: {"slug": "rattachements"}, logged_in(NOT_ALLOWED)),
 }
 
+# JSON for the place picker, not a page: the browser scan does not open it.
+DOWNLOADS = {"territory:place_suggestions"}
+
 # POST to the views that change something: who may, who may not (and then nothing changes).
 POST_EXPECTED: dict[str, tuple[Any, ...]] = {
     "accounts:organisation_invite": (

@@ -58,6 +58,8 @@ def test_search_updates_live_and_keeps_the_query_in_the_url(page: Page, client, 
     expect(page.get_by_label("Intervient à")).to_have_value("Vitry-sur-Seine (94)")
     expect(page).to_have_url(re.compile(r"works_in=94081"))  # the address keeps the code
     expect(page.locator(".directory-hit h3").first).to_have_text("Rejoué")
+    # No request still running (the picker's choice may fire a second one): read settled facet counts.
+    page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
     assert axe_violations(page) == []
 
     association = facet_label(page, "family", "association")
