@@ -348,11 +348,11 @@ def rank(need: NeedQuery, candidates: Iterable[Candidate], limit: int | None = N
     eligible = sorted((c for c in candidates if c.eligible(need.reserved)), key=lambda c: c.id)
     model = _text_model(need, eligible)
     weights = _criteria(need, model)
-    matches = [_score(need, candidate, model, weights) for candidate in eligible]
-    matches.sort(key=lambda m: (-m.score, m.name, m.id))
-    if limit is not None:
-        matches = matches[: max(0, limit)]
-    return [
+    # Ranked on the score as shown (two decimals): equal shown scores go by name then id, never by a
+    # difference the buyer cannot see.
+    matches = [
         Match(id=m.id, name=m.name, score=round(m.score, 2), components=m.components, reasons=m.reasons)
-        for m in matches
+        for m in (_score(need, candidate, model, weights) for candidate in eligible)
     ]
+    matches.sort(key=lambda m: (-m.score, m.name, m.id))
+    return matches if limit is None else matches[: max(0, limit)]

@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Length, Replace
 
+from essaim.core.french import lowercase_start
 from essaim.core.home import KeyFigure
 from essaim.territory.errors import (
     AmbiguousPlaceError,
@@ -297,7 +298,7 @@ def place_choice_labels(perimeters: Sequence[Perimeter]) -> list[str]:
         if label in duplicated and perimeter.kind == Perimeter.Kind.COMMUNE:
             label = f"{perimeter.name} ({perimeter.code})"
         elif label in duplicated:
-            label = f"{perimeter.name} ({Perimeter.Kind(perimeter.kind).label.lower()})"
+            label = f"{perimeter.name} ({lowercase_start(Perimeter.Kind(perimeter.kind).label)})"
         out.append(label)
     return out
 

@@ -31,16 +31,16 @@ from essaim.events import services as event_services
 from essaim.events.models import Registration
 from essaim.onboarding import services as onboarding_services
 from essaim.privacy.services import inactivity_notice_send
-from essaim.sourcing import notifications
+from essaim.sourcing import forecasts, notifications
 from essaim.sourcing import services as sourcing_services
-from essaim.sourcing.models import SupplierPreference
+from essaim.sourcing.models import NeedAnswer, SupplierPreference
 from essaim.territory.models import Commune
 from tests.clauses.factories import make_contract
 from tests.cooperation.factories import make_group, make_resource, period
 from tests.directory.factories import make_structure
 from tests.events.factories import meeting_event, register
 from tests.insight.conftest import make_report_store
-from tests.sourcing.factories import make_need, make_toy_structure
+from tests.sourcing.factories import ensure_sectors, make_need, make_toy_structure
 from tests.territory_support import make_small_territory
 
 pytestmark = pytest.mark.django_db
@@ -173,6 +173,36 @@ def _need_emails(world, client) -> None:
     notifications.send_digest(preference.pk)
 
 
+def _market_emails(world, client) -> None:
+    """A supplier's interest in a forecast (the buyer is told), a question answered to every structure."""
+    make_small_territory()
+    ensure_sectors()
+    forecast = forecasts.forecast_create(
+        actor=None,
+        buyer=world.buyer_org,
+        data=forecasts.ForecastData(
+            title="Jouets des centres de loisirs",
+            year=timezone.localdate().year + 1,
+            quarter=2,
+            sector=Sector.objects.get(slug="jouets"),
+            amount_band="40k-90k",
+            procedure="mapa",
+            place_code="94081",
+        ),
+    )
+    sourcing_services.forecast_interest_mark(actor=None, forecast=forecast, organisation=world.supplier_org)
+    make_toy_structure("Ludothèque solidaire", email="ludo@exemple.fr", organisation=world.supplier_org)
+    need = make_need(world.buyer_org, publish=True)
+    question = sourcing_services.answer_record(
+        actor=None,
+        need=need,
+        organisation=world.supplier_org,
+        kind=NeedAnswer.Kind.QUESTION,
+        message="Les jouets en bois sont-ils acceptés ?",
+    )
+    sourcing_services.question_reply(actor=world.users["buyer"], question=question, reply="Oui.")
+
+
 def _inactivity(world, client) -> None:
     now = timezone.now()
     inactivity_notice_send(person=world.users["buyer"], now=now, deletion_on=now + dt.timedelta(days=30))
@@ -231,6 +261,8 @@ EMAIL_FLOWS: dict[str, Callable[..., None]] = {
     "sourcing/emails/answer_received": _need_emails,
     "sourcing/emails/follow_up": _need_emails,
     "sourcing/emails/digest": _need_emails,
+    "sourcing/emails/forecast_interest": _market_emails,
+    "sourcing/emails/question_answered": _market_emails,
     "privacy/emails/inactivity_warning": _inactivity,
     "clauses/emails/statement_link": _clause_statements,
     "clauses/emails/statement_reminder": _clause_statements,
