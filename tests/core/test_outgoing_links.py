@@ -31,7 +31,7 @@ from essaim.events import services as event_services
 from essaim.events.models import Registration
 from essaim.onboarding import services as onboarding_services
 from essaim.privacy.services import inactivity_notice_send
-from essaim.sourcing import forecasts, notifications
+from essaim.sourcing import notifications
 from essaim.sourcing import services as sourcing_services
 from essaim.sourcing.models import NeedAnswer, SupplierPreference
 from essaim.territory.models import Commune
@@ -40,7 +40,7 @@ from tests.cooperation.factories import make_group, make_resource, period
 from tests.directory.factories import make_structure
 from tests.events.factories import meeting_event, register
 from tests.insight.conftest import make_report_store
-from tests.sourcing.factories import ensure_sectors, make_need, make_toy_structure
+from tests.sourcing.factories import ensure_sectors, make_forecast, make_need, make_toy_structure
 from tests.territory_support import make_small_territory
 
 pytestmark = pytest.mark.django_db
@@ -177,19 +177,7 @@ def _market_emails(world, client) -> None:
     """A supplier's interest in a forecast (the buyer is told), a question answered to every structure."""
     make_small_territory()
     ensure_sectors()
-    forecast = forecasts.forecast_create(
-        actor=None,
-        buyer=world.buyer_org,
-        data=forecasts.ForecastData(
-            title="Jouets des centres de loisirs",
-            year=timezone.localdate().year + 1,
-            quarter=2,
-            sector=Sector.objects.get(slug="jouets"),
-            amount_band="40k-90k",
-            procedure="mapa",
-            place_code="94081",
-        ),
-    )
+    forecast = make_forecast(world.buyer_org)
     sourcing_services.forecast_interest_mark(actor=None, forecast=forecast, organisation=world.supplier_org)
     make_toy_structure("Ludothèque solidaire", email="ludo@exemple.fr", organisation=world.supplier_org)
     need = make_need(world.buyer_org, publish=True)

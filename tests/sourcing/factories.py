@@ -11,8 +11,8 @@ from django.utils import timezone
 from essaim.accounts.models import Organisation
 from essaim.directory.models import Sector, Structure
 from essaim.directory.services import ActivityInput
-from essaim.sourcing import services
-from essaim.sourcing.models import Need
+from essaim.sourcing import forecasts, services
+from essaim.sourcing.models import Need, PurchaseForecast
 from tests.directory.factories import ensure_sectors, make_structure
 
 
@@ -60,3 +60,19 @@ def make_toy_structure(
         inclusion_kinds=data.pop("inclusion_kinds", ["ACI"]),
         **data,
     )
+
+
+def make_forecast(buyer: Organisation, **overrides: Any) -> PurchaseForecast:
+    """A buyer's published purchase forecast: toys for next year in Vitry (the territory must be loaded)."""
+    ensure_sectors()
+    values: dict[str, Any] = {
+        "title": "Jouets des centres de loisirs",
+        "year": timezone.localdate().year + 1,
+        "quarter": 2,
+        "sector": Sector.objects.get(slug="jouets"),
+        "amount_band": "40k-90k",
+        "procedure": "mapa",
+        "place_code": "94081",
+        **overrides,
+    }
+    return forecasts.forecast_create(actor=None, buyer=buyer, data=forecasts.ForecastData(**values))

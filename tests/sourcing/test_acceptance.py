@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from essaim.directory.models import Sector, Structure
 from essaim.sourcing.models import Collaboration, Need, NeedAnswer, NeedNotification
+from tests.sourcing.factories import make_forecast
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_directory")]
 
@@ -98,21 +99,8 @@ def test_vitry_buyer_finds_rejoue_tells_it_and_records_the_collaboration(
 
 
 def test_forecast_page_advises_on_reservation_citing_the_structures(client_as, world) -> None:
-    from essaim.sourcing import forecasts
 
-    forecast = forecasts.forecast_create(
-        actor=None,
-        buyer=world.buyer_org,
-        data=forecasts.ForecastData(
-            title="Jouets des centres de loisirs",
-            year=timezone.localdate().year + 1,
-            quarter=2,
-            sector=Sector.objects.get(slug="jouets"),
-            amount_band="90k-221k",
-            procedure="mapa",
-            place_code="94081",
-        ),
-    )
+    forecast = make_forecast(world.buyer_org, amount_band="90k-221k")
     page = client_as("supplier").get(reverse("sourcing:forecast_detail", args=[forecast.pk])).content.decode()
     assert "Conseil : réserver ce marché ?" in page and "Rejoué" in page
     assert "L2113-13" in page

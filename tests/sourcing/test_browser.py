@@ -13,13 +13,13 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from essaim.directory.demo import load_demo_structures
-from essaim.directory.models import Sector, Structure
-from essaim.sourcing import forecasts, services
+from essaim.directory.models import Structure
+from essaim.sourcing import services
 from essaim.sourcing.models import Collaboration, Need, NeedAnswer
 from tests.browser_support import axe_violations, login_as
 from tests.territory_support import make_small_territory
 
-from .factories import ensure_sectors, make_need
+from .factories import ensure_sectors, make_forecast, make_need
 
 
 def test_buyer_posts_supplier_answers_buyer_awards(page: Page, client, world) -> None:
@@ -94,19 +94,7 @@ def test_supplier_marks_forecast_buyer_turns_it_into_a_need(page: Page, client, 
     into a need in one step; the pages pass axe-core."""
     make_small_territory()
     ensure_sectors()
-    forecast = forecasts.forecast_create(
-        actor=None,
-        buyer=world.buyer_org,
-        data=forecasts.ForecastData(
-            title="Jouets des centres de loisirs",
-            year=timezone.localdate().year + 1,
-            quarter=2,
-            sector=Sector.objects.get(slug="jouets"),
-            amount_band="40k-90k",
-            procedure="mapa",
-            place_code="94081",
-        ),
-    )
+    forecast = make_forecast(world.buyer_org)
     page.set_viewport_size({"width": 320, "height": 800})
     login_as(page, client, world.users["supplier"])
     page.goto(reverse("sourcing:forecast_detail", args=[forecast.pk]))

@@ -12,32 +12,21 @@ from django.urls import reverse
 from django.utils import timezone
 
 from essaim.accounts.models import Organisation
-from essaim.directory.models import Sector
-from essaim.sourcing import forecasts, notifications, services
+from essaim.sourcing import notifications, services
 from essaim.sourcing.errors import AnswerError, ForecastError, NeedError
 from essaim.sourcing.models import ForecastInterest, Need, NeedAnswer, NeedNotification, PurchaseForecast
 from tests.accounts.factories import MemberFactory
 from tests.territory_support import make_small_territory
 
+from . import factories
 from .factories import ensure_sectors, make_need, make_toy_structure
 
 pytestmark = pytest.mark.django_db
 
 
 def make_forecast(world, **overrides) -> PurchaseForecast:
-    ensure_sectors()
     make_small_territory()
-    values = {
-        "title": "Jouets des centres de loisirs",
-        "year": timezone.localdate().year + 1,
-        "quarter": 2,
-        "sector": Sector.objects.get(slug="jouets"),
-        "amount_band": "40k-90k",
-        "procedure": "mapa",
-        "place_code": "94081",
-        **overrides,
-    }
-    return forecasts.forecast_create(actor=None, buyer=world.buyer_org, data=forecasts.ForecastData(**values))
+    return factories.make_forecast(world.buyer_org, **overrides)
 
 
 def supplier_structure(world):
